@@ -1,0 +1,69 @@
+"""Exercise checks in the spirit of Kaggle Learn: ``q1.check(answer)``, ``q1.hint()``, ``q1.solution()``.
+
+An exercise is a small object defined outside the notebook. Its ``verify``
+function raises :class:`CheckFailed` with feedback when an answer is wrong.
+``evaluate`` returns a :class:`CheckResult` without printing (for tests);
+``check`` prints it (for learners).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+class CheckFailed(Exception):
+    """Raised by a verify function: the message tells the learner what is wrong."""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of checking one answer."""
+
+    passed: bool
+    message: str
+
+    def __str__(self) -> str:
+        return f"{'✅ Correct' if self.passed else '❌ Not yet'}: {self.message}"
+
+
+class Exercise:
+    """One exercise: a title, a verify function, a hint and a solution."""
+
+    def __init__(
+        self,
+        title: str,
+        verify: Callable[[Any], str | None],
+        *,
+        hint: str,
+        solution: str,
+    ) -> None:
+        self.title = title
+        self._verify = verify
+        self._hint = hint
+        self.solution_code = solution
+
+    def evaluate(self, answer: Any) -> CheckResult:
+        """Check ``answer`` and return the result without printing."""
+        if answer is None or answer is Ellipsis:
+            return CheckResult(False, "no answer yet. Replace the `...` placeholder, then run the check again.")
+        try:
+            praise = self._verify(answer)
+        except CheckFailed as failure:
+            return CheckResult(False, str(failure))
+        except Exception as error:  # noqa: BLE001 - a learner's bug is feedback, not a crash
+            return CheckResult(False, f"checking your answer raised {type(error).__name__}: {error}")
+        return CheckResult(True, praise or self.title)
+
+    def check(self, answer: Any) -> None:
+        """Check ``answer`` and print feedback."""
+        print(self.evaluate(answer))
+
+    def hint(self) -> None:
+        """Print a hint."""
+        print(f"💡 Hint: {self._hint}")
+
+    def solution(self) -> None:
+        """Print a worked solution."""
+        print(f"Solution:\n{self.solution_code}")

@@ -1,0 +1,138 @@
+"""Notebook setup: quiet TensorFlow import, seeds and determinism, an environment report.
+
+Every notebook's first code cell is ``env.setup(seed=42)``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from types import ModuleType
+
+from course_utils import data, mode, paths
+
+THREADS_ENV = "COURSE_NUM_THREADS"
+
+
+@contextlib.contextmanager
+def _stderr_fd_silenced() -> Iterator[None]:
+    """Send file descriptor 2 to /dev/null: TensorFlow's C++ start-up lines bypass Python's logging."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def import_tensorflow_quietly() -> ModuleType:
+    """Import TensorFlow and start its runtime without the start-up noise on stderr."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    already_imported = "tensorflow" in sys.modules
+    with _stderr_fd_silenced():
+        import tensorflow as tf
+
+        if not already_imported:
+            threads = os.environ.get(THREADS_ENV)
+            if threads:
+                # Must happen before the first op; useful when test workers share few cores.
+                tf.config.threading.set_intra_op_parallelism_threads(int(threads))
+                tf.config.threading.set_inter_op_parallelism_threads(int(threads))
+            tf.constant(0)  # Device discovery prints here too, so do it while silenced.
+    return tf
+
+
+def where_running() -> str:
+    """Return ``"Colab"``, ``"Binder"``, ``"CI"`` or ``"local"``."""
+    if "google.colab" in sys.modules:
+        return "Colab"
+    if any(key.startswith("BINDER_") for key in os.environ):
+        return "Binder"
+    if os.environ.get("CI"):
+        return "CI"
+    return "local"
+
+
+@dataclass(frozen=True)
+class EnvironmentReport:
+    """What the setup cell found: versions, hardware, place, mode, data source."""
+
+    python: str
+    tensorflow: str
+    keras: str
+    numpy: str
+    cpus: int
+    gpus: tuple[str, ...]
+    platform: str
+    where: str
+    mode: str
+    seed: int
+    data_source: str
+    output_dir: str
+
+    def lines(self) -> list[str]:
+        """Return the report as ``label: value`` lines."""
+        gpus = ", ".join(self.gpus) if self.gpus else "none (CPU only)"
+        return [
+            f"Python {self.python} | TensorFlow {self.tensorflow} | Keras {self.keras} | NumPy {self.numpy}",
+            f"hardware: {self.cpus} CPU cores; GPU: {gpus}",
+            f"running on: {self.where} ({self.platform})",
+            f"mode: {self.mode.upper()} | seed: {self.seed} (op determinism on)",
+            f"data: {self.data_source}",
+            f"outputs: {self.output_dir}",
+        ]
+
+
+def _show_banner(text: str, fast: bool) -> None:
+    """Show the mode banner: a coloured box in Jupyter, plain text elsewhere."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        print(text)
+        return
+    if get_ipython() is None:
+        print(text)
+        return
+    colour = "#fff3cd" if fast else "#d1e7dd"
+    html = f'<div style="background:{colour};color:#000;padding:6px 10px;border-radius:4px"><b>{text}</b></div>'
+    display({"text/plain": text, "text/html": html}, raw=True)
+
+
+def setup(seed: int = 42) -> EnvironmentReport:
+    """Import TF quietly, seed Python/NumPy/TF, turn on op determinism, and print the report."""
+    tf = import_tensorflow_quietly()
+    import keras
+    import numpy as np
+
+    # Seeds Python's random, NumPy and TensorFlow in one call.
+    keras.utils.set_random_seed(seed)
+    # Same seed, same numbers: needed for the "two runs give identical metrics" promise.
+    tf.config.experimental.enable_op_determinism()
+
+    report = EnvironmentReport(
+        python=platform.python_version(),
+        tensorflow=tf.__version__,
+        keras=keras.__version__,
+        numpy=np.__version__,
+        cpus=os.cpu_count() or 1,
+        gpus=tuple(d.name for d in tf.config.list_physical_devices("GPU")),
+        platform=f"{platform.system()} {platform.machine()}",
+        where=where_running(),
+        mode=mode.name(),
+        seed=seed,
+        data_source=data.describe_source(),
+        output_dir=str(paths.output_dir()),
+    )
+    print("\n".join(report.lines()))
+    _show_banner(mode.banner_text(), mode.is_fast())
+    return report

@@ -1,0 +1,1 @@
+"""Exercise checks, one module per notebook (``nb01`` for notebook 01, ...)."""

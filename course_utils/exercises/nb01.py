@@ -1,0 +1,117 @@
+"""Exercises for notebook 01 (dense baseline on Fashion-MNIST)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from course_utils.checks import CheckFailed, Exercise
+from course_utils.data import FASHION_CLASS_NAMES
+
+
+def _verify_parameter_count(answer: Any) -> str:
+    weights, biases = 28 * 28 * 128, 128
+    if not isinstance(answer, (int, np.integer)) or isinstance(answer, bool):
+        raise CheckFailed(f"give a whole number (an int), not {type(answer).__name__}")
+    if answer == weights:
+        raise CheckFailed("that counts the weights only. Each of the 128 units also has one bias")
+    if answer == 28 * 28 or answer == 128:
+        raise CheckFailed("every one of the 784 inputs connects to every one of the 128 units")
+    if answer == weights + biases + 128 * 10 + 10:
+        raise CheckFailed("that is the whole model. The question asks for the Dense(128) layer only")
+    if answer != weights + biases:
+        raise CheckFailed(f"{answer} is not it. Count inputs x units, then add one bias per unit")
+    return f"784 x 128 weights + 128 biases = {weights + biases:,} parameters."
+
+
+q1 = Exercise(
+    "Count the parameters of Dense(128) after Flatten",
+    _verify_parameter_count,
+    hint="Flatten turns 28x28 into how many inputs? Each unit has one weight per input, plus one bias.",
+    solution="dense_parameters = 28 * 28 * 128 + 128  # 100,480",
+)
+
+
+# Probabilities for three images whose most likely classes are 9, 2 and 1.
+_PROBABILITIES = np.full((3, 10), 0.02, dtype=np.float32)
+_PROBABILITIES[[0, 1, 2], [9, 2, 1]] = 0.82
+
+
+def _verify_predicted_names(predicted_class_names: Callable[[np.ndarray], Any]) -> str:
+    if not callable(predicted_class_names):
+        kind = type(predicted_class_names).__name__
+        raise CheckFailed(f"pass the function itself (predicted_class_names), not {kind}")
+    result = predicted_class_names(_PROBABILITIES.copy())
+    if result is None:
+        raise CheckFailed("predicted_class_names returned None. Did you forget `return`?")
+    names = list(result)
+    if len(names) == 10:
+        raise CheckFailed("you returned 10 names for 3 images: take argmax along axis=1 (per image), not axis=0")
+    if len(names) != 3:
+        raise CheckFailed(f"for 3 images you returned {len(names)} items; return one name per image")
+    if any(isinstance(n, (int, np.integer)) for n in names):
+        raise CheckFailed(f"you returned class numbers {names}; look each one up in class_names")
+    if any(isinstance(n, (float, np.floating)) for n in names):
+        raise CheckFailed("you returned probabilities; argmax gives the position of the largest one, not its value")
+    expected = [FASHION_CLASS_NAMES[i] for i in (9, 2, 1)]
+    if names != expected:
+        raise CheckFailed(f"for the probe images you returned {names}; expected {expected}")
+    return "argmax along axis 1 picks each image's most probable class."
+
+
+q2 = Exercise(
+    "Turn probabilities into class names",
+    _verify_predicted_names,
+    hint="probabilities.argmax(axis=1) gives one class number per image; index class_names with each.",
+    solution=(
+        "def predicted_class_names(probabilities):\n"
+        "    return [class_names[i] for i in probabilities.argmax(axis=1)]"
+    ),
+)
+
+
+def _verify_small_model(model: Any) -> str:
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise CheckFailed(f"expected a keras model (keras.Sequential([...])), got {type(model).__name__}")
+    try:
+        output_shape = tuple(model.output_shape)
+    except (AttributeError, ValueError):
+        raise CheckFailed(
+            "the model does not know its input shape yet. Start the list with keras.Input(shape=(28, 28))"
+        ) from None
+    if tuple(model.input_shape) != (None, 28, 28):
+        raise CheckFailed(f"the input shape is {model.input_shape}; Fashion-MNIST images are (28, 28)")
+    if output_shape != (None, 10):
+        hint = " Did you forget Flatten?" if len(output_shape) > 2 else ""
+        raise CheckFailed(f"the output shape is {output_shape}; it must be (None, 10), one score per class.{hint}")
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    hidden = [layer.units for layer in dense[:-1]]
+    if hidden != [64]:
+        raise CheckFailed(f"the hidden Dense layers have {hidden} units; the exercise asks for one with 64")
+    if dense[0].activation.__name__ != "relu":
+        raise CheckFailed(f"the hidden layer uses {dense[0].activation.__name__}; use activation='relu'")
+    if dense[-1].activation.__name__ != "softmax":
+        raise CheckFailed(
+            f"the output layer uses {dense[-1].activation.__name__}; use activation='softmax' so the 10 outputs "
+            "are probabilities"
+        )
+    return f"{model.count_params():,} parameters, about half of the 128-unit model's."
+
+
+q3 = Exercise(
+    "Build the baseline with a 64-unit hidden layer",
+    _verify_small_model,
+    hint="Copy the baseline's keras.Sequential([...]) and change one number.",
+    solution=(
+        "small_model = keras.Sequential([\n"
+        "    keras.Input(shape=(28, 28)),\n"
+        "    keras.layers.Flatten(),\n"
+        "    keras.layers.Dense(64, activation='relu'),\n"
+        "    keras.layers.Dense(10, activation='softmax'),\n"
+        "])"
+    ),
+)

@@ -1,0 +1,336 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: -all
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01 · A dense baseline on Fashion-MNIST
+#
+# **Why this matters.** Before building a convolutional network we need a yardstick: the simplest model that
+# learns something from images. This notebook trains a plain dense network on Fashion-MNIST. Every later
+# notebook compares against it, so "the CNN is better" will mean *better than this*, by a measured amount.
+#
+# *CNNs, hands-on* · notebook 1 of 8 · next: **02 · first CNN** (coming)
+
+# %% [markdown]
+# ## You will learn
+#
+# - how an image dataset is stored: shapes, dtype and value range;
+# - why pixel values are scaled to [0, 1], and what happens when you forget;
+# - how to build, compile, train and evaluate a `Flatten → Dense → Dense` model in Keras;
+# - how to read the probabilities that `predict` returns;
+# - what loss and accuracy each tell you, read from this run's own curves.
+#
+# Cells whose first line is `# (extra code)` only draw figures or tables: read the result, skip the code if
+# you are short on time.
+
+# %% [markdown]
+# ## Setup
+#
+# Run this cell first. It imports TensorFlow quietly, seeds every random number generator (so your numbers
+# match ours), and reports what you are running on. In **fast mode** (`COURSE_FAST=1`, which CI uses) a yellow
+# banner warns that the numbers are not representative.
+
+# %%
+from course_utils import env
+
+report = env.setup(seed=42)
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+
+from course_utils import data, mode, plots
+from course_utils.exercises import nb01 as ex
+from course_utils.timing import Timer
+
+# %% [markdown]
+# ## 1. Look at the data
+#
+# Fashion-MNIST holds 70,000 greyscale photos of clothing, 28×28 pixels each, in 10 classes. It was made as a
+# harder drop-in replacement for handwritten digits. `data.load_fashion_mnist()` returns the same arrays as
+# `keras.datasets.fashion_mnist.load_data()`; it also reads the offline mirror when `COURSE_DATA_DIR` is set and
+# checks every file's checksum.
+
+# %%
+(train_images, train_labels), (test_images, test_labels) = data.load_fashion_mnist()
+class_names = data.FASHION_CLASS_NAMES
+
+# %% [markdown]
+# Before modelling anything, print the shapes, the dtype and the value range. Most bugs in image code are a
+# wrong shape or a wrong range.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("train images:", train_images.shape, train_images.dtype)
+print("train labels:", train_labels.shape, train_labels.dtype)
+print("test images: ", test_images.shape, test_images.dtype)
+print("pixel values:", train_images.min(), "to", train_images.max())
+print("images per class (train):", np.bincount(train_labels).tolist())
+
+# %% [markdown]
+# An image is just a grid of numbers. Here is the centre of the first training image: 0 is background, 255 is the
+# brightest pixel.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("label:", train_labels[0], "=", class_names[train_labels[0]])
+print(train_images[0, 10:18, 10:18])
+
+# %% [markdown]
+# And as pictures, with their labels:
+
+# %%
+# (extra code)
+plots.image_grid(train_images[:16], train_labels[:16], class_names, title="The first 16 training images")
+plt.show()
+
+# %% [markdown]
+# ## 2. Scale the pixels to [0, 1]
+#
+# Neural networks train best on small inputs. We convert to `float32` (what Keras computes in; `float64` would
+# double the memory for no gain) and divide by 255.
+#
+# In fast mode, `mode.subset` first keeps only the first few thousand images; in full mode it returns the arrays
+# unchanged. It is the same code path either way.
+
+# %%
+train_images, train_labels = mode.subset(train_images, train_labels, fast=6000)
+test_images, test_labels = mode.subset(test_images, test_labels, fast=2000)
+
+train_scaled = train_images.astype("float32") / 255.0
+test_scaled = test_images.astype("float32") / 255.0
+
+print(f"training on {len(train_scaled):,} images, testing on {len(test_scaled):,}")
+print("scaled pixel values:", train_scaled.min(), "to", train_scaled.max(), train_scaled.dtype)
+assert train_scaled.dtype == np.float32 and train_scaled.max() == 1.0
+
+# %% [markdown]
+# ## 3. Build the model
+#
+# The baseline treats each image as a flat list of 784 numbers:
+#
+# - `Flatten` turns each 28×28 image into a vector of 784 pixels. All spatial structure is gone: the model no
+#   longer knows which pixels are neighbours.
+# - `Dense(128, activation="relu")` connects every pixel to each of 128 units.
+# - `Dense(10, activation="softmax")` gives one probability per class; the ten add up to 1.
+#
+# We write the model inside a function because section 7 builds it a second time. Seeding right before building
+# gives both copies the same starting weights.
+
+# %%
+def build_dense_baseline() -> keras.Model:
+    """Flatten -> Dense(128, relu) -> Dense(10, softmax) for 28x28 images."""
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(128, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ],
+        name="dense_baseline",
+    )
+
+
+keras.utils.set_random_seed(42)
+model = build_dense_baseline()
+model.summary()
+
+# %% [markdown]
+# Where do the parameters come from? A dense layer has one weight per (input, unit) pair plus one bias per unit.
+
+# %%
+hidden_parameters = 784 * 128 + 128
+output_parameters = 128 * 10 + 10
+print(f"Dense(128): {hidden_parameters:,}  Dense(10): {output_parameters:,}  total: {model.count_params():,}")
+assert model.count_params() == hidden_parameters + output_parameters
+
+# %% [markdown]
+# ## 4. Compile and train
+#
+# - `optimizer="adam"`: a good default that adapts its step size for every weight.
+# - `loss="sparse_categorical_crossentropy"`: for integer labels 0–9 (not one-hot vectors).
+# - `metrics=["accuracy"]`: the share of images whose most probable class is the true one.
+#
+# `validation_split=0.1` holds back the last 10% of the training images. The model never trains on them, so
+# their scores show how it does on images it has not seen, without touching the test set.
+
+# %%
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+
+epochs = mode.by_mode(full=5, fast=2)
+with Timer() as training_time:
+    history = model.fit(train_scaled, train_labels, epochs=epochs, validation_split=0.1, verbose=2)
+print(f"{epochs} epochs in {training_time}")
+
+# %% [markdown]
+# ## 5. Evaluate on the test set
+#
+# The test set answers one question, once: how good is the finished model on new images?
+
+# %%
+test_loss, test_accuracy = model.evaluate(test_scaled, test_labels, verbose=0)
+print(f"test accuracy: {test_accuracy:.4f}   test loss: {test_loss:.4f}")
+if not mode.is_fast():
+    assert test_accuracy >= 0.86, f"the dense baseline should reach 0.86 test accuracy, got {test_accuracy:.4f}"
+
+# %% [markdown]
+# ## 6. Read the predictions
+#
+# `predict` returns, for each image, ten probabilities that add up to 1. The predicted class is the position of the
+# largest one: `argmax` along axis 1, the class axis.
+
+# %%
+probabilities = model.predict(test_scaled[:16], verbose=0)
+print("shape:", probabilities.shape)
+print("image 0, rounded:", probabilities[0].round(3))
+print("sums to:", probabilities[0].sum())
+top3 = np.argsort(probabilities[0])[::-1][:3]
+for rank, class_index in enumerate(top3, start=1):
+    print(f"  {rank}. {class_names[class_index]:<12} {probabilities[0, class_index]:.3f}")
+assert np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
+
+# %% [markdown]
+# Predicted labels under the true ones; red means wrong.
+
+# %%
+# (extra code)
+predicted = probabilities.argmax(axis=1)
+plots.image_grid(test_images[:16], test_labels[:16], class_names, predicted=predicted, title="true → predicted")
+plt.show()
+
+# %% [markdown]
+# ## 7. Loss and accuracy are not the same thing
+#
+# **Accuracy** only asks whether the most probable class is right. **Loss** (cross-entropy) is −log of the
+# probability given to the true class, so it also measures *how sure* the model is: a right answer at 40%
+# confidence still costs loss, and a confident wrong answer costs a lot. That is why loss can keep falling while
+# accuracy stands still, and why a validation loss that rises while validation accuracy stays flat is an early
+# sign of overfitting: the model is becoming over-confident about the images it gets wrong.
+
+# %%
+# (extra code)
+plots.history_curves({"baseline": history})
+plt.show()
+
+# %% [markdown]
+# The same idea on single test images: the per-image loss of right and wrong answers.
+
+# %%
+all_probabilities = model.predict(test_scaled, verbose=0)
+true_class_probability = all_probabilities[np.arange(len(test_labels)), test_labels]
+per_image_loss = -np.log(np.clip(true_class_probability, 1e-7, 1.0))
+correct = all_probabilities.argmax(axis=1) == test_labels
+
+print(f"right answers: {correct.sum():,} images, mean loss {per_image_loss[correct].mean():.3f}")
+print(f"wrong answers: {(~correct).sum():,} images, mean loss {per_image_loss[~correct].mean():.3f}")
+unsure_right = np.flatnonzero(correct)[true_class_probability[correct].argmin()]
+print(
+    f"least sure right answer: image {unsure_right}, p(true) = {true_class_probability[unsure_right]:.2f}, "
+    f"loss {per_image_loss[unsure_right]:.2f}, but it counts fully towards accuracy"
+)
+assert np.isclose(per_image_loss.mean(), test_loss, atol=1e-3)
+
+# %% [markdown]
+# The mean of those per-image losses is exactly the test loss that `evaluate` reported (the assert checks it).
+
+# %% [markdown]
+# ## 8. Common mistake: training on raw 0–255 pixels
+#
+# Forgetting to scale is the most common first bug in image code, and Keras will not complain: the model still
+# trains. We train the *same* model from the *same* starting weights on the same images, once with raw `uint8`
+# pixels, and compare.
+
+# %%
+keras.utils.set_random_seed(42)
+raw_model = build_dense_baseline()
+raw_model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+with Timer() as raw_training_time:
+    raw_history = raw_model.fit(train_images, train_labels, epochs=epochs, validation_split=0.1, verbose=2)
+raw_test_loss, raw_test_accuracy = raw_model.evaluate(test_images, test_labels, verbose=0)
+
+print(f"{'inputs':<14}{'test accuracy':>15}{'test loss':>11}{'train time':>12}")
+print(f"{'scaled [0, 1]':<14}{test_accuracy:>15.4f}{test_loss:>11.3f}{str(training_time):>12}")
+print(f"{'raw 0-255':<14}{raw_test_accuracy:>15.4f}{raw_test_loss:>11.3f}{str(raw_training_time):>12}")
+
+# %% [markdown]
+# The curves side by side:
+
+# %%
+# (extra code)
+plots.history_curves({"scaled [0, 1]": history, "raw 0-255": raw_history})
+plt.show()
+
+# %% [markdown]
+# With raw pixels the first layer's inputs are up to 255 times larger, so its outputs and gradients are huge at
+# the start and Adam's steps overshoot. Scaling is one line; always do it, and apply the *same* scaling to
+# training, validation, test and any image you predict on later.
+
+# %% [markdown]
+# ## 9. Exercises
+#
+# Each exercise has a check. Write your answer in place of `...`, run the cell, and read the feedback.
+# `ex.q1.hint()` gives a hint and `ex.q1.solution()` shows a solution.
+#
+# **Exercise 1.** How many trainable parameters does the `Dense(128)` layer of the baseline have? Work it out
+# from the layer sizes, not from `model.summary()`.
+
+# %%
+dense_parameters = ...  # a whole number
+
+ex.q1.check(dense_parameters)
+
+# %%
+# ex.q1.hint()
+# ex.q1.solution()
+
+# %% [markdown]
+# **Exercise 2.** Write `predicted_class_names(probabilities)`: given the `(N, 10)` array that `model.predict`
+# returns, return a list of `N` class names, e.g. `["Ankle boot", "Pullover", ...]`.
+
+# %%
+def predicted_class_names(probabilities):
+    ...  # your code here
+
+
+ex.q2.check(predicted_class_names)
+
+# %%
+# ex.q2.hint()
+# ex.q2.solution()
+
+# %% [markdown]
+# **Exercise 3.** Build a smaller baseline, `small_model`, with a 64-unit hidden layer instead of 128. Then,
+# if you like, compile and train it as in section 4 and compare its test accuracy with the baseline's.
+
+# %%
+small_model = ...  # keras.Sequential([...])
+
+ex.q3.check(small_model)
+
+# %%
+# ex.q3.hint()
+# ex.q3.solution()
+
+# %% [markdown]
+# ## Summary
+#
+# - Fashion-MNIST images are `(28, 28)` `uint8` arrays with values 0–255; scale them to `float32` in [0, 1].
+# - The dense baseline, `Flatten → Dense(128, relu) → Dense(10, softmax)`, has 101,770 parameters; most of
+#   them sit in the first layer, one weight for every pixel-unit pair.
+# - `predict` returns probabilities; `argmax(axis=1)` turns them into classes.
+# - Accuracy counts right answers; loss also measures confidence. Read both.
+# - Forgetting to scale the pixels still trains, but worse: compare the table in section 8.
+#
+# `Flatten` threw away which pixels are neighbours. **Next: 02 · first CNN** (coming) keeps that structure with
+# `Conv2D` and `MaxPooling2D`, and beats this baseline with fewer parameters in the dense part.

@@ -1,0 +1,63 @@
+"""env.setup(): quiet TensorFlow, the environment report, and same seed -> same metrics."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from course_utils import env
+
+TRAIN_ONCE = textwrap.dedent(
+    """
+    from course_utils import env
+    env.setup(seed=7)
+    import keras
+    from course_utils import data
+    (x, y), _ = data.load_fashion_mnist()
+    x = x[:3000].astype("float32") / 255.0
+    model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
+                              keras.layers.Dense(32, activation="relu"), keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    history = model.fit(x, y[:3000], epochs=2, validation_split=0.2, verbose=0)
+    print("METRICS", repr(history.history))
+    """
+)
+
+
+def _run(code: str, **extra_env: str) -> subprocess.CompletedProcess:
+    run_env = {**os.environ, "COURSE_FAST": "1", **extra_env}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=run_env, timeout=600)
+
+
+def test_same_seed_gives_identical_metrics_in_two_fresh_processes(mirror):
+    first, second = (_run(TRAIN_ONCE, COURSE_DATA_DIR=str(mirror)) for _ in range(2))
+    assert first.returncode == 0, first.stderr
+    metrics = [line for line in first.stdout.splitlines() if line.startswith("METRICS")]
+    assert metrics, first.stdout
+    assert metrics == [line for line in second.stdout.splitlines() if line.startswith("METRICS")]
+
+
+def test_setup_prints_report_and_banner_and_keeps_stderr_clean(mirror):
+    result = _run("from course_utils import env; env.setup(seed=1)", COURSE_DATA_DIR=str(mirror))
+    assert result.returncode == 0, result.stderr
+    for expected in ("TensorFlow", "Keras", "NumPy", "CPU cores", "mode: FAST", "seed: 1", str(mirror)):
+        assert expected in result.stdout
+    assert "FAST MODE" in result.stdout and "NOT representative" in result.stdout
+    # TensorFlow's C++ start-up lines (cuda, oneDNN, cpu_feature_guard) must not reach the learner.
+    assert result.stderr.strip() == "", result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [({"BINDER_LAUNCH_HOST": "https://mybinder.org/"}, "Binder"), ({"CI": "true"}, "CI"), ({}, "local")],
+)
+def test_where_running(monkeypatch, variables, expected):
+    for key in [k for k in os.environ if k.startswith("BINDER_") or k == "CI"]:
+        monkeypatch.delenv(key)
+    for key, value in variables.items():
+        monkeypatch.setenv(key, value)
+    assert env.where_running() == expected

@@ -1,0 +1,16 @@
+"""ruff, pinned in requirements.txt, with the rules selected in pyproject.toml."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_ruff_is_clean():
+    ruff = Path(sys.executable).parent / "ruff"
+    targets = [name for name in ("course_utils", "tests", "notebooks", "benchmarks") if (ROOT / name).exists()]
+    result = subprocess.run([str(ruff), "check", *targets], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

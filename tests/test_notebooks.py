@@ -1,0 +1,78 @@
+"""Notebook gates: jupytext pairs in sync, outputs from one clean full-mode run, the course skeleton."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+JUPYTEXT = Path(sys.executable).parent / "jupytext"
+
+
+def _load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _text(cell: dict) -> str:
+    return "".join(cell["source"])
+
+
+def _output_text(cell: dict) -> str:
+    parts = []
+    for output in cell.get("outputs", []):
+        parts.append("".join(output.get("text", "")))
+        parts.append("".join(output.get("data", {}).get("text/plain", "")))
+    return "".join(parts)
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks found"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_jupytext_pair_is_in_sync(notebook):
+    pair = notebook.with_suffix(".py")
+    assert pair.is_file(), f"{notebook.name} has no paired {pair.name}; run `make sync`"
+    converted = subprocess.run(
+        [str(JUPYTEXT), "--to", "py:percent", "-o", "-", str(notebook)], capture_output=True, text=True, check=True
+    ).stdout
+    assert converted == pair.read_text(encoding="utf-8"), f"{notebook.name} and {pair.name} differ; run `make sync`"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_stored_outputs_come_from_one_clean_full_mode_run(notebook):
+    cells = [c for c in _load(notebook)["cells"] if c["cell_type"] == "code"]
+    counts = [c["execution_count"] for c in cells]
+    assert counts == list(range(1, len(cells) + 1)), f"execution counts {counts}: run `make execute NB=..`"
+    errors = [o for c in cells for o in c["outputs"] if o["output_type"] == "error"]
+    assert not errors, f"stored outputs contain errors: {[e['ename'] for e in errors]}"
+    setup_output = _output_text(cells[0])
+    assert "FULL MODE" in setup_output and "FAST" not in setup_output, "outputs must come from a full-mode run"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_follows_the_course_skeleton(notebook):
+    cells = _load(notebook)["cells"]
+    markdown = "\n".join(_text(c) for c in cells if c["cell_type"] == "markdown")
+    code_cells = [_text(c) for c in cells if c["cell_type"] == "code"]
+    number = notebook.name[:2]
+    assert re.match(rf"# {number} · ", _text(cells[0])), "first cell: '# NN · title'"
+    assert "**Why this matters.**" in _text(cells[0])
+    assert "## You will learn" in markdown
+    assert "env.setup(seed=" in code_cells[0], "the first code cell is the setup cell"
+    assert re.search(r"^## .*Common mistake", markdown, re.MULTILINE), "a 'Common mistake' section"
+    assert sum(len(re.findall(r"\bex\.q\d+\.check\(", code)) for code in code_cells) >= 2, "2+ checked exercises"
+    assert "## Summary" in markdown and "Next" in markdown.split("## Summary")[-1]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_absolute_paths_in_sources(notebook):
+    for cell in _load(notebook)["cells"]:
+        source = _text(cell)
+        assert not re.search(r"(/home/|/work/|/Users/|/root/|[A-Z]:\\\\)", source), source[:200]
