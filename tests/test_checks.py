@@ -8,7 +8,7 @@ import pytest
 
 from course_utils.checks import CheckFailed, CheckResult, Exercise
 from course_utils.data import FASHION_CLASS_NAMES
-from course_utils.exercises import nb01
+from course_utils.exercises import nb01, nb07, nb08
 
 
 def _exercise() -> Exercise:
@@ -116,4 +116,142 @@ def _model(*layers, with_input=True):
 )
 def test_nb01_q3_wrong_answers(build, fragment):
     result = nb01.q3.evaluate(build())
+    assert not result.passed and fragment in result.message
+
+
+# ---------------------------------------------------------------------------
+# Notebook 07: convolution by hand
+# ---------------------------------------------------------------------------
+
+
+def _loops(image, kernel, *, flip=False, shrink=0, pad=False, to_float=True):
+    """A learner's convolution with one chosen bug."""
+    image = np.asarray(image, dtype=float) if to_float else np.asarray(image)
+    kernel = kernel[::-1, ::-1] if flip else kernel
+    if pad:
+        image = np.pad(image, ((kernel.shape[0] // 2,) * 2, (kernel.shape[1] // 2,) * 2))
+    kh, kw = kernel.shape
+    out_h, out_w = image.shape[0] - kh + 1 - shrink, image.shape[1] - kw + 1 - shrink
+    out = np.zeros((out_h, out_w), dtype=image.dtype)
+    for i in range(out_h):
+        for j in range(out_w):
+            out[i, j] = np.sum(image[i : i + kh, j : j + kw] * kernel, dtype=image.dtype)
+    return out
+
+
+def _one_wrong_value(image, kernel):
+    out = _loops(image, kernel)
+    out.flat[3] += 1
+    return out
+
+
+def test_nb07_published_solutions_pass():
+    for exercise, name in ((nb07.q1, "my_conv2d"), (nb07.q2, "conv_output_size"), (nb07.q3, "horizontal_edge_kernel")):
+        result = exercise.evaluate(_run_solution(exercise, name))
+        assert result.passed, result.message
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        (lambda image, kernel: _loops(image, kernel, shrink=1), "off by one"),
+        (lambda image, kernel: _loops(image, kernel, flip=True), "flipped the kernel"),
+        (lambda image, kernel: _loops(image, kernel, pad=True)[: image.shape[0], : image.shape[1]], "padded"),
+        (lambda image, kernel: _loops(image, kernel, to_float=False), "uint8 overflow"),
+        (lambda image, kernel: _loops(image, kernel).T, "swapped"),
+        (_one_wrong_value, "wrong value at output [0, 3]"),
+        (lambda image, kernel: None, "forget `return`"),
+        ("np.convolve", "function itself"),
+    ],
+)
+def test_nb07_q1_pinpoints_typical_convolution_bugs(answer, fragment):
+    result = nb07.q1.evaluate(answer)
+    assert not result.passed and fragment in result.message, result.message
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        (lambda n, k, p, s: (n - k + 2 * p) // s, "off by one"),
+        (lambda n, k, p, s: (n - k) // s + 1, "both* sides"),
+        (lambda n, k, p, s: n - k + 2 * p + 1, "stride"),
+        (lambda n, k, p, s: (n - k + 2 * p) / s + 1, "floor division"),
+        (lambda n, k, p, s: 0, "expected"),
+    ],
+)
+def test_nb07_q2_wrong_formulas(answer, fragment):
+    result = nb07.q2.evaluate(answer)
+    assert not result.passed and fragment in result.message, result.message
+
+
+@pytest.mark.parametrize(("answer", "fragment"), [("A", "vertical"), ("c", "blur"), ("D", "one of")])
+def test_nb07_q3_wrong_choices(answer, fragment):
+    result = nb07.q3.evaluate(answer)
+    assert not result.passed and fragment in result.message
+    assert nb07.q3.evaluate(" b ").passed
+
+
+# ---------------------------------------------------------------------------
+# Notebook 08: pooling by hand
+# ---------------------------------------------------------------------------
+
+
+def test_nb08_published_solutions_pass():
+    for exercise, name in ((nb08.q1, "pooled_size"), (nb08.q2, "my_max_pool"), (nb08.q3, "side_after_three_pools")):
+        result = exercise.evaluate(_run_solution(exercise, name))
+        assert result.passed, result.message
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        (lambda n, pool, stride: n // pool, "moves by the stride"),
+        (lambda n, pool, stride: (n - pool) // stride, "off by one"),
+        (lambda n, pool, stride: (n - pool) / stride + 1, "floor division"),
+        (lambda n, pool, stride: None, "forget `return`"),
+    ],
+)
+def test_nb08_q1_wrong_formulas(answer, fragment):
+    result = nb08.q1.evaluate(answer)
+    assert not result.passed and fragment in result.message, result.message
+
+
+def _pool_loops(x, reduce=np.max, step=2, keep_partial=False):
+    rows = range(0, x.shape[0] - (0 if keep_partial else 1), step)
+    cols = range(0, x.shape[1] - (0 if keep_partial else 1), step)
+    return np.array([[reduce(x[i : i + 2, j : j + 2]) for j in cols] for i in rows])
+
+
+def _pool_in_place(x):
+    x[0, 0] = -1
+    return _pool_loops(x)
+
+
+def _one_wrong_pool_value(x):
+    out = _pool_loops(x)
+    out[1, 2] += 1
+    return out
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        (lambda x: _pool_loops(x, reduce=np.mean), "averaged"),
+        (lambda x: _pool_loops(x, reduce=np.min), "smallest"),
+        (lambda x: _pool_loops(x, step=1), "one pixel at a time"),
+        (lambda x: _pool_loops(x, keep_partial=True), "drops the last row"),
+        (_pool_in_place, "changed its input"),
+        (_one_wrong_pool_value, "wrong value at output [1, 2]"),
+        (lambda x: x, "output shape (5, 6)"),
+    ],
+)
+def test_nb08_q2_pinpoints_typical_pooling_bugs(answer, fragment):
+    result = nb08.q2.evaluate(answer)
+    assert not result.passed and fragment in result.message, result.message
+
+
+@pytest.mark.parametrize(("answer", "fragment"), [(3.5, "7 // 2"), (4, "padding='same'"), (7, "three times"),
+                                                  ((3, 3), "one number")])
+def test_nb08_q3_wrong_answers(answer, fragment):
+    result = nb08.q3.evaluate(answer)
     assert not result.passed and fragment in result.message

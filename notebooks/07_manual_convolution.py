@@ -1,0 +1,398 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: -all
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 07 · Convolution by hand in NumPy
+#
+# **Why this matters.** `Conv2D` is one line of Keras, and that line hides everything: what a kernel does to a
+# patch, why the output shrinks, what happens at the border, why the "convolution" in deep learning is not the
+# one in your signal-processing book. Here you compute it yourself, with loops you can read, and check every
+# result against SciPy and TensorFlow.
+#
+# *CNNs, hands-on* · notebook 7 of 8 · next: **08 · pooling in NumPy**
+
+# %% [markdown]
+# ## You will learn
+#
+# - how one output value of a convolution is computed: patch × kernel, summed;
+# - the loop that slides a kernel over an image, written out;
+# - what classic kernels (edges, Sobel, sharpen, blur) do to a real photo;
+# - `valid` vs `same` padding, stride, and the output-size formula `(H - k + 2p) / s + 1`;
+# - why `Conv2D` computes a *cross-correlation* and not a flipped convolution;
+# - how to display filter responses that go negative, without losing half of them.
+#
+# No training here: every cell runs in seconds.
+
+# %% [markdown]
+# ## Setup
+#
+# Run this cell first: it seeds the random generators and reports the environment and the mode.
+
+# %%
+from course_utils import env
+
+report = env.setup(seed=42)
+
+import matplotlib.pyplot as plt
+import numpy as np
+import scipy.signal
+import tensorflow as tf
+
+from course_utils import conv, data, mode
+from course_utils.exercises import nb07 as ex
+from course_utils.timing import Timer
+
+# %% [markdown]
+# ## 1. Warm-up: one output value, by hand
+#
+# A 5×5 toy image and a 3×3 kernel. The kernel's left column is +1 and its right column −1, so it measures
+# "left minus right": large where brightness drops from left to right.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+toy_image = np.array(
+    [
+        [9, 9, 9, 0, 0],
+        [9, 9, 9, 0, 0],
+        [9, 9, 9, 0, 0],
+        [9, 9, 9, 0, 0],
+        [9, 9, 9, 0, 0],
+    ]
+)
+edge_kernel = np.array(
+    [
+        [1, 0, -1],
+        [1, 0, -1],
+        [1, 0, -1],
+    ]
+)
+patch = toy_image[0:3, 0:3]
+print("patch at row 0, column 0:\n", patch)
+print("patch * kernel (element by element):\n", patch * edge_kernel)
+print("sum =", np.sum(patch * edge_kernel))
+
+# %% [markdown]
+# That single number is output `[0, 0]`. Move the patch one column right and repeat:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for column in range(3):
+    patch = toy_image[0:3, column : column + 3]
+    print(f"output[0, {column}] = sum(patch * kernel) = {np.sum(patch * edge_kernel)}")
+
+# %% [markdown]
+# ## 2. The loop
+#
+# A 3×3 kernel fits in `5 - 3 + 1 = 3` positions along each axis, so the output is 3×3. The whole operation is
+# two loops over output positions. This is the heart of a `Conv2D` layer (which adds many kernels, channels, a bias
+# and an activation).
+
+# %%
+def correlate_by_hand(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """Slide `kernel` over `image` (no padding, stride 1); each output is sum(patch * kernel)."""
+    image = image.astype(float)  # uint8 images would overflow: 9 * 255 does not fit in 8 bits
+    kh, kw = kernel.shape
+    out_h, out_w = image.shape[0] - kh + 1, image.shape[1] - kw + 1
+    out = np.zeros((out_h, out_w))
+    for i in range(out_h):
+        for j in range(out_w):
+            out[i, j] = np.sum(image[i : i + kh, j : j + kw] * kernel)
+    return out
+
+
+# %%
+# NBVAL_CHECK_OUTPUT
+toy_result = correlate_by_hand(toy_image, edge_kernel)
+print(toy_result)
+assert np.array_equal(toy_result, conv.conv2d_naive(toy_image, edge_kernel))
+assert np.array_equal(toy_result, conv.conv2d(toy_image, edge_kernel))
+
+# %% [markdown]
+# The response is 27 where the kernel straddles the edge between the 9s and the 0s, and 0 over flat regions.
+# `course_utils.conv` holds the same loop as `conv2d_naive` (with channels, stride and padding), and a fast
+# vectorized `conv2d`; the asserts check that all three agree.
+
+# %% [markdown]
+# ## 3. Classic kernels on a real photo
+#
+# scipy's `ascent` image: 512×512 pixels, `uint8`. Each kernel below looks for one kind of pattern.
+
+# %%
+ascent = data.load_ascent()
+print(ascent.shape, ascent.dtype, ascent.min(), ascent.max())
+
+kernels = {
+    "vertical edges": np.array([[1, 0, -1], [1, 0, -1], [1, 0, -1]]),
+    "horizontal edges": np.array([[1, 1, 1], [0, 0, 0], [-1, -1, -1]]),
+    "Sobel x": np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]]),
+    "Sobel y": np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]]),
+    "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]]),
+    "box blur": np.ones((3, 3)) / 9,
+}
+responses = {name: conv.conv2d(ascent, kernel) for name, kernel in kernels.items()}
+for name, response in responses.items():
+    print(f"{name:<17} output {response.shape}, values {response.min():8.1f} to {response.max():7.1f}")
+
+# %%
+# (extra code)
+fig, axes = plt.subplots(1, 7, figsize=(21, 3.4))
+axes[0].imshow(ascent, cmap="gray")
+axes[0].set_title("ascent")
+for ax, (name, response) in zip(axes[1:], responses.items(), strict=True):
+    is_edge_detector = "edges" in name or "Sobel" in name
+    ax.imshow(np.abs(response) if is_edge_detector else response, cmap="gray")  # edge strength, either sign
+    ax.set_title(name)
+for ax in axes:
+    ax.axis("off")
+plt.show()
+
+# %% [markdown]
+# Edge kernels light up where brightness changes in their direction: the vertical kernel finds the steps' vertical
+# sides, the horizontal one their horizontal edges. Sobel does the same with extra weight on the centre row, so it
+# is less sensitive to noise. Sharpen boosts the centre against its neighbours; the box blur averages them away.
+
+# %% [markdown]
+# ## 4. Common mistake: ignoring the boundary
+#
+# With `padding="valid"` the kernel stays inside the image, so the output is smaller: `H - k + 1`. With
+# `padding="same"` zeros are added around the border so the output keeps the input's size (for stride 1). With a
+# stride `s`, the kernel jumps `s` pixels. In general:
+#
+# $$H_{out} = \left\lfloor \frac{H - k + 2p}{s} \right\rfloor + 1$$
+
+# %%
+# NBVAL_CHECK_OUTPUT
+def conv_output_length(size: int, kernel_size: int, padding: int, stride: int) -> int:
+    return (size - kernel_size + 2 * padding) // stride + 1
+
+
+for padding_name, pad, stride in [("valid", 0, 1), ("same", 1, 1), ("valid", 0, 2), ("same", 1, 2)]:
+    result = conv.conv2d(ascent, kernels["Sobel x"], stride=stride, padding=padding_name)
+    formula = conv_output_length(512, 3, pad, stride)
+    print(f"padding={padding_name!r:8} stride={stride}: output {result.shape}, formula says {formula}")
+    assert result.shape == (formula, formula)
+
+# %% [markdown]
+# Ignoring the boundary bites in two ways. First, **valid convolutions shrink the image every time**: stack a few
+# on a 28×28 digit and the border is gone.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+size = 28
+for layer in range(1, 6):
+    size = conv_output_length(size, 3, 0, 1)
+    print(f"after {layer} valid 3x3 convolutions: {size}x{size}")
+assert size == 18
+
+# %% [markdown]
+# Second, **`same` padding invents zeros**. Blur the photo with `same` padding and the outermost ring of pixels
+# is darker than it should be, because a third or more of each border window is padding.
+
+# %%
+blurred_same = conv.conv2d(ascent, kernels["box blur"], padding="same")
+border_ratio = blurred_same[0, 1:-1].mean() / ascent[0, 1:-1].mean()
+corner_ratio = blurred_same[0, 0] / ascent[0:2, 0:2].mean()
+print(f"top row after 'same' blur: {border_ratio:.2f} of its true brightness (about 6/9 expected)")
+print(f"corner pixel: {corner_ratio:.2f} (about 4/9 expected)")
+assert 0.55 < border_ratio < 0.75
+
+# %% [markdown]
+# Keras uses zero padding too, so the first `Conv2D` of a network sees this frame; it learns to cope. Your own
+# image-processing code may not: pick `valid` and accept the smaller output, or pad by reflection
+# (`np.pad(image, 1, mode="reflect")`) when the border matters.
+
+# %% [markdown]
+# ## 5. Cross-correlation is not convolution
+#
+# In mathematics, convolution *flips* the kernel (both axes) before sliding it; what we computed above, without the
+# flip, is *cross-correlation*. The difference shows with an asymmetric kernel applied to a single bright pixel.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+impulse = np.zeros((5, 5))
+impulse[2, 2] = 1
+asymmetric_kernel = np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
+print("cross-correlation (Conv2D):\n", conv.conv2d(impulse, asymmetric_kernel))
+print("convolution (scipy.signal.convolve2d):\n", scipy.signal.convolve2d(impulse, asymmetric_kernel, mode="valid"))
+flipped = asymmetric_kernel[::-1, ::-1]
+assert np.array_equal(conv.conv2d(impulse, flipped), scipy.signal.convolve2d(impulse, asymmetric_kernel, mode="valid"))
+assert np.array_equal(conv.conv2d(ascent, kernels["Sobel x"]), scipy.signal.correlate2d(ascent, kernels["Sobel x"],
+                                                                                         mode="valid"))
+
+# %% [markdown]
+# Convolution stamps the kernel as it is; cross-correlation stamps it upside down and mirrored. Deep-learning
+# frameworks skip the flip because the kernel is *learned*: a network that needed the flipped kernel simply learns
+# the flipped numbers. Skipping it saves work and nothing is lost. When you copy a kernel from a textbook into a
+# `Conv2D` layer, though, flip it if the book meant true convolution.
+
+# %% [markdown]
+# ## 6. Negative responses: clipping vs rescaling for display
+#
+# Edge responses are signed: a bright-to-dark step gives a positive value, dark-to-bright a negative one. Images
+# are displayed as 0–255, so the result has to be mapped somehow. Clipping to 0–255 (what `np.clip` or a cast to
+# `uint8` after clipping does) silently throws away every negative response: half of the edges.
+
+# %%
+sobel_x = conv.conv2d(ascent, kernels["Sobel x"])
+clipped = np.clip(sobel_x, 0, 255)
+rescaled = (sobel_x - sobel_x.min()) / (sobel_x.max() - sobel_x.min()) * 255
+magnitude = np.abs(sobel_x)
+strong = magnitude > 100
+lost = (strong & (sobel_x < 0)).sum() / strong.sum()
+print(f"Sobel x values run from {sobel_x.min():.0f} to {sobel_x.max():.0f}")
+print(f"strong edges (|response| > 100) that clipping turns black: {lost:.0%}")
+assert 0.2 < lost < 0.8
+
+# %%
+# (extra code)
+fig, axes = plt.subplots(1, 3, figsize=(12, 4))
+for ax, image, title in zip(
+    axes,
+    (clipped, rescaled, magnitude),
+    ("clipped to 0–255: negative edges vanish", "rescaled min–max: grey = 0", "absolute value: every edge"),
+    strict=True,
+):
+    ax.imshow(image, cmap="gray")
+    ax.set_title(title)
+    ax.axis("off")
+plt.show()
+
+# %% [markdown]
+# Rescaling keeps the sign (dark = negative, light = positive, grey = zero); the absolute value shows edge
+# *strength* regardless of direction. Either is honest. Clipping is not.
+
+# %% [markdown]
+# ## 7. Check against TensorFlow
+#
+# `tf.nn.conv2d` wants a batch and channels: images `(N, H, W, C)` and kernels `(kh, kw, C_in, F)`. Our `conv2d`
+# accepts the same layout for one image, `(H, W, C)`. Same numbers, up to float32 rounding:
+
+# %%
+ascent_hwc = ascent.astype(np.float32)[:, :, np.newaxis]  # (512, 512, 1): add the channel axis
+kernel_stack = np.stack([k.astype(np.float32) for k in kernels.values()], axis=-1)[:, :, np.newaxis, :]
+print("image", ascent_hwc.shape, "kernels", kernel_stack.shape)
+for padding_name in ("valid", "same"):
+    ours = conv.conv2d(ascent_hwc, kernel_stack, padding=padding_name)
+    theirs = tf.nn.conv2d(ascent_hwc[np.newaxis], kernel_stack, strides=1, padding=padding_name.upper()).numpy()[0]
+    difference = np.abs(ours - theirs).max()
+    print(f"{padding_name}: output {ours.shape}, largest difference from tf.nn.conv2d: {difference:.2e}")
+    assert ours.shape == theirs.shape and difference < 1e-3
+
+# %% [markdown]
+# ## 8. How fast is each way?
+#
+# The same 3×3 convolution, four ways, timed in this run. In fast mode the image is cropped to 128×128 so CI stays
+# quick.
+
+# %%
+side = mode.by_mode(full=512, fast=128)
+image = ascent[:side, :side].astype(np.float64)
+kernel = kernels["Sobel x"].astype(np.float64)
+image_tf = tf.constant(image[np.newaxis, :, :, np.newaxis], dtype=tf.float32)
+kernel_tf = tf.constant(kernel[:, :, np.newaxis, np.newaxis], dtype=tf.float32)
+ways = {
+    "loops (conv2d_naive)": lambda: conv.conv2d_naive(image, kernel),
+    "vectorized NumPy (conv2d)": lambda: conv.conv2d(image, kernel),
+    "scipy.signal.correlate2d": lambda: scipy.signal.correlate2d(image, kernel, mode="valid"),
+    "tf.nn.conv2d": lambda: tf.nn.conv2d(image_tf, kernel_tf, strides=1, padding="VALID"),
+}
+seconds = {}
+for name, run in ways.items():
+    run()  # warm-up: TensorFlow builds its kernel on the first call
+    repeats = 1 if "loops" in name else 10
+    with Timer() as timer:
+        for _ in range(repeats):
+            run()
+    seconds[name] = timer.seconds / repeats
+print(f"{side}x{side} image, 3x3 kernel")
+for name, duration in seconds.items():
+    print(f"  {name:<27} {duration * 1000:9.2f} ms   {seconds['loops (conv2d_naive)'] / duration:7.0f}x the loops")
+
+# %% [markdown]
+# The loops do the same arithmetic as the others; they are slow because Python runs each of the ~260,000 window
+# sums one at a time. Vectorized NumPy hands all windows to compiled code at once (see
+# `benchmarks/conv_numpy.py` for a careful side-by-side measurement). Write loops to understand, vectorize to use.
+
+# %% [markdown]
+# ## 9. Exercises
+#
+# Write your answer in place of `...`, run the cell, read the feedback. `ex.q1.hint()` and `ex.q1.solution()`
+# help when you are stuck.
+#
+# **Exercise 1.** Write `my_conv2d(image, kernel)`: valid cross-correlation, stride 1, for a 2-D image and a 2-D
+# kernel (any sizes, not only 3×3). The check tries a non-square image and kernel and a `uint8` image, and tells
+# you if the shape is off by one, the kernel is flipped, the border is padded, or the numbers overflow.
+
+# %%
+def my_conv2d(image, kernel):
+    ...  # your code here
+
+
+ex.q1.check(my_conv2d)
+
+# %%
+# ex.q1.hint()
+# ex.q1.solution()
+
+# %% [markdown]
+# **Exercise 2.** Write `conv_output_size(n, k, p, s)`: the output length for input length `n`, kernel size `k`,
+# padding `p` on each side and stride `s`.
+
+# %%
+def conv_output_size(n, k, p, s):
+    ...  # your code here
+
+
+ex.q2.check(conv_output_size)
+
+# %%
+# ex.q2.hint()
+# ex.q2.solution()
+
+# %% [markdown]
+# **Exercise 3.** Which of these kernels responds to *horizontal* edges? Answer `"A"`, `"B"` or `"C"`. Try them
+# on `ascent` with `conv.conv2d` if you are unsure.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+mystery_kernels = {
+    "A": np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]),
+    "B": np.array([[2, 2, 2], [0, 0, 0], [-2, -2, -2]]),
+    "C": np.ones((3, 3)),
+}
+for label, kernel in mystery_kernels.items():
+    print(label, kernel.tolist())
+
+# %%
+horizontal_edge_kernel = ...  # "A", "B" or "C"
+
+ex.q3.check(horizontal_edge_kernel)
+
+# %%
+# ex.q3.hint()
+# ex.q3.solution()
+
+# %% [markdown]
+# ## Summary
+#
+# - One output value is `sum(patch * kernel)`; a convolution layer is that sum at every position, for every kernel.
+# - Output size: `(H - k + 2p) // s + 1`. `valid` shrinks the image; `same` keeps its size by padding with zeros,
+#   which darkens the border.
+# - `Conv2D` computes cross-correlation (no flip). Learned kernels make the flip irrelevant.
+# - Filter responses are signed: rescale or take the absolute value to display them; never clip.
+# - Our NumPy results equal `tf.nn.conv2d` and `scipy.signal.correlate2d`.
+#
+# **Next: 08 · pooling in NumPy**: shrink these feature maps with max and average pooling, and see what is kept
+# and what is lost.

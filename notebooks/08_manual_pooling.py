@@ -1,0 +1,318 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: -all
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 08 · Pooling by hand in NumPy
+#
+# **Why this matters.** Every CNN in this course alternates `Conv2D` with `MaxPooling2D`. Pooling has no weights
+# and looks trivial, yet it decides how fast the feature maps shrink, what survives the shrinking, and why a
+# network barely notices when an object moves by a pixel. Here you compute it yourself and see what it keeps and
+# what it throws away.
+#
+# *CNNs, hands-on* · notebook 8 of 8 · previous: **07 · convolution in NumPy**
+
+# %% [markdown]
+# ## You will learn
+#
+# - how 2×2 max pooling turns each window into one number, written as a loop;
+# - the output size of pooling, with and without overlap;
+# - max vs average pooling on a real edge map;
+# - what pooling keeps (robustness to small shifts) and what it loses (resolution, exact positions);
+# - that our NumPy pooling equals Keras's `MaxPooling2D` and `AveragePooling2D`.
+#
+# No training here: every cell runs in seconds.
+
+# %% [markdown]
+# ## Setup
+#
+# Run this cell first: it seeds the random generators and reports the environment and the mode.
+
+# %%
+from course_utils import env
+
+report = env.setup(seed=42)
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+
+from course_utils import conv, data
+from course_utils.exercises import nb08 as ex
+
+# %% [markdown]
+# ## 1. Max pooling by hand
+#
+# A 4×4 feature map, cut into non-overlapping 2×2 windows. Each window becomes its largest value.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+feature_map = np.array(
+    [
+        [1, 3, 2, 0],
+        [4, 6, 1, 1],
+        [0, 2, 9, 7],
+        [1, 1, 8, 5],
+    ]
+)
+for i in range(2):
+    for j in range(2):
+        window = feature_map[2 * i : 2 * i + 2, 2 * j : 2 * j + 2]
+        print(f"window ({i}, {j}) = {window.tolist()} -> max {window.max()}")
+
+# %% [markdown]
+# The same thing as a function: two loops over output positions, one `max` per window. Note `size` plays two
+# roles: the window is `size`×`size`, and it moves `size` pixels at a time (stride = pool size, the Keras
+# default).
+
+# %%
+def max_pool_by_hand(x: np.ndarray, size: int = 2) -> np.ndarray:
+    """Non-overlapping size x size max pooling; a partial window at the edge is dropped ('valid')."""
+    out_h, out_w = (x.shape[0] - size) // size + 1, (x.shape[1] - size) // size + 1
+    out = np.zeros((out_h, out_w))
+    for i in range(out_h):
+        for j in range(out_w):
+            out[i, j] = x[i * size : i * size + size, j * size : j * size + size].max()
+    return out
+
+
+# %%
+# NBVAL_CHECK_OUTPUT
+pooled = max_pool_by_hand(feature_map)
+print(pooled)
+assert np.array_equal(pooled, conv.max_pool2d_naive(feature_map, 2))
+assert np.array_equal(pooled, conv.max_pool2d(feature_map, 2))
+
+# %% [markdown]
+# ## 2. Output size
+#
+# A pooling window is a convolution window without weights, so the size formula is the same with no padding:
+# `(H - pool) // stride + 1`. With `padding="same"` it is `ceil(H / stride)`. An odd size shows the difference.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for height in (28, 14, 7):
+    valid = conv.max_pool2d(np.zeros((height, height)), 2)
+    same = conv.max_pool2d(np.zeros((height, height)), 2, padding="same")
+    print(f"{height}x{height} -> valid {valid.shape}, same {same.shape}")
+    assert valid.shape[0] == (height - 2) // 2 + 1
+    assert same.shape[0] == -(-height // 2)  # ceil division
+
+# %% [markdown]
+# ## 3. Pooling a real feature map
+#
+# Pooling acts on feature maps, not on photos, so first we make one: the edge strength of the `ascent` image,
+# computed with the Sobel kernels from notebook 07 (recomputed here, so this notebook stands alone).
+
+# %%
+ascent = data.load_ascent()
+sobel_x = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])
+edges = np.hypot(conv.conv2d(ascent, sobel_x), conv.conv2d(ascent, sobel_x.T))  # edge strength, any direction
+print("edge map:", edges.shape, f"values {edges.min():.0f} to {edges.max():.0f}")
+
+pyramid = [edges]
+for _ in range(3):
+    pyramid.append(conv.max_pool2d(pyramid[-1], 2))
+print("after 0, 1, 2, 3 poolings:", [level.shape for level in pyramid])
+assert [level.shape[0] for level in pyramid] == [510, 255, 127, 63]
+
+# %%
+# (extra code)
+fig, axes = plt.subplots(1, 4, figsize=(16, 4.2))
+for ax, level in zip(axes, pyramid, strict=True):
+    ax.imshow(level, cmap="gray", vmax=np.percentile(level, 99))
+    ax.set_title(f"{level.shape[0]}x{level.shape[1]}")
+    ax.axis("off")
+fig.suptitle("The same edges after 0, 1, 2 and 3 max poolings (each shown at the same size)")
+plt.show()
+
+# %% [markdown]
+# Each pooling keeps a quarter of the values, yet the stairs stay recognisable at 63×63: max pooling keeps the
+# strongest response of every window, and strong responses are what mark the edges.
+
+# %% [markdown]
+# ## 4. Max vs average pooling
+#
+# Average pooling keeps the mean of each window instead of its maximum. On an edge map that matters: an edge is
+# thin, so most of each window is background, and averaging dilutes it.
+
+# %%
+max_pooled = conv.max_pool2d(edges, 4)
+average_pooled = conv.avg_pool2d(edges, 4)
+print(f"4x4 pooling of the edge map: {edges.shape} -> {max_pooled.shape}")
+print(f"strongest edge: before {edges.max():.0f}, max pooling {max_pooled.max():.0f}, average pooling "
+      f"{average_pooled.max():.0f}")
+print(f"mean value:     before {edges.mean():.0f}, max pooling {max_pooled.mean():.0f}, average pooling "
+      f"{average_pooled.mean():.0f}")
+assert max_pooled.max() == edges.max() and np.isclose(average_pooled.mean(), edges[:508, :508].mean())
+
+# %%
+# (extra code)
+fig, axes = plt.subplots(1, 2, figsize=(9, 4.5))
+for ax, image, title in zip(axes, (max_pooled, average_pooled), ("max pooling 4x4", "average pooling 4x4"),
+                            strict=True):
+    ax.imshow(image, cmap="gray", vmin=0, vmax=np.percentile(max_pooled, 99))
+    ax.set_title(title)
+    ax.axis("off")
+plt.show()
+
+# %% [markdown]
+# Max pooling answers "is the feature somewhere in this window?"; average pooling answers "how much of the window
+# is feature?". CNNs use max pooling between convolution blocks because they care about presence; average pooling
+# (often global, over the whole map) is common at the very end of a network.
+
+# %% [markdown]
+# ## 5. Stride and overlap
+#
+# The window and the step need not match. A 3×3 window with stride 2 overlaps its neighbours by one pixel (AlexNet
+# pooled this way). The output size follows the same formula.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+overlapping = conv.max_pool2d(edges, 3, stride=2)
+print(f"3x3 windows, stride 2: {edges.shape} -> {overlapping.shape}")
+assert overlapping.shape[0] == (510 - 3) // 2 + 1
+
+windows_covering = np.zeros((9, 9), dtype=int)  # how many windows see each pixel, on a small 9x9 map
+for i in range((9 - 3) // 2 + 1):
+    for j in range((9 - 3) // 2 + 1):
+        windows_covering[2 * i : 2 * i + 3, 2 * j : 2 * j + 3] += 1
+print("windows covering each pixel of a 9x9 map:\n", windows_covering)
+
+# %% [markdown]
+# Pixels on the shared rows and columns are seen by two (or four) windows, so a strong value there can win in
+# several outputs.
+
+# %% [markdown]
+# ## 6. Common mistake: misunderstanding what pooling does to resolution
+#
+# Two opposite misreadings are common: "pooling just makes the image smaller" (it also makes the network less
+# sensitive to exact positions, which is the point) and "pooling loses nothing important" (it does lose positions
+# and detail, which is the price). Both effects, measured.
+#
+# **What it keeps.** Shift the image one pixel to the right. Before pooling, most edge values move to another
+# position; after 2×2 max pooling, many windows still contain the same strongest value.
+
+# %%
+shifted = np.roll(ascent, 1, axis=1)  # every pixel moves one column to the right
+shifted_edges = np.hypot(conv.conv2d(shifted, sobel_x), conv.conv2d(shifted, sobel_x.T))
+inner = (slice(8, -8), slice(8, -8))  # ignore the wrapped-around column at the border
+
+
+def relative_change(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.abs(a - b).mean() / np.abs(a).mean())
+
+
+change_before = relative_change(edges[inner], shifted_edges[inner])
+change_after = relative_change(conv.max_pool2d(edges, 2)[inner], conv.max_pool2d(shifted_edges, 2)[inner])
+change_after_two = relative_change(
+    conv.max_pool2d(edges, 4, stride=4)[inner], conv.max_pool2d(shifted_edges, 4, stride=4)[inner]
+)
+print(f"change caused by a 1-pixel shift: edge map {change_before:.0%}, after one 2x2 max pooling "
+      f"{change_after:.0%}, after 4x4 max pooling {change_after_two:.0%}")
+assert change_after < change_before
+
+# %% [markdown]
+# **What it loses.** Inside a window, position is gone: a feature in any of the four cells gives the same output.
+# And two features closer than the window merge into one.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+top_left, bottom_right = np.zeros((4, 4)), np.zeros((4, 4))
+top_left[0, 0] = bottom_right[1, 1] = 1
+print("a dot at (0, 0) and a dot at (1, 1) pool to the same map:",
+      np.array_equal(conv.max_pool2d(top_left, 2), conv.max_pool2d(bottom_right, 2)))
+two_lines = np.zeros((4, 4))
+two_lines[:, 0] = two_lines[:, 1] = 1  # two separate vertical lines, one pixel apart
+print("two lines:\n", two_lines, "\npooled, one line:\n", conv.max_pool2d(two_lines, 2))
+
+# %% [markdown]
+# So each pooling trades spatial resolution for robustness. That is why CNNs pool a few times, not after every
+# layer, and why the last maps of a network say *what* is in the image far better than *where*.
+
+# %% [markdown]
+# ## 7. Check against Keras
+#
+# Keras pooling layers take a batch with channels, `(N, H, W, C)`. On the edge map, in both paddings, with and
+# without overlap:
+
+# %%
+edges_batch = edges.astype(np.float32)[np.newaxis, :, :, np.newaxis]  # (1, 510, 510, 1)
+for pool, stride, padding in [(2, 2, "valid"), (3, 2, "valid"), (3, 2, "same"), (2, 1, "same")]:
+    pairs = ((keras.layers.MaxPooling2D, conv.max_pool2d), (keras.layers.AveragePooling2D, conv.avg_pool2d))
+    for layer, ours in pairs:
+        theirs = layer(pool_size=pool, strides=stride, padding=padding)(edges_batch).numpy()[0, :, :, 0]
+        mine = ours(edges.astype(np.float32), pool, stride=stride, padding=padding)
+        difference = np.abs(mine - theirs).max() / edges.max()
+        assert mine.shape == theirs.shape and difference < 1e-6
+    print(f"pool {pool}, stride {stride}, {padding:<5}: output {mine.shape}, max and average pooling match Keras")
+
+# %% [markdown]
+# ## 8. Exercises
+#
+# Write your answer in place of `...`, run the cell, read the feedback. `ex.q1.hint()` and `ex.q1.solution()`
+# help when you are stuck.
+#
+# **Exercise 1.** Write `pooled_size(n, pool, stride)`: the output length of valid pooling.
+
+# %%
+def pooled_size(n, pool, stride):
+    ...  # your code here
+
+
+ex.q1.check(pooled_size)
+
+# %%
+# ex.q1.hint()
+# ex.q1.solution()
+
+# %% [markdown]
+# **Exercise 2.** Write `my_max_pool(x)`: 2×2 max pooling with stride 2 and valid padding, for a 2-D array of any
+# size (odd sizes included).
+
+# %%
+def my_max_pool(x):
+    ...  # your code here
+
+
+ex.q2.check(my_max_pool)
+
+# %%
+# ex.q2.hint()
+# ex.q2.solution()
+
+# %% [markdown]
+# **Exercise 3.** A 28×28 feature map goes through three `MaxPooling2D(2)` layers with the default padding. What
+# side length comes out? Work it out without running anything.
+
+# %%
+side_after_three_pools = ...  # a whole number
+
+ex.q3.check(side_after_three_pools)
+
+# %%
+# ex.q3.hint()
+# ex.q3.solution()
+
+# %% [markdown]
+# ## Summary
+#
+# - Max pooling replaces each window by its largest value; average pooling by its mean.
+# - Output size: `(H - pool) // stride + 1` (valid) or `ceil(H / stride)` (same); odd sizes lose a row in valid.
+# - Max pooling keeps the strongest responses, so edges survive repeated halving; averaging dilutes them.
+# - Pooling makes feature maps less sensitive to small shifts, and pays for it with resolution and exact positions.
+# - Our NumPy pooling equals Keras's `MaxPooling2D` and `AveragePooling2D`.
+#
+# **Next:** this is the last notebook. Go back to **02 · first CNN** and read its `Conv2D` and `MaxPooling2D`
+# layers again: you can now compute every number they produce.
