@@ -85,3 +85,85 @@ def history_curves(
         ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def confusion_matrix(matrix: np.ndarray, class_names: Sequence[str], *, title: str | None = None) -> Figure:
+    """Draw a confusion matrix (rows: true class, columns: predicted) with counts and per-class recall."""
+    matrix = np.asarray(matrix)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] != len(class_names):
+        raise ValueError(f"expected a square ({len(class_names)}, {len(class_names)}) matrix, got {matrix.shape}")
+    row_share = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+    fig, ax = plt.subplots(figsize=(8, 7))
+    ax.imshow(row_share, cmap="Blues", vmin=0, vmax=1)
+    for (row, column), count in np.ndenumerate(matrix):
+        colour = "white" if row_share[row, column] > 0.5 else "black"
+        ax.text(column, row, str(count), ha="center", va="center", fontsize=8, color=colour)
+    recall = np.diag(row_share)
+    ax.set_xticks(range(len(class_names)), class_names, rotation=45, ha="right")
+    ax.set_yticks(range(len(class_names)), [f"{name} ({r:.0%})" for name, r in zip(class_names, recall, strict=True)])
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class (share of it predicted correctly)")
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def misclassified_gallery(
+    images: np.ndarray,
+    true_labels: np.ndarray,
+    probabilities: np.ndarray,
+    class_names: Sequence[str],
+    *,
+    count: int = 16,
+    columns: int = 8,
+) -> Figure:
+    """Show the most confidently wrong predictions: true label, predicted label and its probability."""
+    predicted = probabilities.argmax(axis=1)
+    confidence = probabilities.max(axis=1)
+    wrong = np.flatnonzero(predicted != true_labels)
+    worst = wrong[np.argsort(confidence[wrong])[::-1][:count]]
+    images = np.asarray(images)
+    images = images[..., 0] if images.ndim == 4 else images
+    columns = max(1, min(columns, len(worst)))
+    rows = max(1, int(np.ceil(len(worst) / columns)))
+    fig, axes = plt.subplots(rows, columns, figsize=(1.6 * columns, 2.0 * rows), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, index in zip(axes.flat, worst, strict=False):  # more axes than images in the last row
+        ax.imshow(images[index], cmap="gray_r")
+        ax.set_title(
+            f"true {class_names[true_labels[index]]}\npred {class_names[predicted[index]]}\n{confidence[index]:.0%}",
+            fontsize=7,
+            color="red",
+        )
+    fig.suptitle(f"The {len(worst)} most confident mistakes (of {len(wrong):,})")
+    fig.tight_layout()
+    return fig
+
+
+def scatter_runs(
+    rows: Sequence[Mapping[str, Any]],
+    x: str,
+    y: str,
+    *,
+    label: str = "name",
+    log_x: bool = False,
+    ax: Any = None,
+) -> Figure:
+    """Scatter one metric against another for a list of runs, each point labelled."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6, 4))
+    else:
+        fig = ax.figure
+    xs, ys = [row[x] for row in rows], [row[y] for row in rows]
+    ax.scatter(xs, ys)
+    for row, x_value, y_value in zip(rows, xs, ys, strict=True):
+        ax.annotate(str(row[label]), (x_value, y_value), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    if log_x:
+        ax.set_xscale("log")
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig

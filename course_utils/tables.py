@@ -1,0 +1,33 @@
+"""Plain-text result tables that read the same in Jupyter, Colab, a terminal and a diff."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:.4f}" if abs(value) < 10 else f"{value:,.1f}"
+    return str(value)
+
+
+def format_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> str:
+    """Format a list of dicts as an aligned text table (ints with separators, floats to 4 decimals)."""
+    if not rows:
+        return "(no rows)"
+    columns = list(columns or rows[0].keys())
+    cells = [[_cell(row.get(column, "")) for column in columns] for row in rows]
+    widths = [max(len(column), *(len(line[i]) for line in cells)) for i, column in enumerate(columns)]
+    header = "  ".join(column.ljust(width) for column, width in zip(columns, widths, strict=True))
+    rule = "  ".join("-" * width for width in widths)
+    # First column (names) left-aligned, numbers right-aligned.
+    body = [
+        "  ".join(text.ljust(width) if i == 0 else text.rjust(width) for i, (text, width) in enumerate(pairs))
+        for pairs in (list(zip(line, widths, strict=True)) for line in cells)
+    ]
+    return "\n".join([header, rule, *body])
