@@ -8,7 +8,7 @@ import pytest
 
 from course_utils.checks import CheckFailed, CheckResult, Exercise
 from course_utils.data import FASHION_CLASS_NAMES
-from course_utils.exercises import nb01, nb07, nb08
+from course_utils.exercises import nb01, nb02, nb07, nb08
 
 
 def _exercise() -> Exercise:
@@ -255,3 +255,49 @@ def test_nb08_q2_pinpoints_typical_pooling_bugs(answer, fragment):
 def test_nb08_q3_wrong_answers(answer, fragment):
     result = nb08.q3.evaluate(answer)
     assert not result.passed and fragment in result.message
+
+
+# ---------------------------------------------------------------------------
+# Notebook 02: first CNN
+# ---------------------------------------------------------------------------
+
+
+def test_nb02_published_solutions_pass():
+    for exercise, name in ((nb02.q1, "conv_parameters"), (nb02.q2, "feature_shape"), (nb02.q3, "add_channel_axis")):
+        result = exercise.evaluate(_run_solution(exercise, name))
+        assert result.passed, result.message
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [(2400, "weights only"), (832, "all 3 colour channels"), (76, "one filter"), (98336, "not on the image size"),
+     (1, "is not it"), ("2432", "whole number")],
+)
+def test_nb02_q1_wrong_answers(answer, fragment):
+    result = nb02.q1.evaluate(answer)
+    assert not result.passed and fragment in result.message, result.message
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [((7, 7, 64), "padding='same'"), ((5, 5, 1), "channels"), ((4, 4, 64), "floor of 5.5"),
+     ((None, 5, 5, 64), "batch axis"), ((1600,), "three numbers"), ("5x5x64", "tuple"), ((6, 6, 64), "layer by layer")],
+)
+def test_nb02_q2_wrong_answers(answer, fragment):
+    result = nb02.q2.evaluate(answer)
+    assert not result.passed and fragment in result.message, result.message
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        (lambda x: x[:, np.newaxis], "channels-first"),
+        (lambda x: x.reshape(len(x), -1), "flattens"),
+        (lambda x: x.reshape(3, 28, 28, 1), "hard-code"),
+        (lambda x: np.swapaxes(x, 1, 2)[..., np.newaxis], "pixels moved"),
+        (lambda x: x[0][..., np.newaxis], "expected (3, 28, 28, 1)"),
+    ],
+)
+def test_nb02_q3_wrong_answers(answer, fragment):
+    result = nb02.q3.evaluate(answer)
+    assert not result.passed and fragment in result.message, result.message

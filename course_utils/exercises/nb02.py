@@ -1,0 +1,100 @@
+"""Exercises for notebook 02 (first CNN)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from course_utils.checks import CheckFailed, Exercise
+
+
+def _verify_conv_parameters(answer: Any) -> str:
+    weights, biases = 5 * 5 * 3 * 32, 32
+    if not isinstance(answer, (int, np.integer)) or isinstance(answer, bool):
+        raise CheckFailed(f"give a whole number (an int), not {type(answer).__name__}")
+    if answer == weights:
+        raise CheckFailed("that counts the weights only. Each of the 32 filters also has one bias")
+    if answer == 5 * 5 * 32 + 32:
+        raise CheckFailed("each filter spans all 3 colour channels: it has 5 x 5 x 3 weights, not 5 x 5")
+    if answer == 5 * 5 * 3 + 1:
+        raise CheckFailed("that is one filter. The layer has 32 of them")
+    if answer == 32 * 32 * 3 * 32 + 32:
+        raise CheckFailed("a filter's weights depend on the kernel size (5x5), not on the image size")
+    if answer != weights + biases:
+        raise CheckFailed(f"{answer} is not it. Weights per filter: kernel height x width x input channels")
+    return f"5 x 5 x 3 x 32 weights + 32 biases = {weights + biases:,}, whatever the image size."
+
+
+q1 = Exercise(
+    "Count the parameters of Conv2D(32, (5, 5)) on 32x32 RGB images",
+    _verify_conv_parameters,
+    hint="One filter has kernel_height x kernel_width x input_channels weights and one bias. How many filters?",
+    solution="conv_parameters = 5 * 5 * 3 * 32 + 32  # 2,432",
+)
+
+
+def _verify_feature_shape(answer: Any) -> str:
+    if isinstance(answer, str) or not hasattr(answer, "__len__"):
+        raise CheckFailed(f"give a tuple (height, width, channels), not {answer!r}")
+    if len(answer) == 4:
+        raise CheckFailed("leave out the batch axis: give (height, width, channels)")
+    try:
+        shape = tuple(int(v) for v in answer)
+    except (TypeError, ValueError):
+        raise CheckFailed(f"give a tuple of whole numbers (height, width, channels), not {answer!r}") from None
+    if len(shape) != 3:
+        raise CheckFailed(f"give three numbers (height, width, channels), not {len(shape)}")
+    if shape == (7, 7, 64):
+        raise CheckFailed("7x7 would need padding='same'. Each valid 3x3 convolution first removes 2 pixels")
+    if shape[:2] == (5, 5) and shape[2] != 64:
+        raise CheckFailed("the height and width are right; the channels are the second Conv2D's filter count")
+    if shape == (4, 4, 64):
+        raise CheckFailed("pooling 11 by 2 gives 5 (floor of 5.5), not 4")
+    if shape != (5, 5, 64):
+        raise CheckFailed(f"{shape} is not it. Go layer by layer: 28 -> conv -> pool -> conv -> pool")
+    return "28 -> 26 -> 13 -> 11 -> 5, with 64 channels: Flatten then sees 5 x 5 x 64 = 1,600 values."
+
+
+q2 = Exercise(
+    "Shape after Conv2D(64, 3) -> MaxPooling2D(2) -> Conv2D(64, 3) -> MaxPooling2D(2) on (28, 28, 1)",
+    _verify_feature_shape,
+    hint="A valid 3x3 convolution removes 2 pixels from height and width; 2x2 pooling halves them, rounding down.",
+    solution="feature_shape = (5, 5, 64)  # 28 -> 26 -> 13 -> 11 -> 5",
+)
+
+_BATCH = np.arange(3 * 28 * 28, dtype=np.float32).reshape(3, 28, 28)
+
+
+def _verify_channel_axis(add_channel_axis: Callable[[np.ndarray], Any]) -> str:
+    if not callable(add_channel_axis):
+        raise CheckFailed(f"pass the function itself (add_channel_axis), not {type(add_channel_axis).__name__}")
+    result = add_channel_axis(_BATCH.copy())
+    if result is None:
+        raise CheckFailed("add_channel_axis returned None. Did you forget `return`?")
+    result = np.asarray(result)
+    if result.shape == (3, 1, 28, 28):
+        raise CheckFailed("(N, 1, 28, 28) is channels-first. Keras expects channels last: (N, 28, 28, 1)")
+    if result.shape == (3, 28 * 28):
+        raise CheckFailed("that flattens the images, the opposite of what Conv2D needs")
+    if result.shape != (3, 28, 28, 1):
+        raise CheckFailed(f"for a batch shaped (3, 28, 28) you returned {result.shape}; expected (3, 28, 28, 1)")
+    if not np.array_equal(result[..., 0], _BATCH):
+        raise CheckFailed("the shape is right but the pixels moved. Add an axis; do not reorder values")
+    try:
+        other = np.asarray(add_channel_axis(np.zeros((5, 28, 28), dtype=np.float32)))
+    except ValueError:
+        other = None
+    if other is None or other.shape != (5, 28, 28, 1):
+        found = "an error" if other is None else other.shape
+        raise CheckFailed(f"for 5 images you returned {found}. Do not hard-code the number of images")
+    return "(N, 28, 28) -> (N, 28, 28, 1): one grey channel, channels last."
+
+
+q3 = Exercise(
+    "Write add_channel_axis(images) for Conv2D",
+    _verify_channel_axis,
+    hint="images[..., np.newaxis] (or np.expand_dims(images, -1)) adds a length-1 axis at the end.",
+    solution="def add_channel_axis(images):\n    return images[..., np.newaxis]",
+)
