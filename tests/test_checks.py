@@ -8,7 +8,7 @@ import pytest
 
 from course_utils.checks import CheckFailed, CheckResult, Exercise
 from course_utils.data import FASHION_CLASS_NAMES
-from course_utils.exercises import nb01, nb02, nb07, nb08
+from course_utils.exercises import nb01, nb02, nb03, nb07, nb08
 
 
 def _exercise() -> Exercise:
@@ -301,3 +301,67 @@ def test_nb02_q2_wrong_answers(answer, fragment):
 def test_nb02_q3_wrong_answers(answer, fragment):
     result = nb02.q3.evaluate(answer)
     assert not result.passed and fragment in result.message, result.message
+
+
+# ---------------------------------------------------------------------------
+# Notebook 03: deeper CNN
+# ---------------------------------------------------------------------------
+
+
+def test_nb03_published_solutions_pass():
+    for exercise, name in ((nb03.q1, "restored_epoch"), (nb03.q2, "per_class_accuracy"),
+                           (nb03.q3, "batchnorm_parameters")):
+        result = exercise.evaluate(_run_solution(exercise, name))
+        assert result.passed, result.message
+
+
+def test_nb03_q1_answer_matches_what_keras_early_stopping_does():
+    """The expected answer is not just asserted: replay the losses through the real callback."""
+    import keras
+
+    callback = keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=False)
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    model.stop_training = False
+    callback.set_model(model)
+    callback.on_train_begin()
+    for epoch, loss in enumerate(nb03.VALIDATION_LOSS):
+        callback.on_epoch_end(epoch, {"val_loss": loss})
+        if callback.model.stop_training:
+            break
+    assert callback.stopped_epoch + 1 == len(nb03.VALIDATION_LOSS)
+    assert callback.best_epoch + 1 == 6 and nb03.q1.evaluate(6).passed
+
+
+@pytest.mark.parametrize(("answer", "fragment"), [(9, "stopped"), (4, "patience=3"), (5, "count from 1"),
+                                                  (2, "lowest"), (6.0, "an int")])
+def test_nb03_q1_wrong_answers(answer, fragment):
+    result = nb03.q1.evaluate(answer)
+    assert not result.passed and fragment in result.message, result.message
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        (lambda m: np.diag(m) / m.sum(axis=0), "precision"),
+        (lambda m: np.diag(m), "counts"),
+        (lambda m: np.trace(m) / m.sum(), "one value per class"),
+        (lambda m: np.diag(m) / m.sum(), "expected"),
+    ],
+)
+def test_nb03_q2_wrong_answers(answer, fragment):
+    result = nb03.q2.evaluate(answer)
+    assert not result.passed and fragment in result.message, result.message
+
+
+@pytest.mark.parametrize(("answer", "fragment"), [(128, "non-trainable"), (64, "more than one"), (512, "4 numbers")])
+def test_nb03_q3_wrong_answers(answer, fragment):
+    result = nb03.q3.evaluate(answer)
+    assert not result.passed and fragment in result.message, result.message
+
+
+def test_nb03_q3_answer_matches_keras():
+    import keras
+
+    layer = keras.layers.BatchNormalization()
+    layer.build((None, 7, 7, 64))
+    assert layer.count_params() == 256 and nb03.q3.evaluate(256).passed
