@@ -8,7 +8,7 @@ import pytest
 
 from course_utils.checks import CheckFailed, CheckResult, Exercise
 from course_utils.data import FASHION_CLASS_NAMES
-from course_utils.exercises import nb01, nb02, nb03, nb07, nb08
+from course_utils.exercises import nb01, nb02, nb03, nb04, nb07, nb08
 
 
 def _exercise() -> Exercise:
@@ -365,3 +365,48 @@ def test_nb03_q3_answer_matches_keras():
     layer = keras.layers.BatchNormalization()
     layer.build((None, 7, 7, 64))
     assert layer.count_params() == 256 and nb03.q3.evaluate(256).passed
+
+
+# ---------------------------------------------------------------------------
+# Notebook 04: capacity experiments
+# ---------------------------------------------------------------------------
+
+
+def test_nb04_published_solutions_pass():
+    for exercise, name in ((nb04.q1, "conv_parameters"), (nb04.q2, "growth"), (nb04.q3, "recommendation")):
+        result = exercise.evaluate(_run_solution(exercise, name))
+        assert result.passed, result.message
+
+
+def test_nb04_q1_formula_matches_keras():
+    layer = keras.layers.Conv2D(32, (5, 5))
+    layer.build((None, 12, 12, 16))
+    assert layer.count_params() == 5 * 5 * 16 * 32 + 32
+    assert nb04.q1.evaluate(lambda k, c, f: k * k * c * f + f).passed
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        (lambda k, c, f: k * k * c * f, "biases"),
+        (lambda k, c, f: k * k * f + f, "every input channel"),
+        (lambda k, c, f: k * c * f + f, "kernel * kernel"),
+        (lambda k, c, f: 0, "expected"),
+    ],
+)
+def test_nb04_q1_wrong_answers(answer, fragment):
+    result = nb04.q1.evaluate(answer)
+    assert not result.passed and fragment in result.message, result.message
+
+
+@pytest.mark.parametrize(("answer", "fragment"), [(2, "input channels"), (8, "kernel size"), (16, "which factors")])
+def test_nb04_q2_wrong_answers(answer, fragment):
+    result = nb04.q2.evaluate(answer)
+    assert not result.passed and fragment in result.message
+
+
+@pytest.mark.parametrize(("answer", "fragment"), [("A", "misses"), ("c", "twice the time"), ("D", "capacity without"),
+                                                  ("E", "one of")])
+def test_nb04_q3_wrong_answers(answer, fragment):
+    result = nb04.q3.evaluate(answer)
+    assert not result.passed and fragment in result.message

@@ -1,0 +1,90 @@
+"""Exercises for notebook 04 (capacity experiments)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from course_utils.checks import CheckFailed, Exercise
+
+_CASES = [(3, 1, 8), (3, 8, 8), (5, 16, 32), (3, 64, 64), (1, 32, 16)]
+
+
+def _verify_conv_parameters(conv_parameters: Callable[[int, int, int], Any]) -> str:
+    if not callable(conv_parameters):
+        raise CheckFailed(f"pass the function itself (conv_parameters), not {type(conv_parameters).__name__}")
+    for kernel, channels_in, filters in _CASES:
+        got = conv_parameters(kernel, channels_in, filters)
+        expected = kernel * kernel * channels_in * filters + filters
+        if got is None:
+            raise CheckFailed("conv_parameters returned None. Did you forget `return`?")
+        if got == expected:
+            continue
+        case = f"kernel={kernel}, channels_in={channels_in}, filters={filters}"
+        if got == expected - filters:
+            raise CheckFailed(f"for {case} you forgot the biases: one per filter")
+        if got == kernel * kernel * filters + filters:
+            raise CheckFailed(f"for {case}: each filter has a kernel x kernel slice for every input channel")
+        if got == kernel * channels_in * filters + filters:
+            raise CheckFailed(f"for {case}: a {kernel}x{kernel} kernel has kernel * kernel cells, not kernel")
+        raise CheckFailed(f"for {case} you returned {got}; expected {expected}")
+    return "k x k x C_in x F + F: square in the kernel size, linear in input channels and in filters."
+
+
+q1 = Exercise(
+    "Write conv_parameters(kernel, channels_in, filters)",
+    _verify_conv_parameters,
+    hint="One filter: kernel * kernel * channels_in weights and 1 bias. The layer has `filters` of them.",
+    solution=(
+        "def conv_parameters(kernel, channels_in, filters):\n"
+        "    return kernel * kernel * channels_in * filters + filters"
+    ),
+)
+
+
+def _verify_scaling(answer: Any) -> str:
+    if answer == 2:
+        raise CheckFailed("the second layer's filters double, and so do its input channels (the first layer's filters)")
+    if answer == 8:
+        raise CheckFailed("the kernel size did not change, only the two filter counts")
+    if answer != 4:
+        raise CheckFailed(f"{answer} is not it. Weights = k x k x C_in x F; which factors doubled?")
+    return "both C_in and F double: 2 x 2 = 4 times the weights (and roughly 4 times the multiply-adds)."
+
+
+q2 = Exercise(
+    "Double the filters of both Conv2D layers: how many times more weights in the second one?",
+    _verify_scaling,
+    hint="The second layer's input channels are the first layer's filters.",
+    solution="growth = 4  # C_in x 2 and F x 2",
+)
+
+# A results table for exercise 3: name -> (parameters, train seconds, validation accuracy).
+RESULTS = {
+    "A": (12_000, 20.0, 0.884),
+    "B": (40_000, 31.0, 0.903),
+    "C": (150_000, 58.0, 0.909),
+    "D": (560_000, 150.0, 0.908),
+}
+
+
+def _verify_recommendation(answer: Any) -> str:
+    choice = str(answer).strip().upper()
+    if choice not in RESULTS:
+        raise CheckFailed(f"answer with one of {sorted(RESULTS)}, not {answer!r}")
+    if choice == "A":
+        raise CheckFailed("A is the smallest, but it misses the 0.90 target")
+    if choice == "D":
+        raise CheckFailed("D is the biggest and slowest, and not even the most accurate: capacity without gain")
+    if choice == "C":
+        raise CheckFailed("C is the most accurate, but 0.006 more accuracy costs twice the time of a model that "
+                          "already meets the target")
+    return "B: the cheapest configuration that meets the target. Past it, accuracy barely moves."
+
+
+q3 = Exercise(
+    "Recommend the cheapest configuration that reaches 0.90 validation accuracy",
+    _verify_recommendation,
+    hint="Drop every configuration below 0.90, then pick the fastest of the rest.",
+    solution="recommendation = 'B'",
+)
