@@ -40,7 +40,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadscope
 
 lint: $(STAMP)
-	$(BIN)/ruff check course_utils tests notebooks benchmarks
+	$(BIN)/ruff check course_utils tests notebooks benchmarks tools
 
 sync: $(STAMP)
 	$(BIN)/jupytext --sync notebooks/[0-9][0-9]_*.py
@@ -50,8 +50,7 @@ execute: $(STAMP)
 	  nb=$${py%.py}.ipynb; \
 	  echo "== $$nb (full mode)"; \
 	  $(BIN)/jupytext --quiet --update --to ipynb "$$py" -o "$$nb" && \
-	  env -u COURSE_FAST $(BIN)/jupyter nbconvert --log-level=WARN --to notebook --execute --inplace \
-	    --ExecutePreprocessor.timeout=3600 --ExecutePreprocessor.record_timing=False "$$nb" && \
+	  env -u COURSE_FAST $(BIN)/python tools/run_notebook.py "$$nb" && \
 	  $(BIN)/jupytext --quiet --to py:percent "$$nb" -o "$$py" || exit 1; \
 	done
 

@@ -12,12 +12,12 @@ def _cell(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        return f"{value:.4f}" if abs(value) < 10 else f"{value:,.1f}"
+        return f"{value:.4f}" if abs(value) < 1 else f"{value:,.1f}"  # accuracies vs seconds, sizes
     return str(value)
 
 
 def format_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> str:
-    """Format a list of dicts as an aligned text table (ints with separators, floats to 4 decimals)."""
+    """Format dicts as an aligned text table: ints with separators, floats below 1 to 4 decimals, others to 1."""
     if not rows:
         return "(no rows)"
     columns = list(columns or rows[0].keys())

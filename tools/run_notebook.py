@@ -1,0 +1,76 @@
+"""Execute a notebook top to bottom in a fresh kernel, store its outputs, and report wall time and peak RSS.
+
+    python tools/run_notebook.py notebooks/02_first_cnn.ipynb [--no-write]
+
+The kernel's resident memory (RSS, including its child processes) is sampled every 0.1 s while it runs. Used by
+`make execute`, which runs it in full mode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+from nbclient import NotebookClient
+
+
+def _rss(pid: int) -> int:
+    try:
+        process = psutil.Process(pid)
+        return process.memory_info().rss + sum(child.memory_info().rss for child in process.children(recursive=True))
+    except psutil.Error:
+        return 0
+
+
+def run(path: Path, write: bool = True, timeout: int = 3600) -> tuple[float, int]:
+    """Execute ``path`` in its own folder; return (wall seconds, peak kernel RSS in bytes)."""
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            manager = client.km
+            pid = getattr(getattr(manager, "provisioner", None), "pid", None) if manager else None
+            if pid:
+                peak = max(peak, _rss(pid))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    start = time.perf_counter()
+    sampler.start()
+    try:
+        client.execute()
+    finally:
+        done.set()
+        sampler.join()
+    seconds = time.perf_counter() - start
+    if write:
+        nbformat.write(notebook, path)
+    return seconds, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--no-write", action="store_true", help="do not store the outputs")
+    args = parser.parse_args()
+    for path in args.notebooks:
+        seconds, peak = run(path, write=not args.no_write)
+        print(f"{path.name}: {seconds:.0f} s wall, peak kernel RSS {peak / 2**20:,.0f} MiB", flush=True)
+
+
+if __name__ == "__main__":
+    main()
