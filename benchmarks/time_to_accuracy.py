@@ -1,0 +1,183 @@
+"""Benchmark: wall time to reach 0.91 Fashion-MNIST test accuracy, two training setups side by side.
+
+(a) the seed-style baseline: the 2 x Conv2D(64) CNN of notebook 02, ``model.fit`` on NumPy arrays at batch 32;
+(b) the setup the course recommends (notebooks 02-03): the narrower 3-block BatchNorm CNN of notebook 03, batches
+    of 128 from a ``tf.data`` pipeline, and Adam from 0.002 with the cosine decay of notebook 02 (over 6 epochs).
+
+Both are evaluated on the test set after every epoch (the evaluation counts in the time), 10 epochs at most,
+in the same process, full data. Also printed: each setup's training throughput in GFLOP/s against a
+``tf.matmul`` float32 peak measured in the same run. The last line holds the ratio (b)/(a).
+
+    COURSE_DATA_DIR=... python benchmarks/time_to_accuracy.py
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from course_utils import env
+
+env.setup(seed=42)
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from course_utils import data  # noqa: E402
+
+TARGET = 0.91
+MAX_EPOCHS = 10
+RECOMMENDED_EPOCHS = 6  # length of (b)'s cosine schedule
+
+
+def seed_cnn() -> keras.Model:
+    """(a) Notebook 02's first CNN."""
+    layers = keras.layers
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            layers.Conv2D(64, (3, 3), activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(64, (3, 3), activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(128, activation="relu"),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
+
+
+def recommended_cnn() -> keras.Model:
+    """(b) Notebook 03's deeper CNN: three Conv-BN-ReLU-Pool blocks of 16, 32, 64 filters."""
+    layers = keras.layers
+    blocks = []
+    for filters in (16, 32, 64):
+        blocks += [
+            layers.Conv2D(filters, (3, 3), padding="same", use_bias=False),
+            layers.BatchNormalization(momentum=0.9),
+            layers.ReLU(),
+            layers.MaxPooling2D(2),
+        ]
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            layers.Rescaling(1 / 255),
+            *blocks,
+            layers.Flatten(),
+            layers.Dropout(0.3),
+            layers.Dense(128, activation="relu"),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
+
+
+def forward_flops_per_image(model: keras.Model) -> int:
+    """Multiply-adds x 2 of the Conv2D and Dense layers for one image (pooling, BN and activations ignored)."""
+    flops = 0
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Conv2D):
+            height, width, filters = layer.output.shape[1:]
+            kernel_h, kernel_w, channels, _ = layer.kernel.shape
+            flops += 2 * height * width * filters * kernel_h * kernel_w * channels
+        elif isinstance(layer, keras.layers.Dense):
+            flops += 2 * int(np.prod(layer.kernel.shape))
+    return flops
+
+
+def matmul_peak_gflops(size: int = 2048, repeats: int = 10) -> float:
+    """Best float32 tf.matmul throughput on this machine, right now."""
+    a = tf.random.uniform((size, size))
+    b = tf.random.uniform((size, size))
+    tf.matmul(a, b).numpy()  # warm-up
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        tf.matmul(a, b).numpy()
+        best = min(best, time.perf_counter() - start)
+    return 2 * size**3 / best / 1e9
+
+
+@dataclass
+class Result:
+    name: str
+    seconds_to_target: float | None
+    epochs: int
+    accuracies: list[float]
+    train_seconds: float
+    train_gflops: float
+
+
+def time_to_accuracy(
+    name: str, build: Callable[[], keras.Model], optimizer: Callable[[], object], fit_one_epoch, x_test, y_test
+) -> Result:
+    keras.utils.set_random_seed(42)
+    model = build()
+    model.compile(optimizer=optimizer(), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    flops_per_epoch = 3 * forward_flops_per_image(model) * 60_000  # backward pass ~ 2x forward
+    accuracies: list[float] = []
+    train_seconds = 0.0
+    reached = None
+    start = time.perf_counter()
+    for epoch in range(1, MAX_EPOCHS + 1):
+        epoch_start = time.perf_counter()
+        fit_one_epoch(model)
+        train_seconds += time.perf_counter() - epoch_start
+        accuracies.append(float(model.evaluate(x_test, y_test, batch_size=1000, verbose=0)[1]))
+        elapsed = time.perf_counter() - start
+        print(f"  {name}: epoch {epoch} test accuracy {accuracies[-1]:.4f} at {elapsed:.1f} s", flush=True)
+        if accuracies[-1] >= TARGET:
+            reached = elapsed
+            break
+    gflops = flops_per_epoch * len(accuracies) / train_seconds / 1e9
+    return Result(name, reached, len(accuracies), accuracies, train_seconds, gflops)
+
+
+def main() -> None:
+    (train_images, y_train), (test_images, y_test) = data.load_fashion_mnist()
+    x_train = (train_images.astype("float32") / 255.0)[..., np.newaxis]
+    x_test = (test_images.astype("float32") / 255.0)[..., np.newaxis]
+
+    def fit_numpy_batch32(model: keras.Model) -> None:
+        model.fit(x_train, y_train, batch_size=32, epochs=1, verbose=0)
+
+    # (b) keeps the images as uint8 and lets its Rescaling layer scale them, as notebooks 02-04 do.
+    pipeline = (
+        tf.data.Dataset.from_tensor_slices((train_images[..., np.newaxis], y_train))
+        .shuffle(len(x_train), seed=42, reshuffle_each_iteration=True)
+        .batch(128)
+        .prefetch(tf.data.AUTOTUNE)
+    )
+
+    def fit_pipeline_batch128(model: keras.Model) -> None:
+        model.fit(pipeline, epochs=1, verbose=0)
+
+    peak = matmul_peak_gflops()
+    print(f"tf.matmul float32 peak: {peak:.0f} GFLOP/s")
+    def cosine_adam() -> keras.optimizers.Optimizer:
+        steps = RECOMMENDED_EPOCHS * int(np.ceil(len(x_train) / 128))
+        return keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(0.002, decay_steps=steps))
+
+    baseline = time_to_accuracy("(a) seed CNN, batch 32", seed_cnn, lambda: "adam", fit_numpy_batch32, x_test, y_test)
+    recommended = time_to_accuracy(
+        "(b) recommended", recommended_cnn, cosine_adam, fit_pipeline_batch128, test_images[..., np.newaxis], y_test
+    )
+
+    print()
+    for result in (baseline, recommended):
+        reached = f"{result.seconds_to_target:.1f} s" if result.seconds_to_target else f"not in {MAX_EPOCHS} epochs"
+        print(
+            f"{result.name:<24} time to {TARGET}: {reached:>18} | epochs {result.epochs:2d} | "
+            f"final accuracy {result.accuracies[-1]:.4f} | training {result.train_gflops:5.1f} GFLOP/s "
+            f"({result.train_gflops / peak:.0%} of matmul peak)"
+        )
+    if baseline.seconds_to_target and recommended.seconds_to_target:
+        ratio = recommended.seconds_to_target / baseline.seconds_to_target
+        print(f"RATIO (b)/(a) time to {TARGET} = {ratio:.2f} (target <= 0.33)")
+    else:
+        print(f"RATIO (b)/(a) undefined: a setup did not reach {TARGET} in {MAX_EPOCHS} epochs")
+
+
+if __name__ == "__main__":
+    main()
