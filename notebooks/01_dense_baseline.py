@@ -20,7 +20,7 @@
 # learns something from images. This notebook trains a plain dense network on Fashion-MNIST. Every later
 # notebook compares against it, so "the CNN is better" will mean *better than this*, by a measured amount.
 #
-# *CNNs, hands-on* · notebook 1 of 8 · next: **02 · first CNN** (coming)
+# *CNNs, hands-on* · notebook 1 of 8 · next: [**02 · first CNN**](02_first_cnn.ipynb)
 
 # %% [markdown]
 # ## You will learn
@@ -339,5 +339,5 @@ ex.q3.check(small_model)
 # - Accuracy counts right answers; loss also measures confidence. Read both.
 # - Forgetting to scale the pixels still trains, but worse: compare the table in section 8.
 #
-# `Flatten` threw away which pixels are neighbours. **Next: 02 · first CNN** (coming) keeps that structure with
-# `Conv2D` and `MaxPooling2D`, and beats this baseline with fewer parameters in the dense part.
+# `Flatten` threw away which pixels are neighbours. **Next: [02 · first CNN](02_first_cnn.ipynb)** keeps that
+# structure with `Conv2D` and `MaxPooling2D`, and beats this baseline by more than 3 points of test accuracy.

@@ -21,7 +21,8 @@
 # neighbourhoods with the same filter everywhere. This notebook shows, with measurements, what the dense model
 # gets wrong, then builds and trains the first CNN of the course.
 #
-# *CNNs, hands-on* · notebook 2 of 8 · previous: **01 · dense baseline** · next: **03 · deeper CNN** (coming)
+# *CNNs, hands-on* · notebook 2 of 8 · previous: [**01 · dense baseline**](01_dense_baseline.ipynb) ·
+# next: [**03 · deeper CNN**](03_deeper_cnn.ipynb)
 
 # %% [markdown]
 # ## You will learn
@@ -378,5 +379,5 @@ ex.q3.check(add_channel_axis)
 # - A `Rescaling(1 / 255)` layer lets the model scale its own input: the data stays compact `uint8`.
 # - Valid 3×3 convolutions remove 2 pixels; 2×2 max pooling halves the size: 28 → 26 → 13 → 11 → 5.
 #
-# **Next: 03 · deeper CNN** (coming) stacks more blocks, adds batch normalisation and dropout, watches for
+# **Next: [03 · deeper CNN](03_deeper_cnn.ipynb)** stacks more blocks, adds batch normalisation and dropout, watches for
 # overfitting with a validation split, and looks at which classes the network still confuses.

@@ -21,7 +21,8 @@
 # during training, and a *test* set opened once at the end. Then an accuracy number is not the end of the story:
 # you look at which classes the model confuses, and at its most confident mistakes.
 #
-# *CNNs, hands-on* · notebook 3 of 8 · previous: **02 · first CNN** · next: **04 · capacity experiments** (coming)
+# *CNNs, hands-on* · notebook 3 of 8 · previous: [**02 · first CNN**](02_first_cnn.ipynb) ·
+# next: [**04 · capacity experiments**](04_capacity_experiments.ipynb)
 
 # %% [markdown]
 # ## You will learn
@@ -367,5 +368,5 @@ ex.q3.check(batchnorm_parameters)
 #   `EarlyStopping(restore_best_weights=True)` keeps the best epoch.
 # - Look past the accuracy: the confusion matrix and the confident mistakes show *what* the model gets wrong.
 #
-# **Next: 04 · capacity experiments** (coming) changes the number of filters and the kernel size, measures accuracy
-# against parameters and time, and finds out when bigger stops helping.
+# **Next: [04 · capacity experiments](04_capacity_experiments.ipynb)** changes the number of filters and the kernel
+# size, measures accuracy against parameters and time, and finds out when bigger stops helping.
