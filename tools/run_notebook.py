@@ -9,6 +9,7 @@ The kernel's resident memory (RSS, including its child processes) is sampled eve
 from __future__ import annotations
 
 import argparse
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -53,6 +54,11 @@ def run(path: Path, write: bool = True, timeout: int = 3600) -> tuple[float, int
     sampler.start()
     try:
         client.execute()
+    except Exception:
+        failed = Path(tempfile.gettempdir()) / f"{path.stem}.failed.ipynb"
+        nbformat.write(notebook, failed)  # the outputs up to the failing cell, for debugging
+        print(f"{path.name} failed; partial outputs in {failed}", flush=True)
+        raise
     finally:
         done.set()
         sampler.join()
