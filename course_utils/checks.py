@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 
 class CheckFailed(Exception):
     """Raised by a verify function: the message tells the learner what is wrong."""
@@ -67,3 +69,25 @@ class Exercise:
     def solution(self) -> None:
         """Print a worked solution."""
         print(f"Solution:\n{self.solution_code}")
+
+
+# Checks that many exercises share, with one wording everywhere.
+
+
+def expect_function(answer: Any, name: str) -> None:
+    """Fail unless ``answer`` is callable (learners sometimes pass a call's result instead of the function)."""
+    if not callable(answer):
+        raise CheckFailed(f"pass the function itself ({name}), not {type(answer).__name__}")
+
+
+def expect_returned(result: Any, name: str) -> Any:
+    """Fail when a learner's function returned None; otherwise return ``result`` unchanged."""
+    if result is None:
+        raise CheckFailed(f"{name} returned None. Did you forget `return`?")
+    return result
+
+
+def expect_whole_number(answer: Any) -> None:
+    """Fail unless ``answer`` is an int (bool excluded, NumPy integers allowed)."""
+    if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
+        raise CheckFailed(f"give a whole number (an int), not {type(answer).__name__}")

@@ -6,7 +6,14 @@ import keras
 import numpy as np
 import pytest
 
-from course_utils.checks import CheckFailed, CheckResult, Exercise
+from course_utils.checks import (
+    CheckFailed,
+    CheckResult,
+    Exercise,
+    expect_function,
+    expect_returned,
+    expect_whole_number,
+)
 from course_utils.data import FASHION_CLASS_NAMES
 from course_utils.exercises import nb01, nb02, nb03, nb04, nb07, nb08
 
@@ -39,6 +46,20 @@ def test_placeholder_and_crashing_answers_are_feedback_not_errors():
     crashing = Exercise("crash", lambda answer: answer(), hint="", solution="")
     result = crashing.evaluate(lambda: 1 / 0)
     assert not result.passed and "ZeroDivisionError" in result.message
+
+
+def test_shared_expectations():
+    expect_function(len, "len")
+    assert expect_returned(0, "f") == 0
+    expect_whole_number(np.int64(3))
+    for call, fragment in [
+        (lambda: expect_function(3, "f"), "function itself (f), not int"),
+        (lambda: expect_returned(None, "f"), "f returned None"),
+        (lambda: expect_whole_number(True), "whole number"),
+        (lambda: expect_whole_number(3.0), "not float"),
+    ]:
+        with pytest.raises(CheckFailed, match=fragment.replace("(", r"\(").replace(")", r"\)")):
+            call()
 
 
 def _run_solution(exercise: Exercise, name: str):

@@ -7,14 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.checks import CheckFailed, Exercise
+from course_utils.checks import CheckFailed, Exercise, expect_function, expect_returned, expect_whole_number
 from course_utils.data import FASHION_CLASS_NAMES
 
 
 def _verify_parameter_count(answer: Any) -> str:
     weights, biases = 28 * 28 * 128, 128
-    if not isinstance(answer, (int, np.integer)) or isinstance(answer, bool):
-        raise CheckFailed(f"give a whole number (an int), not {type(answer).__name__}")
+    expect_whole_number(answer)
     if answer == weights:
         raise CheckFailed("that counts the weights only. Each of the 128 units also has one bias")
     if answer == 28 * 28 or answer == 128:
@@ -40,12 +39,9 @@ _PROBABILITIES[[0, 1, 2], [9, 2, 1]] = 0.82
 
 
 def _verify_predicted_names(predicted_class_names: Callable[[np.ndarray], Any]) -> str:
-    if not callable(predicted_class_names):
-        kind = type(predicted_class_names).__name__
-        raise CheckFailed(f"pass the function itself (predicted_class_names), not {kind}")
+    expect_function(predicted_class_names, "predicted_class_names")
     result = predicted_class_names(_PROBABILITIES.copy())
-    if result is None:
-        raise CheckFailed("predicted_class_names returned None. Did you forget `return`?")
+    expect_returned(result, "predicted_class_names")
     names = list(result)
     if len(names) == 10:
         raise CheckFailed("you returned 10 names for 3 images: take argmax along axis=1 (per image), not axis=0")

@@ -7,13 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.checks import CheckFailed, Exercise
+from course_utils.checks import CheckFailed, Exercise, expect_function, expect_returned, expect_whole_number
 
 
 def _verify_conv_parameters(answer: Any) -> str:
     weights, biases = 5 * 5 * 3 * 32, 32
-    if not isinstance(answer, (int, np.integer)) or isinstance(answer, bool):
-        raise CheckFailed(f"give a whole number (an int), not {type(answer).__name__}")
+    expect_whole_number(answer)
     if answer == weights:
         raise CheckFailed("that counts the weights only. Each of the 32 filters also has one bias")
     if answer == 5 * 5 * 32 + 32:
@@ -68,11 +67,9 @@ _BATCH = np.arange(3 * 28 * 28, dtype=np.float32).reshape(3, 28, 28)
 
 
 def _verify_channel_axis(add_channel_axis: Callable[[np.ndarray], Any]) -> str:
-    if not callable(add_channel_axis):
-        raise CheckFailed(f"pass the function itself (add_channel_axis), not {type(add_channel_axis).__name__}")
+    expect_function(add_channel_axis, "add_channel_axis")
     result = add_channel_axis(_BATCH.copy())
-    if result is None:
-        raise CheckFailed("add_channel_axis returned None. Did you forget `return`?")
+    expect_returned(result, "add_channel_axis")
     result = np.asarray(result)
     if result.shape == (3, 1, 28, 28):
         raise CheckFailed("(N, 1, 28, 28) is channels-first. Keras expects channels last: (N, 28, 28, 1)")

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.checks import CheckFailed, Exercise
+from course_utils.checks import CheckFailed, Exercise, expect_function, expect_returned, expect_whole_number
 
 # Validation loss per epoch (epoch 1 first) for exercise 1.
 VALIDATION_LOSS = [0.52, 0.41, 0.36, 0.34, 0.35, 0.33, 0.36, 0.38, 0.40]
@@ -41,11 +41,9 @@ _MATRIX = np.array([[50, 5, 5], [10, 80, 10], [0, 4, 36]])
 
 
 def _verify_per_class_accuracy(per_class_accuracy: Callable[[np.ndarray], Any]) -> str:
-    if not callable(per_class_accuracy):
-        raise CheckFailed(f"pass the function itself (per_class_accuracy), not {type(per_class_accuracy).__name__}")
+    expect_function(per_class_accuracy, "per_class_accuracy")
     result = per_class_accuracy(_MATRIX.copy())
-    if result is None:
-        raise CheckFailed("per_class_accuracy returned None. Did you forget `return`?")
+    expect_returned(result, "per_class_accuracy")
     result = np.asarray(result, dtype=float)
     expected = np.diag(_MATRIX) / _MATRIX.sum(axis=1)
     if result.shape != expected.shape:
@@ -72,8 +70,7 @@ q2 = Exercise(
 
 
 def _verify_batchnorm_parameters(answer: Any) -> str:
-    if not isinstance(answer, (int, np.integer)) or isinstance(answer, bool):
-        raise CheckFailed(f"give a whole number (an int), not {type(answer).__name__}")
+    expect_whole_number(answer)
     if answer == 128:
         raise CheckFailed(
             "128 are the trainable ones (a scale and a shift per channel). BatchNormalization also keeps a "

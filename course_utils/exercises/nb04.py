@@ -5,19 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from course_utils.checks import CheckFailed, Exercise
+from course_utils.checks import CheckFailed, Exercise, expect_function, expect_returned
 
 _CASES = [(3, 1, 8), (3, 8, 8), (5, 16, 32), (3, 64, 64), (1, 32, 16)]
 
 
 def _verify_conv_parameters(conv_parameters: Callable[[int, int, int], Any]) -> str:
-    if not callable(conv_parameters):
-        raise CheckFailed(f"pass the function itself (conv_parameters), not {type(conv_parameters).__name__}")
+    expect_function(conv_parameters, "conv_parameters")
     for kernel, channels_in, filters in _CASES:
         got = conv_parameters(kernel, channels_in, filters)
         expected = kernel * kernel * channels_in * filters + filters
-        if got is None:
-            raise CheckFailed("conv_parameters returned None. Did you forget `return`?")
+        expect_returned(got, "conv_parameters")
         if got == expected:
             continue
         case = f"kernel={kernel}, channels_in={channels_in}, filters={filters}"

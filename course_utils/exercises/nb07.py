@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import scipy.signal
 
-from course_utils.checks import CheckFailed, Exercise
+from course_utils.checks import CheckFailed, Exercise, expect_function, expect_returned
 
 # A non-square image and an asymmetric, non-square kernel: transposes and flips cannot hide.
 _RNG = np.random.default_rng(7)
@@ -17,11 +17,9 @@ _KERNEL = np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 0.5]])  # 3x2
 
 
 def _verify_conv(my_conv2d: Callable[[np.ndarray, np.ndarray], Any]) -> str:
-    if not callable(my_conv2d):
-        raise CheckFailed(f"pass the function itself (my_conv2d), not {type(my_conv2d).__name__}")
+    expect_function(my_conv2d, "my_conv2d")
     result = my_conv2d(_IMAGE.copy(), _KERNEL.copy())
-    if result is None:
-        raise CheckFailed("my_conv2d returned None. Did you forget `return`?")
+    expect_returned(result, "my_conv2d")
     result = np.asarray(result, dtype=float)
     (h, w), (kh, kw) = _IMAGE.shape, _KERNEL.shape
     expected = scipy.signal.correlate2d(_IMAGE, _KERNEL, mode="valid")
@@ -88,13 +86,11 @@ _SIZE_CASES = [(28, 3, 0, 1), (28, 5, 2, 1), (28, 3, 1, 2), (7, 3, 0, 2), (32, 4
 
 
 def _verify_output_size(conv_output_size: Callable[[int, int, int, int], Any]) -> str:
-    if not callable(conv_output_size):
-        raise CheckFailed(f"pass the function itself (conv_output_size), not {type(conv_output_size).__name__}")
+    expect_function(conv_output_size, "conv_output_size")
     for n, k, p, s in _SIZE_CASES:
         got = conv_output_size(n, k, p, s)
         expected = (n - k + 2 * p) // s + 1
-        if got is None:
-            raise CheckFailed("conv_output_size returned None. Did you forget `return`?")
+        expect_returned(got, "conv_output_size")
         if isinstance(got, float) and not float(got).is_integer():
             raise CheckFailed(
                 f"for n={n}, k={k}, p={p}, s={s} you returned {got}: a size is a whole number. Use floor division //"

@@ -8,19 +8,17 @@ from typing import Any
 import numpy as np
 
 from course_utils import conv
-from course_utils.checks import CheckFailed, Exercise
+from course_utils.checks import CheckFailed, Exercise, expect_function, expect_returned
 
 _SIZE_CASES = [(28, 2, 2), (7, 2, 2), (7, 3, 2), (512, 3, 2), (10, 2, 1), (5, 5, 1)]
 
 
 def _verify_pooled_size(pooled_size: Callable[[int, int, int], Any]) -> str:
-    if not callable(pooled_size):
-        raise CheckFailed(f"pass the function itself (pooled_size), not {type(pooled_size).__name__}")
+    expect_function(pooled_size, "pooled_size")
     for n, pool, stride in _SIZE_CASES:
         got = pooled_size(n, pool, stride)
         expected = (n - pool) // stride + 1
-        if got is None:
-            raise CheckFailed("pooled_size returned None. Did you forget `return`?")
+        expect_returned(got, "pooled_size")
         if isinstance(got, float) and not float(got).is_integer():
             raise CheckFailed(f"for n={n}, pool={pool}, stride={stride} you returned {got}; use floor division //")
         if got == expected:
@@ -48,12 +46,10 @@ _PROBE = np.random.default_rng(8).permutation(30).reshape(5, 6).astype(np.float6
 
 
 def _verify_max_pool(my_max_pool: Callable[[np.ndarray], Any]) -> str:
-    if not callable(my_max_pool):
-        raise CheckFailed(f"pass the function itself (my_max_pool), not {type(my_max_pool).__name__}")
+    expect_function(my_max_pool, "my_max_pool")
     probe = _PROBE.copy()
     result = my_max_pool(probe)
-    if result is None:
-        raise CheckFailed("my_max_pool returned None. Did you forget `return`?")
+    expect_returned(result, "my_max_pool")
     if not np.array_equal(probe, _PROBE):
         raise CheckFailed("my_max_pool changed its input. Build a new output array instead")
     result = np.asarray(result, dtype=float)
