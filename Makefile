@@ -2,6 +2,9 @@
 # Both create .venv on first use and reuse it afterwards.
 
 PYTHON ?= python3
+# Interpreters for the version checks: Colab runs Python 3.12; the newest releases are tried on 3.13.
+COMPAT_PYTHON_colab ?= python3.12
+COMPAT_PYTHON_latest ?= python3.13
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -14,12 +17,17 @@ ifdef COURSE_DATA_DIR
 export COURSE_DATA_DIR := $(abspath $(COURSE_DATA_DIR))
 endif
 
-.PHONY: help venv lab test lint sync execute verify-data clean
+.PHONY: help venv lab test test-colab test-latest test-browser lint sync execute report links verify-data clean
 
 help:
 	@echo "make lab          set up .venv and open the course in JupyterLab"
 	@echo "make test         set up .venv and run the whole test suite (unit tests, lint, nbval)"
+	@echo "make test-colab   the whole suite (fast mode) in .venv-colab, on Colab's package versions (compat/colab.txt)"
+	@echo "make test-latest  the whole suite (fast mode) in .venv-latest, on the newest release of everything"
+	@echo "make test-browser open notebook 01 in JupyterLab in headless chromium; saves docs/images/jupyterlab.png"
+	@echo "make links        regenerate every Colab/Binder badge and the Colab install line from pyproject.toml"
 	@echo "make execute      re-run notebooks in FULL mode and store their outputs (NB=01 for one)"
+	@echo "make report       run every notebook in FULL mode, write docs/results.md and the README times"
 	@echo "make sync         update each notebook from its paired .py (jupytext)"
 	@echo "make verify-data  check every data file the course reads"
 
@@ -39,6 +47,23 @@ lab: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadscope
 
+# Version checks: a separate virtualenv each, the whole suite in fast mode (unit tests, lint, nbval).
+test-colab test-latest: test-%:
+	@command -v $(COMPAT_PYTHON_$*) >/dev/null || { echo "$* needs $(COMPAT_PYTHON_$*)"; exit 1; }
+	rm -rf .venv-$*
+	$(COMPAT_PYTHON_$*) -m venv .venv-$*
+	.venv-$*/bin/python -m pip install --quiet --upgrade pip
+	.venv-$*/bin/python -m pip install --quiet -r compat/$*.txt
+	.venv-$*/bin/python -m pip install --quiet --no-deps -e .
+	.venv-$*/bin/python -m pip list 2>/dev/null | grep -iE '^(tensorflow|keras|numpy|scipy|matplotlib|ipywidgets) '
+	COURSE_FAST=1 MPLBACKEND=Agg .venv-$*/bin/python -m pytest -n 2 --dist loadscope
+
+# Opt-in browser check: Debian's chromium (apt) driven by Playwright, which never downloads a browser itself.
+test-browser: $(STAMP)
+	@test -x /usr/bin/chromium || { echo "needs Debian's chromium: sudo apt-get install -y chromium"; exit 1; }
+	$(BIN)/python -m pip install --quiet playwright==1.63.0
+	COURSE_SCREENSHOT=docs/images/jupyterlab.png $(BIN)/python -m pytest -p no:randomly tests/test_browser.py -v
+
 lint: $(STAMP)
 	$(BIN)/ruff check course_utils tests notebooks benchmarks tools
 
@@ -50,12 +75,18 @@ execute: $(STAMP)
 	  nb=$${py%.py}.ipynb; \
 	  echo "== $$nb (full mode)"; \
 	  $(BIN)/jupytext --quiet --update --to ipynb "$$py" -o "$$nb" && \
-	  env -u COURSE_FAST $(BIN)/python tools/run_notebook.py "$$nb" && \
+	  env -u COURSE_FAST -u MPLBACKEND $(BIN)/python tools/run_notebook.py "$$nb" && \
 	  $(BIN)/jupytext --quiet --to py:percent "$$nb" -o "$$py" || exit 1; \
 	done
+
+report: $(STAMP)
+	$(BIN)/python tools/report.py
+
+links: $(STAMP)
+	$(BIN)/python tools/links.py
 
 verify-data: $(STAMP)
 	$(BIN)/python -m course_utils.data verify
 
 clean:
-	rm -rf $(VENV) outputs
+	rm -rf $(VENV) .venv-colab .venv-latest outputs

@@ -4,4 +4,4 @@ Import the submodule you need (``from course_utils import data, env``); nothing
 heavy such as TensorFlow is imported here.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

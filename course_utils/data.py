@@ -11,7 +11,8 @@ Every array is checked against the published SHA-256 of the uncompressed data.
 Nothing here ever deletes, moves or rewrites an existing file, and ``ascent.dat``
 (a pickle) is only unpickled after its SHA-256 matched.
 
-Command line: ``python -m course_utils.data download`` warms the caches;
+Command line: ``python -m course_utils.data download`` warms the caches (from the
+mirror when ``COURSE_DATA_DIR`` is set, copying only files that are missing);
 ``python -m course_utils.data verify`` checks every file and exits 1 on a problem.
 """
 
@@ -21,6 +22,7 @@ import gzip
 import hashlib
 import os
 import pickle
+import shutil
 import struct
 import sys
 import zlib
@@ -266,10 +268,10 @@ def _splits_from_mnist_npz(path: Path) -> Splits:
 def _load_from_keras_cache(dataset: str) -> Splits | None:
     """Load ``dataset`` from Keras's cache if its files are there; None when they are not."""
     cache = keras_cache_dir()
-    if dataset == "mnist":
-        npz = cache / "mnist.npz"
-        return _splits_from_mnist_npz(npz) if npz.is_file() else None
-    paths = _idx_paths(cache / "fashion-mnist", dataset)
+    if dataset == "mnist" and (cache / "mnist.npz").is_file():
+        return _splits_from_mnist_npz(cache / "mnist.npz")
+    # Fashion-MNIST's own Keras layout; for MNIST, the IDX copies `download` makes from a mirror.
+    paths = _idx_paths(cache / dataset, dataset)
     if all(p.is_file() for p in paths.values()):
         return _splits_from_idx(paths, dataset)
     return None
@@ -399,17 +401,50 @@ def verify_all() -> list[FileStatus]:
     for dataset in IDX_DATASETS:
         if mirror is not None:
             folder = mirror / dataset
-        elif dataset == "mnist":
+        elif dataset == "mnist" and (keras_cache_dir() / "mnist.npz").is_file():
             npz = keras_cache_dir() / "mnist.npz"
             rows.append(_check(dataset, npz, lambda npz=npz: _splits_from_mnist_npz(npz)))
             continue
+        elif dataset == "mnist" and not (keras_cache_dir() / "mnist").is_dir():
+            npz = keras_cache_dir() / "mnist.npz"  # what a download would create
+            rows.append(_check(dataset, npz, lambda npz=npz: _splits_from_mnist_npz(npz)))
+            continue
         else:
-            folder = keras_cache_dir() / "fashion-mnist"
+            folder = keras_cache_dir() / dataset
         for key, path in _idx_paths(folder, dataset).items():
             rows.append(_check(dataset, path, lambda path=path, key=key: read_idx_gz(path, key)))
     ascent = (mirror if mirror is not None else scipy_cache_dir()) / "ascent.dat"
     rows.append(_check("ascent", ascent, lambda: read_ascent_file(ascent)))
     return rows
+
+
+def _copy_if_missing(source: Path, target: Path) -> str:
+    """Copy one verified file into a cache, atomically; an existing target is left exactly as it is."""
+    if target.exists():
+        return f"kept existing {target}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    shutil.copyfile(source, partial)
+    os.replace(partial, target)  # never a half-copied file under the real name
+    return f"copied to {target}"
+
+
+def warm_caches_from_mirror(mirror: Path) -> list[str]:
+    """Copy the mirror's files, after verifying them, into the caches the loaders use when no mirror is set."""
+    notes = []
+    wanted = [path for dataset in IDX_DATASETS for path in _idx_paths(mirror / dataset, dataset).values()]
+    problem = _mirror_problem(mirror, [*wanted, mirror / "ascent.dat"])
+    if problem is not None:
+        raise DataUnavailableError(f"Cannot warm the caches: {problem}\n{_FIX_HINT}")
+    for dataset in IDX_DATASETS:
+        _splits_from_idx(_idx_paths(mirror / dataset, dataset), dataset)  # verify all before copying any
+    for dataset in IDX_DATASETS:
+        paths = _idx_paths(mirror / dataset, dataset)
+        for path in paths.values():
+            notes.append(_copy_if_missing(path, keras_cache_dir() / dataset / path.name))
+    read_ascent_file(mirror / "ascent.dat")
+    notes.append(_copy_if_missing(mirror / "ascent.dat", scipy_cache_dir() / "ascent.dat"))
+    return notes
 
 
 def _print_table(rows: list[FileStatus]) -> None:
@@ -441,6 +476,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{label}: FAILED\n{exc}", file=sys.stderr)
         else:
             print(f"{label}: ready")
+    mirror = mirror_dir()
+    if mirror is not None and not failures:
+        # Offline image builds (Binder simulation, classrooms): the mirror stands in for the network.
+        for note in warm_caches_from_mirror(mirror):
+            print(note)
     return 1 if failures else 0
 
 

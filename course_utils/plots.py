@@ -167,3 +167,70 @@ def scatter_runs(
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
+
+
+def channel_grid(
+    maps: np.ndarray,
+    *,
+    count: int | None = None,
+    columns: int = 8,
+    cmap: str = "viridis",
+    symmetric: bool = False,
+    title: str | None = None,
+) -> Figure:
+    """Show the channels of one (H, W, C) array side by side: a layer's kernels or one image's feature maps."""
+    maps = np.asarray(maps)
+    if maps.ndim != 3:
+        raise ValueError(
+            f"expected one (height, width, channels) array, got shape {maps.shape}; "
+            "for a batch, pick one image first, e.g. maps[0]"
+        )
+    count = maps.shape[-1] if count is None else min(count, maps.shape[-1])
+    columns = max(1, min(columns, count))
+    rows = int(np.ceil(count / columns))
+    limit = float(np.abs(maps[..., :count]).max()) or 1.0
+    fig, axes = plt.subplots(rows, columns, figsize=(1.2 * columns, 1.3 * rows), squeeze=False)
+    for index, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if index >= count:
+            continue
+        if symmetric:  # one shared colour scale centred on 0: red positive, blue negative
+            ax.imshow(maps[..., index], cmap=cmap, vmin=-limit, vmax=limit)
+        else:
+            ax.imshow(maps[..., index], cmap=cmap)
+        ax.set_title(str(index), fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def feature_map_panel(
+    image: np.ndarray,
+    activations: Sequence[np.ndarray],
+    layer_names: Sequence[str],
+    layer: int,
+    filter_index: int,
+) -> Figure:
+    """Show an input image next to one filter's map at one layer; ``activations`` holds one (H, W, C) per layer."""
+    if len(activations) != len(layer_names):
+        raise ValueError(f"{len(activations)} activation arrays but {len(layer_names)} layer names")
+    if not 0 <= layer < len(activations):
+        raise IndexError(f"layer {layer} does not exist: choose 0 to {len(activations) - 1}")
+    maps = np.asarray(activations[layer])
+    if maps.ndim != 3:
+        raise ValueError(f"activations[{layer}] must be (height, width, channels) for one image, got {maps.shape}")
+    if not 0 <= filter_index < maps.shape[-1]:
+        raise IndexError(f"{layer_names[layer]} has {maps.shape[-1]} filters: choose 0 to {maps.shape[-1] - 1}")
+    image = np.asarray(image)
+    image = image[..., 0] if image.ndim == 3 else image
+    fig, (left, right) = plt.subplots(1, 2, figsize=(6, 3))
+    left.imshow(image, cmap="gray_r")
+    left.set_title("input", fontsize=9)
+    shown = right.imshow(maps[..., filter_index], cmap="viridis")
+    right.set_title(f"{layer_names[layer]}, filter {filter_index}\n{maps.shape[0]}×{maps.shape[1]} map", fontsize=9)
+    fig.colorbar(shown, ax=right, fraction=0.046)
+    for ax in (left, right):
+        ax.axis("off")
+    fig.tight_layout()
+    return fig

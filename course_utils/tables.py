@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -9,9 +10,9 @@ from typing import Any
 def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, int):
+    if isinstance(value, numbers.Integral):  # int and NumPy integers
         return f"{value:,}"
-    if isinstance(value, float):
+    if isinstance(value, numbers.Real):  # float and NumPy floats (float32 too)
         return f"{value:.4f}" if abs(value) < 1 else f"{value:,.1f}"  # accuracies vs seconds, sizes
     return str(value)
 

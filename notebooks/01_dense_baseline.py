@@ -21,6 +21,9 @@
 # notebook compares against it, so "the CNN is better" will mean *better than this*, by a measured amount.
 #
 # *CNNs, hands-on* · notebook 1 of 8 · next: [**02 · first CNN**](02_first_cnn.ipynb)
+#
+# [![Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/cnns-hands-on/cnns-hands-on/blob/v0.2.0/notebooks/01_dense_baseline.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/cnns-hands-on/cnns-hands-on/v0.2.0?urlpath=lab/tree/notebooks/01_dense_baseline.ipynb)
 
 # %% [markdown]
 # ## You will learn
@@ -39,9 +42,18 @@
 #
 # Run this cell first. It imports TensorFlow quietly, seeds every random number generator (so your numbers
 # match ours), and reports what you are running on. In **fast mode** (`COURSE_FAST=1`, which CI uses) a yellow
-# banner warns that the numbers are not representative.
+# banner warns that the numbers are not representative. On Google Colab the cell first installs the course's
+# helper package, `course_utils`, pinned to a release and without touching Colab's TensorFlow; anywhere
+# else (your machine, Binder, CI) that branch is skipped.
 
 # %%
+import importlib
+import sys
+
+if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
+    # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@v0.2.0"
+    importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
+
 from course_utils import env
 
 report = env.setup(seed=42)
@@ -50,7 +62,7 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_utils import data, mode, plots
+from course_utils import data, mode, plots, results
 from course_utils.exercises import nb01 as ex
 from course_utils.timing import Timer
 
@@ -181,6 +193,7 @@ print(f"{epochs} epochs in {training_time}")
 # %%
 test_loss, test_accuracy = model.evaluate(test_scaled, test_labels, verbose=0)
 print(f"test accuracy: {test_accuracy:.4f}   test loss: {test_loss:.4f}")
+results.record("test_accuracy", test_accuracy, expected=(0.86, 1.0))
 if not mode.is_fast():
     assert test_accuracy >= 0.86, f"the dense baseline should reach 0.86 test accuracy, got {test_accuracy:.4f}"
 

@@ -23,6 +23,9 @@
 #
 # *CNNs, hands-on* · notebook 2 of 8 · previous: [**01 · dense baseline**](01_dense_baseline.ipynb) ·
 # next: [**03 · deeper CNN**](03_deeper_cnn.ipynb)
+#
+# [![Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/cnns-hands-on/cnns-hands-on/blob/v0.2.0/notebooks/02_first_cnn.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/cnns-hands-on/cnns-hands-on/v0.2.0?urlpath=lab/tree/notebooks/02_first_cnn.ipynb)
 
 # %% [markdown]
 # ## You will learn
@@ -38,9 +41,17 @@
 # %% [markdown]
 # ## Setup
 #
-# Run this cell first: it seeds the random generators and reports the environment and the mode.
+# Run this cell first: it seeds the random generators and reports the environment and the mode. On Colab it
+# first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
 
 # %%
+import importlib
+import sys
+
+if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
+    # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@v0.2.0"
+    importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
+
 from course_utils import env
 
 report = env.setup(seed=42)
@@ -49,7 +60,7 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_utils import data, mode, plots
+from course_utils import data, mode, plots, results, saving
 from course_utils.exercises import nb02 as ex
 from course_utils.tables import format_table
 from course_utils.timing import Timer
@@ -280,6 +291,7 @@ for epoch, (accuracy, val_accuracy) in enumerate(
 cnn_loss, cnn_accuracy = cnn.evaluate(test_cnn, test_labels, verbose=0)
 cnn_shifted_accuracy = cnn.evaluate(test_shifted_cnn, test_labels, verbose=0)[1]
 print(f"CNN test accuracy {cnn_accuracy:.4f} ({cnn_time}); on shifted images {cnn_shifted_accuracy:.4f}")
+results.record("test_accuracy", cnn_accuracy, expected=(0.90, 1.0))
 if not mode.is_fast():
     assert cnn_accuracy >= 0.90, f"the first CNN should reach 0.90 test accuracy, got {cnn_accuracy:.4f}"
 
@@ -320,6 +332,15 @@ plt.show()
 # visits every position of every image. On images shifted 3 pixels the dense model fell to 0.327 and the CNN to
 # 0.532: convolution and pooling tolerate small shifts better, though far from perfectly (training on randomly
 # shifted copies, *data augmentation*, closes more of that gap).
+
+# %% [markdown]
+# Notebook 05 looks inside this trained CNN, so we save it in the course output folder (`outputs/` next to the
+# notebooks, or `$COURSE_OUTPUT_DIR`). `saving.save_model` writes to a hidden file first and renames it at the end,
+# so an interrupted save never leaves a broken model behind. The file name says which mode trained it.
+
+# %%
+saved_path = saving.save_model(cnn, f"02_first_cnn_{mode.name()}.keras")
+print(f"saved {saved_path.name} ({saved_path.stat().st_size / 2**20:.1f} MiB)")
 
 # %% [markdown]
 # ## 6. Exercises

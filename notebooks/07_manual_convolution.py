@@ -21,7 +21,11 @@
 # one in your signal-processing book. Here you compute it yourself, with loops you can read, and check every
 # result against SciPy and TensorFlow.
 #
-# *CNNs, hands-on* · notebook 7 of 8 · next: **08 · pooling in NumPy**
+# *CNNs, hands-on* · notebook 7 of 8 · previous: [**06 · MNIST with callbacks**](06_mnist_callbacks.ipynb) ·
+# next: [**08 · pooling in NumPy**](08_manual_pooling.ipynb)
+#
+# [![Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/cnns-hands-on/cnns-hands-on/blob/v0.2.0/notebooks/07_manual_convolution.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/cnns-hands-on/cnns-hands-on/v0.2.0?urlpath=lab/tree/notebooks/07_manual_convolution.ipynb)
 
 # %% [markdown]
 # ## You will learn
@@ -38,9 +42,17 @@
 # %% [markdown]
 # ## Setup
 #
-# Run this cell first: it seeds the random generators and reports the environment and the mode.
+# Run this cell first: it seeds the random generators and reports the environment and the mode. On Colab it
+# first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
 
 # %%
+import importlib
+import sys
+
+if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
+    # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@v0.2.0"
+    importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
+
 from course_utils import env
 
 report = env.setup(seed=42)
@@ -50,7 +62,7 @@ import numpy as np
 import scipy.signal
 import tensorflow as tf
 
-from course_utils import conv, data, mode
+from course_utils import conv, data, mode, results
 from course_utils.exercises import nb07 as ex
 from course_utils.timing import Timer
 
@@ -283,12 +295,15 @@ plt.show()
 ascent_hwc = ascent.astype(np.float32)[:, :, np.newaxis]  # (512, 512, 1): add the channel axis
 kernel_stack = np.stack([k.astype(np.float32) for k in kernels.values()], axis=-1)[:, :, np.newaxis, :]
 print("image", ascent_hwc.shape, "kernels", kernel_stack.shape)
+largest_difference = 0.0
 for padding_name in ("valid", "same"):
     ours = conv.conv2d(ascent_hwc, kernel_stack, padding=padding_name)
     theirs = tf.nn.conv2d(ascent_hwc[np.newaxis], kernel_stack, strides=1, padding=padding_name.upper()).numpy()[0]
     difference = np.abs(ours - theirs).max()
     print(f"{padding_name}: output {ours.shape}, largest difference from tf.nn.conv2d: {difference:.2e}")
     assert ours.shape == theirs.shape and difference < 1e-3
+    largest_difference = max(largest_difference, float(difference))
+results.record("largest_difference_vs_tf", largest_difference, expected=(0.0, 1e-3))
 
 # %% [markdown]
 # ## 8. How fast is each way?
@@ -394,5 +409,5 @@ ex.q3.check(horizontal_edge_kernel)
 # - Filter responses are signed: rescale or take the absolute value to display them; never clip.
 # - Our NumPy results equal `tf.nn.conv2d` and `scipy.signal.correlate2d`.
 #
-# **Next: 08 · pooling in NumPy**: shrink these feature maps with max and average pooling, and see what is kept
-# and what is lost.
+# **Next: [08 · pooling in NumPy](08_manual_pooling.ipynb)**: shrink these feature maps with max and average
+# pooling, and see what is kept and what is lost.

@@ -21,7 +21,10 @@
 # network barely notices when an object moves by a pixel. Here you compute it yourself and see what it keeps and
 # what it throws away.
 #
-# *CNNs, hands-on* · notebook 8 of 8 · previous: **07 · convolution in NumPy**
+# *CNNs, hands-on* · notebook 8 of 8 · previous: [**07 · convolution in NumPy**](07_manual_convolution.ipynb)
+#
+# [![Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/cnns-hands-on/cnns-hands-on/blob/v0.2.0/notebooks/08_manual_pooling.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/cnns-hands-on/cnns-hands-on/v0.2.0?urlpath=lab/tree/notebooks/08_manual_pooling.ipynb)
 
 # %% [markdown]
 # ## You will learn
@@ -37,9 +40,17 @@
 # %% [markdown]
 # ## Setup
 #
-# Run this cell first: it seeds the random generators and reports the environment and the mode.
+# Run this cell first: it seeds the random generators and reports the environment and the mode. On Colab it
+# first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
 
 # %%
+import importlib
+import sys
+
+if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
+    # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@v0.2.0"
+    importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
+
 from course_utils import env
 
 report = env.setup(seed=42)
@@ -48,7 +59,7 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_utils import conv, data
+from course_utils import conv, data, results
 from course_utils.exercises import nb08 as ex
 
 # %% [markdown]
@@ -249,6 +260,7 @@ print("two lines:\n", two_lines, "\npooled, one line:\n", conv.max_pool2d(two_li
 
 # %%
 edges_batch = edges.astype(np.float32)[np.newaxis, :, :, np.newaxis]  # (1, 510, 510, 1)
+largest_difference = 0.0
 for pool, stride, padding in [(2, 2, "valid"), (3, 2, "valid"), (3, 2, "same"), (2, 1, "same")]:
     pairs = ((keras.layers.MaxPooling2D, conv.max_pool2d), (keras.layers.AveragePooling2D, conv.avg_pool2d))
     for layer, ours in pairs:
@@ -256,7 +268,9 @@ for pool, stride, padding in [(2, 2, "valid"), (3, 2, "valid"), (3, 2, "same"), 
         mine = ours(edges.astype(np.float32), pool, stride=stride, padding=padding)
         difference = np.abs(mine - theirs).max() / edges.max()
         assert mine.shape == theirs.shape and difference < 1e-6
+        largest_difference = max(largest_difference, float(difference))
     print(f"pool {pool}, stride {stride}, {padding:<5}: output {mine.shape}, max and average pooling match Keras")
+results.record("largest_relative_difference_vs_keras", largest_difference, expected=(0.0, 1e-6))
 
 # %% [markdown]
 # ## 8. Exercises
@@ -314,5 +328,5 @@ ex.q3.check(side_after_three_pools)
 # - Pooling makes feature maps less sensitive to small shifts, and pays for it with resolution and exact positions.
 # - Our NumPy pooling equals Keras's `MaxPooling2D` and `AveragePooling2D`.
 #
-# **Next:** this is the last notebook. Go back to **02 · first CNN** and read its `Conv2D` and `MaxPooling2D`
-# layers again: you can now compute every number they produce.
+# **Next:** this is the last notebook. Go back to **[02 · first CNN](02_first_cnn.ipynb)** and read its `Conv2D`
+# and `MaxPooling2D` layers again: you can now compute every number they produce.

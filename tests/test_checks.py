@@ -15,7 +15,7 @@ from course_utils.checks import (
     expect_whole_number,
 )
 from course_utils.data import FASHION_CLASS_NAMES
-from course_utils.exercises import nb01, nb02, nb03, nb04, nb07, nb08
+from course_utils.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08
 
 
 def _exercise() -> Exercise:
@@ -431,3 +431,135 @@ def test_nb04_q2_wrong_answers(answer, fragment):
 def test_nb04_q3_wrong_answers(answer, fragment):
     result = nb04.q3.evaluate(answer)
     assert not result.passed and fragment in result.message
+
+
+def test_nb05_published_solutions_pass():
+    for exercise, name in ((nb05.q1, "output_shape"), (nb05.q2, "vertical_edge_kernel"),
+                           (nb05.q3, "strongest_filter")):
+        result = exercise.evaluate(_run_solution(exercise, name))
+        assert result.passed, result.message
+
+
+def test_nb05_q1_answer_matches_keras():
+    model = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(32, 5), keras.layers.MaxPooling2D(2),
+                              keras.layers.Conv2D(64, 3, padding="same"), keras.layers.MaxPooling2D(2)])
+    assert nb05.q1.evaluate(tuple(model.output_shape[1:])).passed
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [((5, 5, 64), "padding='same'"), ((7, 7, 64), "no padding"), ((6, 6, 32), "filter count"),
+     ((12, 12, 64), "pooling layers"), ((1, 6, 6, 64), "batch axis"), ("6x6x64", "tuple"), ((6, 6), "three numbers"),
+     ((3, 3, 64), "is not it")],
+)
+def test_nb05_q1_wrong_answers(answer, fragment):
+    result = nb05.q1.evaluate(answer)
+    assert not result.passed and fragment in result.message
+
+
+def test_nb05_q2_kernel_c_is_the_one_that_fires_on_vertical_edges():
+    vertical_edge = np.zeros((5, 5))
+    vertical_edge[:, 3:] = 1.0  # dark left, bright right
+    horizontal_edge = vertical_edge.T
+    response = {letter: (abs((np.lib.stride_tricks.sliding_window_view(vertical_edge, (3, 3)) * kernel).sum(
+        axis=(2, 3))).max(), abs((np.lib.stride_tricks.sliding_window_view(horizontal_edge, (3, 3)) * kernel).sum(
+        axis=(2, 3))).max()) for letter, kernel in nb05.KERNELS.items()}
+    assert response["C"][0] > 0 and response["C"][1] == 0
+    assert response["A"][0] == 0 and response["A"][1] > 0
+    assert nb05.q2.evaluate(" c ").passed
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"), [("A", "horizontal edges"), ("B", "blurs"), ("D", "spots"), ("E", "choose one of"),
+                             (3, "letter in quotes")],
+)
+def test_nb05_q2_wrong_answers(answer, fragment):
+    result = nb05.q2.evaluate(answer)
+    assert not result.passed and fragment in result.message
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        (lambda maps: int(np.argmax(maps.max(axis=(0, 1)))), "single largest value"),
+        (lambda maps: int(np.argmax(maps)), "flat position"),
+        (lambda maps: int(np.argmax(maps.mean(axis=(1, 2)))), "returned"),
+        (lambda maps: 3, "9 channels"),
+        (lambda maps: float(np.argmax(maps.mean(axis=(0, 1)))), "whole number"),
+        (lambda maps: None, "forget `return`"),
+    ],
+)
+def test_nb05_q3_wrong_answers(answer, fragment):
+    result = nb05.q3.evaluate(answer)
+    assert not result.passed and fragment in result.message, result.message
+
+
+def test_nb06_published_solutions_pass():
+    for exercise, name in ((nb06.q1, "StopAtValidationLoss"), (nb06.q2, "most_confused_pair")):
+        result = exercise.evaluate(_run_solution(exercise, name))
+        assert result.passed, result.message
+
+
+def test_nb06_q1_solution_stops_a_real_fit():
+    namespace = {"keras": keras}
+    exec(nb06.q1.solution_code, namespace)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    x = np.random.default_rng(0).normal(size=(64, 2)).astype("float32")
+    y = x @ np.array([[1.0], [-2.0]], dtype="float32")
+    history = model.fit(x, y, validation_data=(x, y), epochs=50, verbose=0,
+                        callbacks=[namespace["StopAtValidationLoss"](0.05)])
+    losses = history.history["val_loss"]
+    assert losses[-1] <= 0.05 and all(loss > 0.05 for loss in losses[:-1]) and len(losses) < 50
+
+
+def _stop_callback(compare, key="val_loss"):
+    class Stop(keras.callbacks.Callback):
+        def __init__(self, threshold):
+            super().__init__()
+            self.threshold = threshold
+
+        def on_epoch_end(self, epoch, logs=None):
+            if key in logs and compare(logs[key], self.threshold):
+                self.model.stop_training = True
+
+    return Stop
+
+
+class _NotACallback:
+    def __init__(self, threshold):
+        self.threshold = threshold
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        (_stop_callback(lambda loss, t: loss >= t), "above the threshold"),
+        (_stop_callback(lambda loss, t: loss < t - 0.01), "never stopped"),
+        (_stop_callback(lambda loss, t: loss < t), "exactly equal"),
+        (_stop_callback(lambda loss, t: loss <= t, key="loss"), "training* loss"),
+        (_stop_callback(lambda loss, t: False), "never stopped"),
+        (_NotACallback, "subclass keras.callbacks.Callback"),
+        (_stop_callback(lambda loss, t: loss <= t)(0.05), "class itself"),
+    ],
+)
+def test_nb06_q1_wrong_answers(answer, fragment):
+    result = nb06.q1.evaluate(answer)
+    assert not result.passed and fragment in result.message, result.message
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        (lambda m: np.unravel_index(np.argmax(m), m.shape), "diagonal"),
+        (lambda m: np.unravel_index(np.argmax(m - np.diag(np.diag(m))), m.shape)[::-1], "(predicted, true)"),
+        (lambda m: (3, 0), "5x5"),
+        (lambda m: 7, "pair"),
+        (lambda m: None, "forget `return`"),
+        (lambda m: (1, 2), "not the largest"),
+    ],
+)
+def test_nb06_q2_wrong_answers(answer, fragment):
+    result = nb06.q2.evaluate(answer)
+    assert not result.passed and fragment in result.message, result.message

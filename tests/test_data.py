@@ -287,3 +287,34 @@ def test_download_cli_reports_failures_and_exits_1(isolated_caches, capsys):
 def test_cli_usage(capsys):
     assert data.main(["nonsense"]) == 2
     assert "usage" in capsys.readouterr().err
+
+
+def test_download_with_a_mirror_warms_the_caches_and_never_overwrites(mirror, isolated_caches, monkeypatch, capsys):
+    keras_cache = isolated_caches / "keras" / "datasets"
+    existing = keras_cache / "fashion-mnist" / "t10k-labels-idx1-ubyte.gz"
+    existing.parent.mkdir(parents=True)
+    existing.write_bytes(b"a file the user put here")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(mirror))
+    assert data.main(["download"]) == 0
+    out = capsys.readouterr().out
+    assert f"kept existing {existing}" in out and existing.read_bytes() == b"a file the user put here"
+    assert (keras_cache / "mnist" / "train-images-idx3-ubyte.gz").is_file()
+    assert (isolated_caches / "scipy-data" / "ascent.dat").is_file()
+    assert not list(keras_cache.rglob(".*.partial"))
+    existing.unlink()  # our test's stand-in; now a clean cache should serve every loader without the mirror
+    data._copy_if_missing(mirror / "fashion-mnist" / existing.name, existing)
+    monkeypatch.delenv("COURSE_DATA_DIR")
+    assert data.load_mnist()[0][0].shape == (60000, 28, 28)
+    assert data.load_fashion_mnist()[1][1].shape == (10000,)
+    assert data.load_ascent().shape == (512, 512)
+    assert data.main(["verify"]) == 0
+
+
+def test_warming_refuses_a_bad_or_incomplete_mirror_before_copying(mirror, mirror_copy, isolated_caches):
+    with pytest.raises(data.DataUnavailableError, match="missing .*fashion-mnist"):
+        data.warm_caches_from_mirror(mirror_copy)
+    (mirror_copy / "fashion-mnist").symlink_to(mirror / "fashion-mnist")
+    (mirror_copy / "mnist" / "t10k-labels-idx1-ubyte.gz").write_bytes(b"broken")
+    with pytest.raises(data.DataFileError, match="t10k-labels"):
+        data.warm_caches_from_mirror(mirror_copy)
+    assert not (isolated_caches / "keras").exists()

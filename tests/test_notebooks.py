@@ -76,3 +76,17 @@ def test_no_absolute_paths_in_sources(notebook):
     for cell in _load(notebook)["cells"]:
         source = _text(cell)
         assert not re.search(r"(/home/|/work/|/Users/|/root/|[A-Z]:\\\\)", source), source[:200]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_recorded_figures_are_in_their_full_mode_ranges(notebook):
+    import nbformat
+
+    from course_utils.results import read_recorded
+
+    recorded = read_recorded(nbformat.read(notebook, as_version=4))
+    assert recorded, "record the notebook's key figure with results.record(...), for the results report"
+    for value in recorded:
+        assert value["mode"] == "full"
+        low, high = value["expected"] or (float("-inf"), float("inf"))
+        assert low <= value["value"] <= high, f"{value['name']} = {value['value']} outside {low}..{high}"

@@ -9,6 +9,7 @@ The kernel's resident memory (RSS, including its child processes) is sampled eve
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import threading
 import time
@@ -73,6 +74,7 @@ def main() -> None:
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--no-write", action="store_true", help="do not store the outputs")
     args = parser.parse_args()
+    os.environ.pop("MPLBACKEND", None)  # the kernel must use the inline backend, or no figure is stored
     for path in args.notebooks:
         seconds, peak = run(path, write=not args.no_write)
         print(f"{path.name}: {seconds:.0f} s wall, peak kernel RSS {peak / 2**20:,.0f} MiB", flush=True)

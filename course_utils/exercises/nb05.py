@@ -1,0 +1,113 @@
+"""Exercises for notebook 05 (feature maps)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from course_utils.checks import CheckFailed, Exercise, expect_function, expect_returned, expect_whole_number
+
+
+def _as_shape(answer: Any) -> tuple[int, ...]:
+    if isinstance(answer, str) or not hasattr(answer, "__len__"):
+        raise CheckFailed(f"give a tuple (height, width, channels), not {answer!r}")
+    try:
+        return tuple(int(v) for v in answer)
+    except (TypeError, ValueError):
+        raise CheckFailed(f"give a tuple of whole numbers (height, width, channels), not {answer!r}") from None
+
+
+def _verify_output_shape(answer: Any) -> str:
+    shape = _as_shape(answer)
+    if len(shape) == 4:
+        raise CheckFailed("leave out the batch axis: give (height, width, channels)")
+    if len(shape) != 3:
+        raise CheckFailed(f"give three numbers (height, width, channels), not {len(shape)}")
+    if shape == (5, 5, 64):
+        raise CheckFailed("the second convolution has padding='same': it keeps 12 x 12, it does not remove 2 pixels")
+    if shape == (7, 7, 64):
+        raise CheckFailed("the first convolution has no padding: a 5x5 kernel removes 4 pixels (28 -> 24)")
+    if shape[:2] == (6, 6) and shape[2] != 64:
+        raise CheckFailed("height and width are right; the channels are the last Conv2D's filter count")
+    if shape in {(12, 12, 64), (24, 24, 64)}:
+        raise CheckFailed("do not forget the pooling layers: each 2x2 pooling halves height and width")
+    if shape != (6, 6, 64):
+        raise CheckFailed(f"{shape} is not it. Go layer by layer: 28 -> conv 5x5 -> pool -> conv 'same' -> pool")
+    return "28 -> 24 (valid 5x5) -> 12 (pool) -> 12 ('same' 3x3) -> 6 (pool), with 64 channels."
+
+
+q1 = Exercise(
+    "Output shape of Conv2D(32, 5) -> MaxPooling2D(2) -> Conv2D(64, 3, padding='same') -> MaxPooling2D(2)",
+    _verify_output_shape,
+    hint="Valid k x k convolution: out = in - k + 1. padding='same' keeps the size. 2x2 pooling: out = in // 2.",
+    solution="output_shape = (6, 6, 64)  # 28 -> 24 -> 12 -> 12 -> 6",
+)
+
+KERNELS = {
+    "A": np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]]),  # horizontal edges (rows differ)
+    "B": np.array([[1, 1, 1], [1, 1, 1], [1, 1, 1]]),  # blur
+    "C": np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]),  # vertical edges (columns differ)
+    "D": np.array([[0, -1, 0], [-1, 4, -1], [0, -1, 0]]),  # spots and corners in every direction
+}
+_WRONG_KERNEL = {
+    "A": "kernel A changes from its top row to its bottom row: it fires on horizontal edges",
+    "B": "kernel B is all ones: it averages (blurs) and fires on bright areas, not on edges",
+    "D": "kernel D compares the centre with all four neighbours: it fires on spots and corners in any direction",
+}
+
+
+def _verify_vertical_kernel(answer: Any) -> str:
+    if not isinstance(answer, str):
+        raise CheckFailed(f'answer with a letter in quotes, e.g. "A", not {type(answer).__name__}')
+    letter = answer.strip().upper()
+    if letter not in KERNELS:
+        raise CheckFailed(f"choose one of {', '.join(KERNELS)}, not {answer!r}")
+    if letter in _WRONG_KERNEL:
+        raise CheckFailed(_WRONG_KERNEL[letter])
+    return "C: negative on the left, positive on the right, so it responds where brightness changes left to right."
+
+
+q2 = Exercise(
+    "Pick the kernel that detects vertical edges",
+    _verify_vertical_kernel,
+    hint="A vertical edge is a change from left to right. Which kernel's left column differs from its right column?",
+    solution='vertical_edge_kernel = "C"  # left column negative, right column positive',
+)
+
+_RNG = np.random.default_rng(5)
+_MAPS = _RNG.random((6, 7, 5)).astype(np.float32)
+_MAPS[..., 3] += 0.5  # channel 3 has the largest mean
+_MAPS[2, 1, 0] = 5.0  # but channel 0 holds the single largest value
+
+
+def _verify_strongest_filter(strongest_filter: Callable[[np.ndarray], Any]) -> str:
+    expect_function(strongest_filter, "strongest_filter")
+    got = expect_returned(strongest_filter(_MAPS.copy()), "strongest_filter")
+    if isinstance(got, np.ndarray) and got.size == 1:
+        got = got.item()
+    expect_whole_number(got)
+    if got != 3:
+        if got == 0:
+            raise CheckFailed("channel 0 holds the single largest value, but not the largest mean: average first")
+        if got == int(np.argmax(_MAPS)):
+            raise CheckFailed("np.argmax of the whole array gives a flat position, not a channel: average over "
+                              "height and width first")
+        if got >= _MAPS.shape[-1]:
+            raise CheckFailed(f"{got} is not a channel index (there are {_MAPS.shape[-1]}): average over axes (0, 1)")
+        raise CheckFailed(f"for a test array whose channel 3 has the largest mean you returned {got}")
+    other = np.zeros((4, 4, 9), dtype=np.float32)
+    other[..., 7] = 1.0
+    second = expect_returned(strongest_filter(other), "strongest_filter")
+    if int(np.asarray(second).item()) != 7:
+        raise CheckFailed("it does not work for a map with 9 channels: do not hard-code shapes")
+    return "maps.mean(axis=(0, 1)).argmax(): one mean per channel, then the largest."
+
+
+q3 = Exercise(
+    "Write strongest_filter(feature_maps) for one (height, width, channels) array",
+    _verify_strongest_filter,
+    hint="feature_maps.mean(axis=(0, 1)) gives one number per channel; np.argmax picks the largest.",
+    solution="def strongest_filter(feature_maps):\n    return int(np.argmax(feature_maps.mean(axis=(0, 1))))",
+)

@@ -1,0 +1,48 @@
+"""The generated links are up to date, and the report writer states targets and failures honestly."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import links  # noqa: E402
+import report  # noqa: E402
+
+
+def test_every_badge_and_colab_install_line_matches_pyproject():
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "links.py"), "--check"], capture_output=True,
+                          text=True)
+    assert done.returncode == 0, f"run `make links`:\n{done.stdout}{done.stderr}"
+
+
+def test_links_follow_the_configured_repository_and_ref():
+    repository, ref = links.course_config()
+    assert repository.count("/") == 1 and ref
+    pair = (ROOT / "notebooks" / "05_feature_maps.py").read_text(encoding="utf-8")
+    colab = links.colab_url(repository, ref, "05_feature_maps.ipynb")
+    binder = links.binder_url(repository, ref, "05_feature_maps.ipynb")
+    assert colab in pair and binder in pair and "urlpath=lab/tree/notebooks/05_feature_maps.ipynb" in binder
+    assert f'git+https://github.com/{repository}@{ref}"' in pair
+    forked = links.updated_pair(pair, "someone/fork", "v9", "05_feature_maps.ipynb")
+    assert "someone/fork/blob/v9/notebooks/05_feature_maps.ipynb" in forked and repository not in forked
+
+
+def _row(name: str, seconds: float, rss: float, value: float, error: str | None = None) -> dict:
+    return {"notebook": name, "seconds": seconds, "peak_rss": rss, "error": error,
+            "values": report._check_values([{"name": "test_accuracy", "value": value, "expected": [0.9, 1.0],
+                                             "unit": "", "mode": "full"}])}
+
+
+def test_report_marks_targets_met_and_missed():
+    rows = [_row("01_a", 300, 1.0e9, 0.95), _row("02_b", 700, 1.6e9, 0.85),
+            _row("03_c", 0, 0, 0.0, error="CellExecutionError: boom")]
+    text = report.write_markdown(rows, (200.0, 0), "now")
+    assert "| whole course in full mode ≤ 15 min | 16.7 min | **MISSED** |" in text
+    assert "highest 1.60 GB | **MISSED**" in text and "3.3 min, passed | met" in text
+    assert "| 01_a | 5.0 min | 954 MiB | test_accuracy = 0.95 (expected 0.9–1) | pass |" in text
+    assert "**out of range**" in text and "FAIL (memory)" in text and "error: CellExecutionError: boom" in text
+    assert report.write_markdown(rows[:1], (400.0, 1), "now").count("**MISSED**") == 1

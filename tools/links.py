@@ -1,0 +1,119 @@
+"""Regenerate every Colab/Binder badge and the Colab install line from ``[tool.course]`` in pyproject.toml.
+
+    python tools/links.py          # or: make links
+    python tools/links.py --check  # exit 1 if anything is out of date (used by the tests)
+
+Rewrites, in place: the badge line in each notebook's title cell, the pinned ``%pip install`` in each setup
+cell, and the course map in README.md (between the ``course-map`` markers). Notebooks are edited through their
+paired .py files and then updated with jupytext, which keeps the stored outputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
+PIP_LINE = re.compile(r'^(\s*# )?%pip install --quiet --no-deps "course-utils @ git\+[^"]*"', re.MULTILINE)
+BADGE_LINES = re.compile(r"^# \[!\[Colab\]\(.*\n# \[!\[Binder\]\(.*$", re.MULTILINE)
+MAP_START, MAP_END = "<!-- course-map:start -->", "<!-- course-map:end -->"
+
+
+def course_config() -> tuple[str, str]:
+    """Return (owner/name, ref) from pyproject.toml's [tool.course] table."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    table = text.split("[tool.course]", 1)[1].split("\n[", 1)[0]
+    values = dict(re.findall(r'^(\w+)\s*=\s*"([^"]*)"', table, re.MULTILINE))
+    return values["repository"], values["ref"]
+
+
+def colab_url(repository: str, ref: str, notebook: str) -> str:
+    return f"https://colab.research.google.com/github/{repository}/blob/{ref}/notebooks/{notebook}"
+
+
+def binder_url(repository: str, ref: str, notebook: str) -> str:
+    return f"https://mybinder.org/v2/gh/{repository}/{ref}?urlpath=lab/tree/notebooks/{notebook}"
+
+
+def badges(repository: str, ref: str, notebook: str, separator: str = " ") -> str:
+    """The Colab and Binder badges for one notebook, as Markdown (one word each, so linters accept long lines)."""
+    return (f"[![Colab]({COLAB_BADGE})]({colab_url(repository, ref, notebook)}){separator}"
+            f"[![Binder]({BINDER_BADGE})]({binder_url(repository, ref, notebook)})")
+
+
+def pip_spec(repository: str, ref: str) -> str:
+    return f'%pip install --quiet --no-deps "course-utils @ git+https://github.com/{repository}@{ref}"'
+
+
+def updated_pair(text: str, repository: str, ref: str, notebook: str) -> str:
+    """Return a notebook's py:percent text with its badge line and Colab install line regenerated."""
+    if not BADGE_LINES.search(text) or not PIP_LINE.search(text):
+        raise ValueError(f"{notebook}: needs the '# [![Colab]...' and '# [![Binder]...' lines and the Colab %pip line")
+    text = BADGE_LINES.sub(lambda _: "# " + badges(repository, ref, notebook, separator="\n# "), text, count=1)
+    return PIP_LINE.sub(lambda m: (m.group(1) or "") + pip_spec(repository, ref), text, count=1)
+
+
+def course_map(repository: str, ref: str, rows: list[tuple[str, str, str, str]]) -> str:
+    lines = [MAP_START, "| # | Notebook | What you do | Full-mode time* | Open |", "|---|---|---|---|---|"]
+    for number, title, goal, time_text in rows:
+        notebook = next(NOTEBOOKS.glob(f"{number}_*.ipynb")).name
+        lines.append(f"| {number} | [{title}](notebooks/{notebook}) | {goal} | {time_text} | "
+                     f"{badges(repository, ref, notebook)} |")
+    lines.append(MAP_END)
+    return "\n".join(lines)
+
+
+def _map_rows(readme: str) -> list[tuple[str, str, str, str]]:
+    block = readme.split(MAP_START, 1)[1].split(MAP_END, 1)[0]
+    rows = []
+    for line in block.splitlines():
+        match = re.match(r"\| (\d\d) \| \[([^\]]+)\]\([^)]*\) \| (.*?) \| (.*?) \|", line)
+        if match:
+            rows.append(match.groups())
+    return rows
+
+
+def regenerate(check: bool) -> list[str]:
+    """Rewrite (or, with check, only compare) every generated link; return the files that were out of date."""
+    repository, ref = course_config()
+    stale = []
+    for pair in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py")):
+        notebook = pair.with_suffix(".ipynb").name
+        text = pair.read_text(encoding="utf-8")
+        new = updated_pair(text, repository, ref, notebook)
+        if new != text:
+            stale.append(str(pair.relative_to(ROOT)))
+            if not check:
+                pair.write_text(new, encoding="utf-8")
+                jupytext = Path(sys.executable).parent / "jupytext"
+                subprocess.run([str(jupytext), "--quiet", "--update", "--to", "ipynb", str(pair), "-o",
+                                str(pair.with_suffix(".ipynb"))], check=True)
+    readme_path = ROOT / "README.md"
+    readme = readme_path.read_text(encoding="utf-8")
+    start, end = readme.index(MAP_START), readme.index(MAP_END) + len(MAP_END)
+    new_map = course_map(repository, ref, _map_rows(readme))
+    if readme[start:end] != new_map:
+        stale.append("README.md")
+        if not check:
+            readme_path.write_text(readme[:start] + new_map + readme[end:], encoding="utf-8")
+    return stale
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report what is out of date")
+    args = parser.parse_args()
+    stale = regenerate(args.check)
+    for path in stale:
+        print(f"{'out of date' if args.check else 'updated'}: {path}")
+    sys.exit(1 if args.check and stale else 0)
+
+
+if __name__ == "__main__":
+    main()
