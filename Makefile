@@ -3,8 +3,9 @@
 
 PYTHON ?= python3
 # Interpreters for the version checks: Colab runs Python 3.12; the newest releases are tried on 3.13.
-COMPAT_PYTHON_colab ?= python3.12
-COMPAT_PYTHON_latest ?= python3.13
+# (pyenv installs are found directly, because its shims only answer for the selected version).
+COMPAT_PYTHON_colab ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) python3.12)
+COMPAT_PYTHON_latest ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) python3.13)
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -49,7 +50,7 @@ test: $(STAMP)
 
 # Version checks: a separate virtualenv each, the whole suite in fast mode (unit tests, lint, nbval).
 test-colab test-latest: test-%:
-	@command -v $(COMPAT_PYTHON_$*) >/dev/null || { echo "$* needs $(COMPAT_PYTHON_$*)"; exit 1; }
+	@$(COMPAT_PYTHON_$*) -c "import sys" 2>/dev/null || { echo "test-$* needs $(COMPAT_PYTHON_$*): set COMPAT_PYTHON_$*=..."; exit 1; }
 	rm -rf .venv-$*
 	$(COMPAT_PYTHON_$*) -m venv .venv-$*
 	.venv-$*/bin/python -m pip install --quiet --upgrade pip

@@ -91,3 +91,13 @@ def expect_whole_number(answer: Any) -> None:
     """Fail unless ``answer`` is an int (bool excluded, NumPy integers allowed)."""
     if isinstance(answer, bool) or not isinstance(answer, (int, np.integer)):
         raise CheckFailed(f"give a whole number (an int), not {type(answer).__name__}")
+
+
+def expect_whole_numbers(answer: Any, fields: str) -> tuple[int, ...]:
+    """Return ``answer`` as a tuple of ints, or fail naming the expected ``fields``, e.g. "(height, width)"."""
+    if isinstance(answer, str) or not hasattr(answer, "__len__"):
+        raise CheckFailed(f"give a tuple {fields}, not {answer!r}")
+    try:
+        return tuple(int(v) for v in answer)
+    except (TypeError, ValueError):
+        raise CheckFailed(f"give a tuple of whole numbers {fields}, not {answer!r}") from None

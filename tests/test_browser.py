@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from test_lab import TOKEN, lab_url  # noqa: F401 - the fixture starts JupyterLab on localhost
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (make test-browser)")

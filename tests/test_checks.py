@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import keras
 import numpy as np
 import pytest
@@ -13,6 +15,7 @@ from course_utils.checks import (
     expect_function,
     expect_returned,
     expect_whole_number,
+    expect_whole_numbers,
 )
 from course_utils.data import FASHION_CLASS_NAMES
 from course_utils.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08
@@ -46,6 +49,14 @@ def test_placeholder_and_crashing_answers_are_feedback_not_errors():
     crashing = Exercise("crash", lambda answer: answer(), hint="", solution="")
     result = crashing.evaluate(lambda: 1 / 0)
     assert not result.passed and "ZeroDivisionError" in result.message
+
+
+def test_expect_whole_numbers_converts_or_explains():
+    assert expect_whole_numbers([np.int64(5), 5.0, "6"], "(a, b, c)") == (5, 5, 6)
+    for answer, fragment in [("5x5", "give a tuple (a, b), not '5x5'"), (7, "give a tuple (a, b), not 7"),
+                             ((1, None), "whole numbers (a, b)")]:
+        with pytest.raises(CheckFailed, match=re.escape(fragment)):
+            expect_whole_numbers(answer, "(a, b)")
 
 
 def test_shared_expectations():
@@ -555,7 +566,7 @@ def test_nb06_q1_wrong_answers(answer, fragment):
         (lambda m: np.unravel_index(np.argmax(m), m.shape), "diagonal"),
         (lambda m: np.unravel_index(np.argmax(m - np.diag(np.diag(m))), m.shape)[::-1], "(predicted, true)"),
         (lambda m: (3, 0), "5x5"),
-        (lambda m: 7, "pair"),
+        (lambda m: 7, "(true_class, predicted_class)"),
         (lambda m: None, "forget `return`"),
         (lambda m: (1, 2), "not the largest"),
     ],

@@ -28,7 +28,7 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def run(path: Path, write: bool = True, timeout: int = 3600) -> tuple[float, int]:
+def run(path: Path, write: bool = True, timeout: int = 900) -> tuple[float, int]:
     """Execute ``path`` in its own folder; return (wall seconds, peak kernel RSS in bytes)."""
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(

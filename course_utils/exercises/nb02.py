@@ -7,7 +7,14 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.checks import CheckFailed, Exercise, expect_function, expect_returned, expect_whole_number
+from course_utils.checks import (
+    CheckFailed,
+    Exercise,
+    expect_function,
+    expect_returned,
+    expect_whole_number,
+    expect_whole_numbers,
+)
 
 
 def _verify_conv_parameters(answer: Any) -> str:
@@ -35,14 +42,9 @@ q1 = Exercise(
 
 
 def _verify_feature_shape(answer: Any) -> str:
-    if isinstance(answer, str) or not hasattr(answer, "__len__"):
-        raise CheckFailed(f"give a tuple (height, width, channels), not {answer!r}")
-    if len(answer) == 4:
+    if hasattr(answer, "__len__") and not isinstance(answer, str) and len(answer) == 4:
         raise CheckFailed("leave out the batch axis: give (height, width, channels)")
-    try:
-        shape = tuple(int(v) for v in answer)
-    except (TypeError, ValueError):
-        raise CheckFailed(f"give a tuple of whole numbers (height, width, channels), not {answer!r}") from None
+    shape = expect_whole_numbers(answer, "(height, width, channels)")
     if len(shape) != 3:
         raise CheckFailed(f"give three numbers (height, width, channels), not {len(shape)}")
     if shape == (7, 7, 64):

@@ -7,22 +7,20 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.checks import CheckFailed, Exercise, expect_function, expect_returned, expect_whole_number
-
-
-def _as_shape(answer: Any) -> tuple[int, ...]:
-    if isinstance(answer, str) or not hasattr(answer, "__len__"):
-        raise CheckFailed(f"give a tuple (height, width, channels), not {answer!r}")
-    try:
-        return tuple(int(v) for v in answer)
-    except (TypeError, ValueError):
-        raise CheckFailed(f"give a tuple of whole numbers (height, width, channels), not {answer!r}") from None
+from course_utils.checks import (
+    CheckFailed,
+    Exercise,
+    expect_function,
+    expect_returned,
+    expect_whole_number,
+    expect_whole_numbers,
+)
 
 
 def _verify_output_shape(answer: Any) -> str:
-    shape = _as_shape(answer)
-    if len(shape) == 4:
+    if hasattr(answer, "__len__") and not isinstance(answer, str) and len(answer) == 4:
         raise CheckFailed("leave out the batch axis: give (height, width, channels)")
+    shape = expect_whole_numbers(answer, "(height, width, channels)")
     if len(shape) != 3:
         raise CheckFailed(f"give three numbers (height, width, channels), not {len(shape)}")
     if shape == (5, 5, 64):

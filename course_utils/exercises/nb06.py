@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.checks import CheckFailed, Exercise, expect_whole_number
+from course_utils.checks import CheckFailed, Exercise, expect_whole_numbers
 
 _VAL_LOSSES = [0.30, 0.12, 0.061, 0.049, 0.05]  # the threshold 0.05 is first reached at epoch 4 (index 3)
 
@@ -86,14 +86,9 @@ def _verify_most_confused(most_confused_pair: Any) -> str:
     got = most_confused_pair(_MATRIX.copy())
     if got is None:
         raise CheckFailed("most_confused_pair returned None. Did you forget `return`?")
-    try:
-        pair = tuple(int(v) for v in got)
-    except (TypeError, ValueError):
-        raise CheckFailed(f"return a pair (true_class, predicted_class), not {got!r}") from None
+    pair = expect_whole_numbers(got, "(true_class, predicted_class)")
     if len(pair) != 2:
         raise CheckFailed(f"return two numbers (true_class, predicted_class), not {len(pair)}")
-    for value in pair:
-        expect_whole_number(value)
     if pair == (0, 0):
         raise CheckFailed("(0, 0) is a correct prediction: the diagonal holds the right answers. Zero it first")
     if pair == (0, 3):
