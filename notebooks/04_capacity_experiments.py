@@ -212,10 +212,11 @@ print(f"\nmost accurate: {best['name']} ({best['val accuracy']:.4f}); "
 
 # %% [markdown]
 # In our full-mode run (3 epochs per configuration, 2 CPU cores), doubling the filters from 16 to 32 bought 2 to 2.5
-# points of validation accuracy for 1.5 to 1.6 times the training time; doubling again, from 32 to 64 (3×3), 0.8 of
-# a point for 2.2 times the time. Each step up costs more and buys less. The kernel size barely mattered: at 16 and
-# 32 filters, 5×5 and 3×3 ended within 0.004 of each other. (A 5×5 kernel also shrinks the maps faster,
-# 28 → 24 → 12 → 8 → 4, so its dense layer, and the whole model, is smaller.)
+# points of validation accuracy; doubling again, from 32 to 64 (3×3), 0.8 of a point for 1.9 times the training
+# time. Each step up costs more and buys less. (Single timings on a shared CPU are noisy: in this run f16 k5 took
+# as long as f32 k5, while an earlier run measured it 1.6 times faster. Look at the trend, not one number.) The
+# kernel size barely mattered: at 16 and 32 filters, 5×5 and 3×3 ended within 0.004 of each other. (A 5×5 kernel
+# also shrinks the maps faster, 28 → 24 → 12 → 8 → 4, so its dense layer, and the whole model, is smaller.)
 
 # %% [markdown]
 # **Deeper is not automatically better either.** The same question for depth: a plain CNN with 1, 2 or 4 blocks of
@@ -254,7 +255,7 @@ print(format_table(depth_runs))
 
 # %% [markdown]
 # Depth tells the same story. In our run, one block reached 0.864 validation accuracy, two blocks 0.857, and four
-# blocks 0.797: the fewest parameters, the longest training (15 s against 7 s) and the worst result. After four
+# blocks 0.797: the fewest parameters, the longest training (16 s against 7 s) and the worst result. After four
 # poolings each filter has a single 1×1 position left, so the classifier no longer knows where anything is. Depth
 # pays off when every block has enough image left to work on and the network still trains well (notebook 03 uses
 # `padding="same"` and batch normalisation for that); stacking plain blocks is not a free win.
@@ -285,7 +286,7 @@ if reaching:
 # %% [markdown]
 # Our recommendation from this run: **f64 k3**, 64 filters of 3×3 (notebook 02's CNN with a 64-unit dense layer).
 # It is the only configuration that reached 0.89 validation accuracy within 3 epochs: 0.893, and 0.892 on the test
-# set, in 62 s of training. If slightly less is enough, f32 k5 and f32 k3 reach 0.887 and 0.885 in half the time.
+# set, in 60 s of training. If slightly less is enough, f32 k5 and f32 k3 reach 0.887 and 0.885 in half the time.
 # For more accuracy, notebook 03's recipe (batch normalisation, a higher learning rate, 5 epochs) does better than
 # more filters: 0.910 with fewer parameters.
 
