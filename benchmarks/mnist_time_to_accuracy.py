@@ -2,8 +2,9 @@
 
 (a) the seed baseline: Conv2D(32) -> pool -> Conv2D(64) -> pool -> Conv2D(64) -> Dense(64) on float32 images,
     ``model.fit`` on NumPy arrays, Adam at its default rate, 5 epochs at batch 64;
-(b) notebook 06's recipe: the same layers with a ``Rescaling`` layer fed uint8 images from a ``tf.data``
-    pipeline, batches of 128, and Adam from 0.003 along a cosine decay to 0 over 2 epochs.
+(b) the recipe notebook 06 teaches, on a fixed 2-epoch budget: the same layers with a ``Rescaling`` layer fed
+    uint8 images from a ``tf.data`` pipeline, batches of 128, and Adam from 0.003 along a cosine decay to 0 over
+    the 2 epochs (the notebook uses a 3-epoch decay and stops at a validation target instead).
 
 Each is timed from the start of training to the end of its test-set evaluation, on the full 60,000 training
 images, one after the other in the same process. The target is (b) >= 0.99 test accuracy in <= 1/2 of (a)'s time;
