@@ -93,6 +93,16 @@ def expect_whole_number(answer: Any) -> None:
         raise CheckFailed(f"give a whole number (an int), not {type(answer).__name__}")
 
 
+def expect_feature_shape(answer: Any) -> tuple[int, int, int]:
+    """Return one image's ``(height, width, channels)`` as ints, or fail (batch axis included, wrong length, text)."""
+    if hasattr(answer, "__len__") and not isinstance(answer, str) and len(answer) == 4:
+        raise CheckFailed("leave out the batch axis: give (height, width, channels)")
+    shape = expect_whole_numbers(answer, "(height, width, channels)")
+    if len(shape) != 3:
+        raise CheckFailed(f"give three numbers (height, width, channels), not {len(shape)}")
+    return shape  # type: ignore[return-value]
+
+
 def expect_whole_numbers(answer: Any, fields: str) -> tuple[int, ...]:
     """Return ``answer`` as a tuple of ints, or fail naming the expected ``fields``, e.g. "(height, width)"."""
     if isinstance(answer, str) or not hasattr(answer, "__len__"):

@@ -401,12 +401,11 @@ def verify_all() -> list[FileStatus]:
     for dataset in IDX_DATASETS:
         if mirror is not None:
             folder = mirror / dataset
-        elif dataset == "mnist" and (keras_cache_dir() / "mnist.npz").is_file():
+        elif dataset == "mnist" and (
+            (keras_cache_dir() / "mnist.npz").is_file() or not (keras_cache_dir() / "mnist").is_dir()
+        ):
+            # Keras's own file, which the loader prefers (or, when nothing is there, what a download creates).
             npz = keras_cache_dir() / "mnist.npz"
-            rows.append(_check(dataset, npz, lambda npz=npz: _splits_from_mnist_npz(npz)))
-            continue
-        elif dataset == "mnist" and not (keras_cache_dir() / "mnist").is_dir():
-            npz = keras_cache_dir() / "mnist.npz"  # what a download would create
             rows.append(_check(dataset, npz, lambda npz=npz: _splits_from_mnist_npz(npz)))
             continue
         else:

@@ -10,10 +10,10 @@ import numpy as np
 from course_utils.checks import (
     CheckFailed,
     Exercise,
+    expect_feature_shape,
     expect_function,
     expect_returned,
     expect_whole_number,
-    expect_whole_numbers,
 )
 
 
@@ -42,11 +42,7 @@ q1 = Exercise(
 
 
 def _verify_feature_shape(answer: Any) -> str:
-    if hasattr(answer, "__len__") and not isinstance(answer, str) and len(answer) == 4:
-        raise CheckFailed("leave out the batch axis: give (height, width, channels)")
-    shape = expect_whole_numbers(answer, "(height, width, channels)")
-    if len(shape) != 3:
-        raise CheckFailed(f"give three numbers (height, width, channels), not {len(shape)}")
+    shape = expect_feature_shape(answer)
     if shape == (7, 7, 64):
         raise CheckFailed("7x7 would need padding='same'. Each valid 3x3 convolution first removes 2 pixels")
     if shape[:2] == (5, 5) and shape[2] != 64:
