@@ -18,7 +18,7 @@ ifdef COURSE_DATA_DIR
 export COURSE_DATA_DIR := $(abspath $(COURSE_DATA_DIR))
 endif
 
-.PHONY: help venv lab test test-colab test-latest test-browser lint sync execute report links verify-data clean
+.PHONY: help venv lab test seed-study test-colab test-latest test-browser lint sync execute report links verify-data clean
 
 help:
 	@echo "make lab          set up .venv and open the course in JupyterLab"
@@ -28,7 +28,8 @@ help:
 	@echo "make test-browser open notebook 01 in JupyterLab in headless chromium; saves docs/images/jupyterlab.png"
 	@echo "make links        regenerate every Colab/Binder badge and the Colab install line from pyproject.toml"
 	@echo "make execute      re-run notebooks in FULL mode and store their outputs (NB=01 for one)"
-	@echo "make report       run every notebook in FULL mode, write docs/results.md and the README times"
+	@echo "make report       run every notebook in FULL mode, write docs/results.md and the README times (ONLY=03)"
+	@echo "make seed-study   run every notebook in FULL mode with COURSE_SEED = each of SEEDS (default 1 2 3)"
 	@echo "make sync         update each notebook from its paired .py (jupytext)"
 	@echo "make verify-data  check every data file the course reads"
 
@@ -81,7 +82,12 @@ execute: $(STAMP)
 	done
 
 report: $(STAMP)
-	$(BIN)/python tools/report.py
+	$(BIN)/python tools/report.py $(if $(ONLY),--only $(ONLY))
+
+# The seed study behind every expected range: each notebook in full mode once per seed, outputs not stored.
+SEEDS ?= 1 2 3
+seed-study: $(STAMP)
+	$(BIN)/python tools/report.py --seeds $(SEEDS) $(if $(ONLY),--only $(ONLY))
 
 links: $(STAMP)
 	$(BIN)/python tools/links.py

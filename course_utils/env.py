@@ -16,6 +16,7 @@ from types import ModuleType
 from course_utils import data, mode, paths
 
 THREADS_ENV = "COURSE_NUM_THREADS"
+SEED_ENV = "COURSE_SEED"
 
 
 @contextlib.contextmanager
@@ -51,6 +52,18 @@ def import_tensorflow_quietly() -> ModuleType:
     return tf
 
 
+def chosen_seed(default: int) -> int:
+    """Return ``COURSE_SEED`` when it is set (a whole number), otherwise the notebook's ``default``."""
+    text = os.environ.get(SEED_ENV, "").strip()
+    if not text:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{SEED_ENV}={text!r} is not a whole number: set it like {SEED_ENV}=7, or unset it "
+                         f"to use the notebook's seed ({default})") from None
+
+
 def where_running() -> str:
     """Return ``"Colab"``, ``"Binder"``, ``"CI"`` or ``"local"``."""
     if "google.colab" in sys.modules:
@@ -76,6 +89,7 @@ class EnvironmentReport:
     where: str
     mode: str
     seed: int
+    seed_source: str
     data_source: str
     output_dir: str
 
@@ -86,7 +100,7 @@ class EnvironmentReport:
             f"Python {self.python} | TensorFlow {self.tensorflow} | Keras {self.keras} | NumPy {self.numpy}",
             f"hardware: {self.cpus} CPU cores; GPU: {gpus}",
             f"running on: {self.where} ({self.platform})",
-            f"mode: {self.mode.upper()} | seed: {self.seed} (op determinism on)",
+            f"mode: {self.mode.upper()} | seed: {self.seed} ({self.seed_source}; op determinism on)",
             f"data: {self.data_source}",
             f"outputs: {self.output_dir}",
         ]
@@ -109,14 +123,17 @@ def _show_banner(text: str, fast: bool) -> None:
 
 
 def setup(seed: int = 42) -> EnvironmentReport:
-    """Import TF quietly, seed Python/NumPy/TF, turn on op determinism, and print the report."""
+    """Import TF quietly, seed Python/NumPy/TF (``COURSE_SEED`` overrides ``seed``), and print the report."""
+    default_seed = seed
+    seed = chosen_seed(default_seed)
     tf = import_tensorflow_quietly()
     import keras
     import numpy as np
 
     # Seeds Python's random, NumPy and TensorFlow in one call.
     keras.utils.set_random_seed(seed)
-    # Same seed, same numbers: needed for the "two runs give identical metrics" promise.
+    # Same seed, same machine and versions, same numbers (tests/test_env.py). Other CPUs, thread counts, versions
+    # or a GPU round differently, so metrics move in their last digits: the expected ranges allow for that.
     tf.config.experimental.enable_op_determinism()
 
     report = EnvironmentReport(
@@ -130,6 +147,7 @@ def setup(seed: int = 42) -> EnvironmentReport:
         where=where_running(),
         mode=mode.name(),
         seed=seed,
+        seed_source=f"from {SEED_ENV}" if os.environ.get(SEED_ENV, "").strip() else "the notebook's default",
         data_source=data.describe_source(),
         output_dir=str(paths.output_dir()),
     )

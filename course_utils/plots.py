@@ -65,9 +65,12 @@ def _history_dict(history: Any) -> Mapping[str, Sequence[float]]:
 def history_curves(
     histories: Mapping[str, Any],
     metrics: Sequence[str] = ("loss", "accuracy"),
+    *,
+    title: str,
 ) -> Figure:
-    """Plot training (solid) and validation (dashed) curves for one or more Keras histories."""
-    fig, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.5), squeeze=False)
+    """Plot training (solid) and validation (dashed) curves for one or more Keras histories, under ``title``."""
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.8), squeeze=False)
+    fig.suptitle(title)
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for ax, metric in zip(axes.flat, metrics, strict=True):
         for (run_name, history), colour in zip(histories.items(), itertools.cycle(colours)):

@@ -1,7 +1,9 @@
-"""Record a notebook's key figures as data, so that reports read values instead of parsing printed text.
+"""Record a notebook's key figures as data, and check them where full mode promises them.
 
-``record("test_accuracy", 0.91, expected=(0.90, 1.0))`` shows one line and stores the value in the cell's
-output under :data:`MIME_TYPE`. ``read_recorded`` collects them from an executed notebook.
+``check("test_accuracy", 0.91, full=(0.89, 1.0))`` shows one line, stores the value in the cell's output under
+:data:`MIME_TYPE`, and in full mode stops the notebook with a clear message when the value is outside its range.
+``claim("cnn_beats_dense", cnn > dense, "the CNN beats the dense baseline")`` does the same for a comparison the
+text relies on. ``read_recorded`` collects both from an executed notebook; the report and the tests read them.
 """
 
 from __future__ import annotations
@@ -14,8 +16,25 @@ from course_utils import mode
 MIME_TYPE = "application/vnd.course-utils.metric+json"
 
 
-def record(name: str, value: float, *, expected: tuple[float, float] | None = None, unit: str = "") -> None:
-    """Display ``name = value`` and store it (with the full-mode expected range) in the cell's output."""
+class ExpectationError(AssertionError):
+    """A full-mode figure or claim did not hold."""
+
+
+def _show(text: str, payload: dict[str, Any]) -> None:
+    """Display ``text`` with ``payload`` attached in Jupyter; print it elsewhere."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        get_ipython = None  # type: ignore[assignment]
+    if get_ipython is not None and get_ipython() is not None:
+        display({"text/plain": text, MIME_TYPE: payload}, raw=True)
+    else:
+        print(text)
+
+
+def record(name: str, value: float, *, expected: tuple[float, float] | None = None, unit: str = "") -> float:
+    """Display ``name = value`` and store it, with its full-mode range, in the cell's output; return the value."""
     value = float(value)
     if not math.isfinite(value):
         raise ValueError(f"{name}: recorded values must be finite numbers, got {value}")
@@ -26,15 +45,37 @@ def record(name: str, value: float, *, expected: tuple[float, float] | None = No
     text = f"recorded {name} = {value:.4g}{unit}"
     if expected is not None:
         text += f" (full mode expects {expected[0]:g} to {expected[1]:g})"
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:
-        get_ipython = None  # type: ignore[assignment]
-    if get_ipython is not None and get_ipython() is not None:
-        display({"text/plain": text, MIME_TYPE: payload}, raw=True)
+    _show(text, payload)
+    return value
+
+
+def check(name: str, value: float, *, full: tuple[float, float], unit: str = "") -> float:
+    """Record ``value``; in full mode raise :class:`ExpectationError` unless it lies within ``full``."""
+    value = record(name, value, expected=full, unit=unit)
+    if not mode.is_fast() and not full[0] <= value <= full[1]:
+        raise ExpectationError(
+            f"{name} = {value:.4g}{unit} is outside the range full mode expects ({full[0]:g} to {full[1]:g}). "
+            "Ranges come from a study over several seeds (docs/results.md): check that every cell above ran in "
+            "order in a fresh kernel, then report this run to the course with its environment report.")
+    return value
+
+
+def claim(name: str, holds: bool, statement: str) -> bool:
+    """Record a comparison the text relies on; in full mode raise :class:`ExpectationError` if it does not hold."""
+    holds = bool(holds)
+    payload = {"name": name, "value": float(holds), "expected": [1.0, 1.0], "unit": "", "mode": mode.name(),
+               "statement": statement}
+    if holds:
+        text = f"✓ {statement}"
+    elif mode.is_fast():
+        text = f"✗ not in this fast-mode run (full mode checks it): {statement}"
     else:
-        print(text)
+        text = f"✗ does not hold: {statement}"
+    _show(text, payload)
+    if not holds and not mode.is_fast():
+        raise ExpectationError(f"claim {name!r} does not hold in this full-mode run: {statement}. Check that every "
+                               "cell above ran in order in a fresh kernel, then report this run to the course.")
+    return holds
 
 
 def read_recorded(notebook: Any) -> list[dict[str, Any]]:

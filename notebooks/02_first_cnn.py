@@ -322,7 +322,8 @@ if not mode.is_fast():
 
 # %%
 # (extra code)
-plots.history_curves({"dense": dense_results["dense"]["history"], "CNN": cnn_history})
+plots.history_curves({"dense": dense_results["dense"]["history"], "CNN": cnn_history},
+                     title="Dense baseline vs first CNN, same recipe")
 plt.show()
 
 # %% [markdown]

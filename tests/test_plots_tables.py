@@ -28,9 +28,9 @@ def test_image_grid_accepts_channel_axis_and_marks_wrong_predictions():
 
 def test_history_curves_reports_missing_metric():
     history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.5, 0.8]}
-    plt.close(plots.history_curves({"run": history}))
+    plt.close(plots.history_curves({"run": history}, title="t"))
     with pytest.raises(KeyError, match="has no 'precision'"):
-        plots.history_curves({"run": history}, metrics=("precision",))
+        plots.history_curves({"run": history}, metrics=("precision",), title="t")
 
 
 def test_confusion_matrix_and_gallery():

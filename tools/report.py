@@ -10,6 +10,13 @@ nbval suite that CI runs is timed too, unless ``--skip-ci``. Written:
 - docs/results.md and docs/results.json: per notebook wall time, peak RSS, recorded values, pass/fail, targets;
 - docs/results.png: time and memory per notebook, with the targets;
 - the README's course map (between its ``course-map`` markers), with the measured times.
+
+    python tools/report.py --only 03 04     # re-run some notebooks; the other rows are kept from results.json
+    python tools/report.py --seeds 1 2 3    # the seed study (make seed-study): COURSE_SEED=n, outputs not stored
+
+The seed study runs each notebook once per seed in full mode without storing its outputs, and keeps every
+recorded value in docs/seed_study.json; docs/results.md shows, per value, the spread over the seeds against the
+expected range, which is what the ranges are chosen from.
 """
 
 from __future__ import annotations
@@ -47,12 +54,13 @@ def _versions() -> str:
 
 
 def _commit() -> str:
+    """Return the short commit hash, with ``+ uncommitted changes`` when code the notebooks run differs from it."""
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                               check=True).stdout.strip()
         changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "course_utils",
-                                  "notebooks/*.py", "tools"], cwd=ROOT, capture_output=True, text=True,
-                                 check=True).stdout.strip()
+                                  "notebooks/*.py", "notebooks/*.md", "tools"], cwd=ROOT, capture_output=True,
+                                 text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return f"{head} + uncommitted changes" if changed else head
@@ -71,24 +79,44 @@ def _check_values(values: list[dict]) -> list[dict]:
     return values
 
 
-def run_course(notebooks: list[Path]) -> list[dict]:
-    """Execute each notebook in full mode; return one row per notebook."""
+def run_course(notebooks: list[Path], seed: int | None = None) -> list[dict]:
+    """Execute each notebook in full mode (with ``COURSE_SEED=seed`` unless None); return one row per notebook.
+
+    With the default seed the executed outputs are stored in the notebooks; with another seed they are not.
+    """
     os.environ.pop("COURSE_FAST", None)
     os.environ.pop("MPLBACKEND", None)  # kernels must use the inline backend, or figures are not stored
+    if seed is None:
+        os.environ.pop("COURSE_SEED", None)
+    else:
+        os.environ["COURSE_SEED"] = str(seed)
     rows = []
     for notebook in notebooks:
-        print(f"== {notebook.name}", flush=True)
+        print(f"== {notebook.name}" + (f" (seed {seed})" if seed is not None else ""), flush=True)
         _sync_from_py(notebook)
-        row = {"notebook": notebook.stem, "seconds": None, "peak_rss": None, "values": [], "error": None}
+        row = {"notebook": notebook.stem, "seconds": None, "peak_rss": None, "values": [], "error": None,
+               "commit": _commit(), "seed": seed}
         try:
-            row["seconds"], row["peak_rss"] = run(notebook)
-            row["values"] = _check_values(read_recorded(nbformat.read(notebook, as_version=4)))
+            if seed is None:
+                row["seconds"], row["peak_rss"] = run(notebook)
+                executed = nbformat.read(notebook, as_version=4)
+            else:
+                row["seconds"], row["peak_rss"], executed = run(notebook, write=False, return_notebook=True)
+            row["values"] = _check_values(read_recorded(executed))
         except Exception as error:  # noqa: BLE001 - one failing notebook must not hide the others' figures
-            row["error"] = f"{type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''}"
+            row["error"] = _error_text(error)
         print(f"   {row['seconds'] or 0:.0f} s, {(row['peak_rss'] or 0) / 2**20:,.0f} MiB, "
               f"{row['error'] or 'ok'}", flush=True)
         rows.append(row)
     return rows
+
+
+def _error_text(error: Exception) -> str:
+    """One line naming the error; for a failing cell, its last line (the exception the notebook raised)."""
+    lines = [line for line in str(error).splitlines() if line.strip()]
+    failing = [line for line in lines if "Error" in line and ":" in line]
+    text = (failing[-1] if failing else lines[0] if lines else "").strip()
+    return f"{type(error).__name__}: {text[:300]}"
 
 
 def time_ci_suite() -> tuple[float, int]:
@@ -121,13 +149,75 @@ def _minutes(seconds: float) -> str:
     return f"{seconds / 60:.1f} min" if seconds >= 90 else f"{seconds:.0f} s"
 
 
-def write_markdown(rows: list[dict], ci: tuple[float, int] | None, when: str) -> str:
+def _commits_text(rows: list[dict]) -> str:
+    commits = sorted({row.get("commit") or "unknown" for row in rows})
+    if len(commits) == 1:
+        return f"commit `{commits[0]}`"
+    return "commits " + ", ".join(
+        f"`{c}` ({', '.join(r['notebook'][:2] for r in rows if (r.get('commit') or 'unknown') == c)})" for c in commits)
+
+
+def _stats(numbers: list[float]) -> tuple[float, float]:
+    mean = sum(numbers) / len(numbers)
+    spread = (sum((x - mean) ** 2 for x in numbers) / (len(numbers) - 1)) ** 0.5 if len(numbers) > 1 else 0.0
+    return mean, spread
+
+
+def seed_study_lines(rows: list[dict], study: dict) -> list[str]:
+    """The seed-study section: per recorded value, its spread over every seed run against its expected range."""
+    if not study:
+        return []
+    seeds = sorted({int(seed) for per_seed in study.values() for seed in per_seed})
+    lines = ["## Seed study", "",
+             f"Each notebook also ran in full mode with `COURSE_SEED` = {', '.join(map(str, seeds))} "
+             "(`make seed-study`), outputs not stored, besides the default seed 42 above. Per recorded value: the "
+             "mean and standard deviation over all the seeds, the lowest and highest, and the margin from the "
+             "nearest end of the expected range (the ranges and asserts are chosen to keep a margin for seeds and "
+             "machines nobody ran). A claim is a comparison the text relies on: 1 means it held.", "",
+             "| notebook | value | seed 42 | other seeds | mean ± sd | min–max | expected | margin | status |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        per_seed = study.get(row["notebook"], {})
+        if not per_seed:
+            continue
+        runs = {42: row, **{int(k): v for k, v in per_seed.items()}}
+        names = list(dict.fromkeys(v["name"] for run in runs.values() for v in run.get("values", [])))
+        for name in names:
+            found = {seed: next((v for v in run.get("values", []) if v["name"] == name), None)
+                     for seed, run in sorted(runs.items())}
+            numbers = [v["value"] for v in found.values() if v is not None]
+            expected = next((v["expected"] for v in found.values() if v and v.get("expected")), None)
+            failed = [seed for seed, run in runs.items() if run.get("error")]
+            mean, spread = _stats(numbers)
+            others = ", ".join(f"{v['value']:.4g}" if v else "–" for seed, v in found.items() if seed != 42)
+            margin = "–"
+            ok = all(v is not None for v in found.values()) and not failed
+            if expected:
+                margin_value = min(min(x - expected[0], expected[1] - x) for x in numbers)
+                margin = f"{margin_value:.3g}"
+                ok = ok and margin_value >= 0
+            seed42 = f"{found[42]['value']:.4g}" if found.get(42) else "–"
+            status = "pass" if ok else "**FAIL**" + (f" (error with seed {failed})" if failed else "")
+            lines.append(f"| {row['notebook'][:2]} | {name} | {seed42} | {others} | {mean:.4g} ± {spread:.2g} | "
+                         f"{min(numbers):.4g}–{max(numbers):.4g} | "
+                         f"{f'{expected[0]:g}–{expected[1]:g}' if expected else '–'} | {margin} | {status} |")
+        times = [run["seconds"] for run in runs.values() if run.get("seconds")]
+        other_times = ", ".join(f"{run.get('seconds') or 0:.0f}" for seed, run in sorted(runs.items()) if seed != 42)
+        mean_time, spread_time = _stats(times)
+        lines.append(f"| {row['notebook'][:2]} | wall time (s) | {row['seconds'] or 0:.0f} | {other_times} | "
+                     f"{mean_time:.0f} ± {spread_time:.0f} | {min(times):.0f}–{max(times):.0f} | – | – | – |")
+    commits = sorted({run.get("commit", "unknown") for per_seed in study.values() for run in per_seed.values()})
+    lines += ["", f"Seed-study runs at {', '.join(f'`{c}`' for c in commits)}.", ""]
+    return lines
+
+
+def write_markdown(rows: list[dict], ci: tuple[float, int] | None, when: str, study: dict | None = None) -> str:
     total = sum(row["seconds"] or 0 for row in rows)
     peak = max((row["peak_rss"] or 0) for row in rows)
     lines = [
         "# Course results: one full-mode run of every notebook",
         "",
-        f"Generated by `make report` (tools/report.py) on {when}, commit `{_commit()}`.",
+        f"Generated by `make report` (tools/report.py) on {when}, {_commits_text(rows)}.",
         f"Machine: {os.cpu_count()} CPU cores, {platform.machine()}, Python {platform.python_version()}; "
         f"{_versions()}.",
         "Each notebook ran top to bottom in a fresh kernel (nbclient); peak RSS is the kernel process's resident "
@@ -160,6 +250,7 @@ def write_markdown(rows: list[dict], ci: tuple[float, int] | None, when: str) ->
         lines.append(f"| {row['notebook']} | {seconds} | {rss} | {values} | {_status(row)} |")
     lines += ["", f"Total: {total / 60:.1f} min of notebook execution.", "",
               "![Time and memory per notebook](results.png)", ""]
+    lines += seed_study_lines(rows, study or {})
     return "\n".join(lines)
 
 
@@ -202,22 +293,48 @@ def update_readme_times(rows: list[dict]) -> None:
     readme.write_text(text, encoding="utf-8")
 
 
+def _read_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-ci", action="store_true", help="do not time the fast-mode nbval suite")
+    parser.add_argument("--only", nargs="+", metavar="NN", help="run only these notebooks (e.g. 03 04)")
+    parser.add_argument("--seeds", nargs="+", type=int, metavar="N", help="seed study: run with COURSE_SEED=N")
     args = parser.parse_args()
     notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    if args.only:
+        notebooks = [nb for nb in notebooks if nb.name[:2] in args.only]
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    rows = run_course(notebooks)
-    ci = None if args.skip_ci else time_ci_suite()
     DOCS.mkdir(exist_ok=True)
-    (DOCS / "results.md").write_text(write_markdown(rows, ci, when), encoding="utf-8")
-    (DOCS / "results.json").write_text(json.dumps({"generated": when, "notebooks": rows, "ci_seconds": ci and ci[0],
-                                                   "ci_exit_code": ci and ci[1]}, indent=1), encoding="utf-8")
-    write_plot(rows, DOCS / "results.png")
-    update_readme_times(rows)
+    previous = _read_json(DOCS / "results.json")
+    study = _read_json(DOCS / "seed_study.json")
+    failed: list[str] = []
+    if args.seeds:
+        for seed in args.seeds:
+            for row in run_course(notebooks, seed=seed):
+                study.setdefault(row["notebook"], {})[str(seed)] = row
+                failed += [f"{row['notebook']} (seed {seed})"] if _status(row) != "pass" else []
+                (DOCS / "seed_study.json").write_text(json.dumps(study, indent=1, sort_keys=True), encoding="utf-8")
+        rows, ci = previous.get("notebooks", []), None
+        if previous.get("ci_seconds") is not None:
+            ci = (previous["ci_seconds"], previous["ci_exit_code"])
+        when = previous.get("generated", when)
+    else:
+        ran = {row["notebook"]: row for row in run_course(notebooks)}
+        kept = [row for row in previous.get("notebooks", []) if row["notebook"] not in ran] if args.only else []
+        rows = sorted(kept + list(ran.values()), key=lambda row: row["notebook"])
+        failed = [name for name, row in ran.items() if _status(row) != "pass"]
+        ci = None if args.skip_ci else time_ci_suite()
+        if ci is None and args.only and previous.get("ci_seconds") is not None:
+            ci = (previous["ci_seconds"], previous["ci_exit_code"])
+        (DOCS / "results.json").write_text(json.dumps({"generated": when, "notebooks": rows, "ci_seconds": ci and ci[0],
+                                                       "ci_exit_code": ci and ci[1]}, indent=1), encoding="utf-8")
+        write_plot(rows, DOCS / "results.png")
+        update_readme_times(rows)
+    (DOCS / "results.md").write_text(write_markdown(rows, ci, when, study), encoding="utf-8")
     print((DOCS / "results.md").read_text(encoding="utf-8"))
-    failed = [row["notebook"] for row in rows if _status(row) != "pass"]
     sys.exit(1 if failed or (ci is not None and ci[1] != 0) else 0)
 
 

@@ -28,8 +28,8 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def run(path: Path, write: bool = True, timeout: int = 900) -> tuple[float, int]:
-    """Execute ``path`` in its own folder; return (wall seconds, peak kernel RSS in bytes)."""
+def run(path: Path, write: bool = True, timeout: int = 900, return_notebook: bool = False) -> tuple:
+    """Execute ``path`` in its own folder; return (wall seconds, peak kernel RSS in bytes[, executed notebook])."""
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook,
@@ -66,7 +66,7 @@ def run(path: Path, write: bool = True, timeout: int = 900) -> tuple[float, int]
     seconds = time.perf_counter() - start
     if write:
         nbformat.write(notebook, path)
-    return seconds, peak
+    return (seconds, peak, notebook) if return_notebook else (seconds, peak)
 
 
 def main() -> None:
