@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: -all
+#     cell_metadata_filter: tags,-all
 #     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
@@ -83,8 +83,7 @@ class_names = data.FASHION_CLASS_NAMES
 # Before modelling anything, print the shapes, the dtype and the value range. Most bugs in image code are a
 # wrong shape or a wrong range.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("train images:", train_images.shape, train_images.dtype)
 print("train labels:", train_labels.shape, train_labels.dtype)
 print("test images: ", test_images.shape, test_images.dtype)
@@ -95,8 +94,7 @@ print("images per class (train):", np.bincount(train_labels).tolist())
 # An image is just a grid of numbers. Here is the centre of the first training image: 0 is background, 255 is the
 # brightest pixel.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("label:", train_labels[0], "=", class_names[train_labels[0]])
 print(train_images[0, 10:18, 10:18])
 

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: -all
+#     cell_metadata_filter: tags,-all
 #     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
@@ -56,6 +56,7 @@ if "google.colab" in sys.modules:  # on Colab only: install the course helpers (
 from course_utils import env
 
 report = env.setup(seed=42)
+SEED = report.seed  # 42, or COURSE_SEED when you set it: every random choice below follows it
 
 import keras
 import matplotlib.pyplot as plt
@@ -82,8 +83,8 @@ digit_names = [str(digit) for digit in range(10)]
 
 
 def split(images: np.ndarray, labels: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
-    """Shuffle once with a fixed seed and hold out 10% for validation; add the channel axis."""
-    order = np.random.default_rng(0).permutation(len(images))
+    """Shuffle once with the notebook's seed and hold out 10% for validation; add the channel axis."""
+    order = np.random.default_rng(SEED).permutation(len(images))
     validation, fit = order[: len(order) // 10], order[len(order) // 10 :]
     return (images[fit, ..., np.newaxis], labels[fit]), (images[validation, ..., np.newaxis], labels[validation])
 
@@ -125,8 +126,8 @@ def build_cnn() -> keras.Model:
 
 
 def train_one_epoch(x: np.ndarray, y: np.ndarray) -> tuple[keras.Model, Timer]:
-    """The fixed budget: a fresh model from seed 42, one epoch at batch 128, Adam at 0.003."""
-    keras.utils.set_random_seed(42)
+    """The fixed budget: a fresh model from the notebook's seed, one epoch at batch 128, Adam at 0.003."""
+    keras.utils.set_random_seed(SEED)
     model = build_cnn()
     model.compile(optimizer=keras.optimizers.Adam(0.003), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
@@ -150,6 +151,8 @@ for dataset, x, y, x_eval, y_eval in [
     budget_rows.append({"dataset": dataset, "train time": str(budget_time), "test accuracy": accuracy,
                         "errors per 1,000": round(1000 * (1 - accuracy))})
 print(format_table(budget_rows))
+results.record("one_epoch_mnist", budget_rows[0]["test accuracy"])
+results.record("one_epoch_fashion", budget_rows[1]["test accuracy"])
 
 # %% [markdown]
 # Same model, same time, very different error rates. Why are clothes harder than digits? One way to see it
@@ -169,12 +172,19 @@ mnist_nearest = nearest_mean_accuracy(mnist_train_images, mnist_train_labels, mn
 fashion_nearest = nearest_mean_accuracy(fashion_train_images, fashion_train_labels, fashion_test_images,
                                         fashion_test_labels)
 print(f"nearest class mean, raw pixels: MNIST {mnist_nearest:.3f}, Fashion-MNIST {fashion_nearest:.3f}")
+results.record("nearest_mean_mnist", mnist_nearest)
+results.record("nearest_mean_fashion", fashion_nearest)
+results.claim("digits_easier", budget_rows[0]["test accuracy"] > budget_rows[1]["test accuracy"] + 0.05
+              and mnist_nearest > fashion_nearest,
+              "digits beat clothes by more than 0.05 with the CNN, and with the nearest class mean too")
 del fashion_train_images, fashion_x_train  # free memory: Fashion-MNIST's training images are not needed again
 
 # %% [markdown]
-# In our run, one epoch gave 0.984 test accuracy on digits and 0.857 on clothes: 16 against 143 errors per 1,000
-# images. The nearest-class-mean test points at why: from raw pixels alone, MNIST's classes are told apart 82% of
-# the time, Fashion-MNIST's 68%. Digits differ in the shape of their strokes, which survives at 28 × 28 pixels.
+# In our run, one epoch gave 0.984<!-- value: one_epoch_mnist --> test accuracy on digits and
+# 0.857<!-- value: one_epoch_fashion --> on clothes (the table gives the errors per 1,000 images). The
+# nearest-class-mean test points at why: from raw pixels alone, MNIST's classes are told apart
+# 82%<!-- value: nearest_mean_mnist --> of the time, Fashion-MNIST's 68%<!-- value: nearest_mean_fashion -->.
+# Digits differ in the shape of their strokes, which survives at 28 × 28 pixels.
 # Several clothing classes (T-shirt, shirt, pullover, coat) share one silhouette and differ in texture and details
 # that a 28 × 28 greyscale image barely keeps (notebook 03's confusion matrix showed it). That is why Fashion-MNIST
 # replaced MNIST as a first benchmark: on digits, a good model and an average one are hard to tell apart.
@@ -228,8 +238,8 @@ class StopAtValidationAccuracy(keras.callbacks.Callback):
 # the new one, never half of one). At most 10 epochs.
 #
 # The learning rate follows a cosine curve from 0.003 down to a floor of 10% over the first 3 epochs (notebook 02's
-# schedule, with `alpha=0.1` so that later epochs still learn). The target, 0.988, is for *this* validation split,
-# which turns out harder than the test set: in our runs the test accuracy ended about 0.003 higher.
+# schedule, with `alpha=0.1` so that later epochs still learn). The target, 0.988, is for *this* validation split;
+# section 4's last cell prints how the test accuracy compares.
 
 # %%
 best_model_path = paths.output_path(f"06_mnist_best_{mode.name()}.keras")
@@ -242,7 +252,7 @@ callbacks = [
     keras.callbacks.ModelCheckpoint(candidate_path, monitor="val_accuracy", save_best_only=True),
 ]
 
-keras.utils.set_random_seed(42)
+keras.utils.set_random_seed(SEED)
 model = build_cnn()
 steps_per_epoch = int(np.ceil(len(x_train) / 128))
 schedule = keras.optimizers.schedules.CosineDecay(0.003, decay_steps=3 * steps_per_epoch, alpha=0.1)
@@ -275,11 +285,10 @@ candidate_path.unlink()  # our own broken candidate; the good model stays
 # %%
 best_model = keras.models.load_model(best_model_path)
 test_loss, test_accuracy = best_model.evaluate(x_test, y_test, verbose=0)
-print(f"test accuracy {test_accuracy:.4f} after {epochs_run} epochs ({training_time})")
-results.record("test_accuracy", test_accuracy, expected=(0.99, 1.0))
-results.record("epochs", epochs_run, expected=(1, 10))
-if not mode.is_fast():
-    assert test_accuracy >= 0.99, f"the digits CNN should reach 0.99 test accuracy, got {test_accuracy:.4f}"
+print(f"test accuracy {test_accuracy:.4f} after {epochs_run} epochs ({training_time}); best validation accuracy "
+      f"{max(history.history['val_accuracy']):.4f}")
+results.check("test_accuracy", test_accuracy, full=(0.985, 1.0))
+results.check("epochs", epochs_run, full=(1, 10))
 
 # %% [markdown]
 # ## 5. Common mistake: stopping on the training accuracy
@@ -295,13 +304,15 @@ for epoch, (logged, val_accuracy) in enumerate(
 ):
     print(f"epoch {epoch}: logged training accuracy {logged:.4f}, validation accuracy {val_accuracy:.4f}")
 print(f"final model evaluated on the training images: {train_accuracy_now:.4f}")
+results.claim("logged_accuracy_lags", history.history["accuracy"][0] < history.history["val_accuracy"][0],
+              "after epoch 1 the logged training accuracy is below the validation accuracy")
 
 # %% [markdown]
-# In our run the logged training accuracy was 0.942 after epoch 1, while the model already scored 0.982 on the
-# validation images: the logged number averages over batches seen before the weights got good. By epoch 3 the
-# order had flipped (0.994 against 0.989), and the finished model scored 0.995 on its own training images. A
-# callback that waits for `logs["accuracy"] > 0.99` happens to stop at the same epoch here, but for the wrong
-# reason: it measures how well the model fits the images it learns from, which a model that memorises can push
+# After epoch 1 the logged training accuracy is below the validation accuracy (checked above): the logged number
+# averages over batches seen before the weights got good. In later epochs the order can flip; the last line shows
+# the finished model evaluated on its own training images. A callback that waits for `logs["accuracy"] > 0.99` may
+# even stop at the same epoch, but for the wrong reason: it measures how well the model fits the images it learns
+# from, which a model that memorises can push
 # towards 1.0 while it gets worse on new digits (notebook 03 showed it). Watch `val_accuracy` (or `val_loss`), and
 # report the test set once, at the end.
 
@@ -318,7 +329,8 @@ assert matrix.sum() == len(y_test)
 
 # %%
 # (extra code)
-plots.confusion_matrix(matrix, digit_names, title="MNIST test set: true digit (rows) vs predicted")
+plots.confusion_matrix(matrix, digit_names, log_colour=True,
+                       title="MNIST test set: true digit (rows) vs predicted; colour: share of the row, log scale")
 plt.show()
 
 # %% [markdown]
@@ -332,6 +344,8 @@ off_diagonal = matrix - np.diag(np.diag(matrix))
 for flat_index in np.argsort(off_diagonal, axis=None)[::-1][:5]:
     true_digit, predicted_digit = np.unravel_index(flat_index, matrix.shape)
     print(f"{true_digit} read as {predicted_digit}: {off_diagonal[true_digit, predicted_digit]} images")
+results.record("test_errors", int(off_diagonal.sum()))
+results.record("worst_digit_accuracy", per_digit.min())
 
 # %% [markdown]
 # The most confident mistakes: the wrong predictions the model was surest of.
@@ -342,10 +356,11 @@ plots.misclassified_gallery(mnist_test_images, y_test, probabilities, digit_name
 plt.show()
 
 # %% [markdown]
-# In our run the model got 87 of the 10,000 test digits wrong (0.9913). No digit fell below 98.7%; the weakest were
-# 5, 9 and 7, and the most frequent confusions were 7 read as 9 and 5 read as 3 (5 images each): pairs that share
-# most of their strokes. Look at the gallery and judge for yourself how many you would have read correctly: at
-# this level, the remaining errors are as much about ambiguous handwriting as about the model.
+# In our run the model got 87<!-- value: test_errors --> of the 10,000 test digits wrong
+# (0.9913<!-- value: test_accuracy -->), and no digit fell below 98.7%<!-- value: worst_digit_accuracy -->. The
+# lists above name the weakest digits and the most frequent confusions in your run: typically pairs that share most
+# of their strokes, such as 7 and 9, or 5 and 3. Look at the gallery and judge for yourself how many you would have
+# read correctly: at this level, the remaining errors are as much about ambiguous handwriting as about the model.
 
 # %% [markdown]
 # ## 7. Exercises
@@ -393,7 +408,7 @@ ex.q2.check(most_confused_pair)
 # - Stop on a validation metric, never on the logged training accuracy.
 # - `EarlyStopping(restore_best_weights=True)` ends with the best epoch; `ModelCheckpoint(save_best_only=True)`
 #   keeps it on disk. Write checkpoints to a candidate file and promote it only once it loads.
-# - Even at 99% accuracy, look at the errors: they show what the model cannot read, and which labels are doubtful.
+# - Even near 99% accuracy, look at the errors: they show what the model cannot read, and which labels are doubtful.
 #
 # **Next: [07 · convolution in NumPy](07_manual_convolution.ipynb)** opens the box: you write the convolution that
 # `Conv2D` computes, loop by loop, and check it against TensorFlow.

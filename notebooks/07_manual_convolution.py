@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: -all
+#     cell_metadata_filter: tags,-all
 #     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
@@ -62,7 +62,7 @@ import numpy as np
 import scipy.signal
 import tensorflow as tf
 
-from course_utils import conv, data, mode, results
+from course_utils import conv, data, mode, plots, results
 from course_utils.exercises import nb07 as ex
 from course_utils.timing import Timer
 
@@ -72,8 +72,7 @@ from course_utils.timing import Timer
 # A 5×5 toy image and a 3×3 kernel. The kernel's left column is +1 and its right column −1, so it measures
 # "left minus right": large where brightness drops from left to right.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 toy_image = np.array(
     [
         [9, 9, 9, 0, 0],
@@ -98,8 +97,7 @@ print("sum =", np.sum(patch * edge_kernel))
 # %% [markdown]
 # That single number is output `[0, 0]`. Move the patch one column right and repeat:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for column in range(3):
     patch = toy_image[0:3, column : column + 3]
     print(f"output[0, {column}] = sum(patch * kernel) = {np.sum(patch * edge_kernel)}")
@@ -114,7 +112,7 @@ for column in range(3):
 # %%
 def correlate_by_hand(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     """Slide `kernel` over `image` (no padding, stride 1); each output is sum(patch * kernel)."""
-    image = image.astype(float)  # uint8 images would overflow: 9 * 255 does not fit in 8 bits
+    image = image.astype(float)  # work and answer in floats; why this matters for uint8 images is shown below
     kh, kw = kernel.shape
     out_h, out_w = image.shape[0] - kh + 1, image.shape[1] - kw + 1
     out = np.zeros((out_h, out_w))
@@ -124,8 +122,7 @@ def correlate_by_hand(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     return out
 
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 toy_result = correlate_by_hand(toy_image, edge_kernel)
 print(toy_result)
 assert np.array_equal(toy_result, conv.conv2d_naive(toy_image, edge_kernel))
@@ -135,8 +132,25 @@ assert np.array_equal(toy_result, conv.conv2d(toy_image, edge_kernel))
 # The response is 27 where the kernel straddles the edge between the 9s and the 0s, and 0 over flat regions.
 # `course_utils.conv` holds the same loop as `conv2d_naive` (with channels, stride and padding), and a fast
 # vectorized `conv2d`; the asserts check that all three agree.
+#
+# Why `image.astype(float)` and `np.zeros(...)` (a float array) for the output? Photos arrive as `uint8`, which
+# holds 0 to 255 only. NumPy promotes the *products* (`uint8` pixels times an integer kernel give 64-bit integers),
+# so the sums are right. The trap is the output array: `np.zeros_like(image)` of a `uint8` image is `uint8` too,
+# and NumPy stores a sum above 255 or below 0 in it by wrapping around, silently:
+
+# %% tags=["nbval-check-output"]
+bright_patch = np.array([[200, 250, 250], [200, 250, 250], [200, 250, 250]], dtype=np.uint8)
+true_sum = np.sum(bright_patch * edge_kernel)  # the products are promoted to int64: the sum is right
+wrapped_output = np.zeros_like(bright_patch)  # uint8, like the image
+wrapped_output[0, 0] = true_sum
+wrapped_output[0, 1] = np.sum(bright_patch * np.ones((3, 3), dtype=np.int64))  # a box sum: 2,100
+print(f"true sums: {true_sum} and {np.sum(bright_patch.astype(np.int64))}; stored in a uint8 output: "
+      f"{wrapped_output[0, 0]} and {wrapped_output[0, 1]}")
+assert wrapped_output[0, 0] == true_sum % 256 and wrapped_output[0, 1] == 2100 % 256
 
 # %% [markdown]
+# −150 became 106 and 2,100 became 52 (each modulo 256), with no warning. Work and store in floats.
+#
 # ## 3. Classic kernels on a real photo
 #
 # scipy's `ascent` image: 512×512 pixels, `uint8`. Each kernel below looks for one kind of pattern.
@@ -159,33 +173,51 @@ for name, response in responses.items():
 
 # %%
 # (extra code)
-fig, axes = plt.subplots(1, 7, figsize=(21, 3.4))
-axes[0].imshow(ascent, cmap="gray")
-axes[0].set_title("ascent")
-for ax, (name, response) in zip(axes[1:], responses.items(), strict=True):
-    is_edge_detector = "edges" in name or "Sobel" in name
-    ax.imshow(np.abs(response) if is_edge_detector else response, cmap="gray")  # edge strength, either sign
-    ax.set_title(name)
-for ax in axes:
+crop = (slice(180, 260), slice(300, 380))  # an 80x80 detail of the staircase: the row below zooms into it
+fig, axes = plt.subplots(2, 7, figsize=(21, 6.6))
+for row, region in enumerate([(slice(None), slice(None)), crop]):
+    axes[row, 0].imshow(ascent[region], cmap="gray", vmin=0, vmax=255)
+    axes[row, 0].set_title("ascent" if row == 0 else "ascent, 80x80 crop")
+    for ax, (name, response) in zip(axes[row, 1:], responses.items(), strict=True):
+        shown = response[region[0], region[1]] if row else response  # the crop, on the valid output (off by 1)
+        if "edges" in name or "Sobel" in name:
+            ax.imshow(np.abs(shown), cmap="gray", vmin=0)  # edge strength, either sign
+        else:
+            ax.imshow(np.clip(shown, 0, 255), cmap="gray", vmin=0, vmax=255)  # a photo again: clip to 0-255
+        ax.set_title(name + ("" if row == 0 else ", crop"))
+rows_cut, columns_cut = crop
+axes[0, 0].add_patch(plt.Rectangle((columns_cut.start, rows_cut.start), 80, 80, fill=False, edgecolor="tab:red",
+                                   linewidth=2))
+for ax in axes.flat:
     ax.axis("off")
+fig.tight_layout()
 plt.show()
 
 # %% [markdown]
 # Edge kernels light up where brightness changes in their direction: the vertical kernel finds the steps' vertical
-# sides, the horizontal one their horizontal edges. Sobel does the same with extra weight on the centre row, so it
-# is less sensitive to noise. Sharpen boosts the centre against its neighbours; the box blur averages them away.
+# sides, the horizontal one their horizontal edges (shown as absolute values: either sign is an edge). Sobel does the
+# same with extra weight on the centre row, so it is less sensitive to noise. Sharpen boosts the centre against its
+# neighbours, so its output is a photo again with crisper edges (clipped to 0–255 for display, since it
+# overshoots); the box blur averages the neighbours away. The zoomed row shows the detail the full view hides.
 
 # %% [markdown]
 # ## 4. Common mistake: ignoring the boundary
 #
 # With `padding="valid"` the kernel stays inside the image, so the output is smaller: `H - k + 1`. With
 # `padding="same"` zeros are added around the border so the output keeps the input's size (for stride 1). With a
-# stride `s`, the kernel jumps `s` pixels. In general:
+# stride `s`, the kernel jumps `s` pixels. Here is where a 3×3 kernel lands on a 5×5 input in each case:
+
+# %%
+# (extra code)
+plots.padding_and_stride(5, 3, [("valid", 1), ("same", 1), ("valid", 2), ("same", 2)])
+plt.show()
+
+# %% [markdown]
+# Count the dots: that is the output size. In general:
 #
 # $$H_{out} = \left\lfloor \frac{H - k + 2p}{s} \right\rfloor + 1$$
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 def conv_output_length(size: int, kernel_size: int, padding: int, stride: int) -> int:
     return (size - kernel_size + 2 * padding) // stride + 1
 
@@ -200,8 +232,7 @@ for padding_name, pad, stride in [("valid", 0, 1), ("same", 1, 1), ("valid", 0, 
 # Ignoring the boundary bites in two ways. First, **valid convolutions shrink the image every time**: stack a few
 # on a 28×28 digit and the border is gone.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 size = 28
 for layer in range(1, 6):
     size = conv_output_length(size, 3, 0, 1)
@@ -231,8 +262,7 @@ assert 0.55 < border_ratio < 0.75
 # In mathematics, convolution *flips* the kernel (both axes) before sliding it; what we computed above, without the
 # flip, is *cross-correlation*. The difference shows with an asymmetric kernel applied to a single bright pixel.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 impulse = np.zeros((5, 5))
 impulse[2, 2] = 1
 asymmetric_kernel = np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
@@ -380,8 +410,7 @@ ex.q2.check(conv_output_size)
 # **Exercise 3.** Which of these kernels responds to *horizontal* edges? Answer `"A"`, `"B"` or `"C"`. Try them
 # on `ascent` with `conv.conv2d` if you are unsure.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 mystery_kernels = {
     "A": np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]),
     "B": np.array([[2, 2, 2], [0, 0, 0], [-2, -2, -2]]),

@@ -1,7 +1,7 @@
 # ---
 # jupyter:
 #   jupytext:
-#     cell_metadata_filter: -all
+#     cell_metadata_filter: tags,-all
 #     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
@@ -67,8 +67,7 @@ from course_utils.exercises import nb08 as ex
 #
 # A 4×4 feature map, cut into non-overlapping 2×2 windows. Each window becomes its largest value.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 feature_map = np.array(
     [
         [1, 3, 2, 0],
@@ -98,8 +97,7 @@ def max_pool_by_hand(x: np.ndarray, size: int = 2) -> np.ndarray:
     return out
 
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 pooled = max_pool_by_hand(feature_map)
 print(pooled)
 assert np.array_equal(pooled, conv.max_pool2d_naive(feature_map, 2))
@@ -111,8 +109,7 @@ assert np.array_equal(pooled, conv.max_pool2d(feature_map, 2))
 # A pooling window is a convolution window without weights, so the size formula is the same with no padding:
 # `(H - pool) // stride + 1`. With `padding="same"` it is `ceil(H / stride)`. An odd size shows the difference.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for height in (28, 14, 7):
     valid = conv.max_pool2d(np.zeros((height, height)), 2)
     same = conv.max_pool2d(np.zeros((height, height)), 2, padding="same")
@@ -189,8 +186,7 @@ plt.show()
 # The window and the step need not match. A 3×3 window with stride 2 overlaps its neighbours by one pixel (AlexNet
 # pooled this way). The output size follows the same formula.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 overlapping = conv.max_pool2d(edges, 3, stride=2)
 print(f"3x3 windows, stride 2: {edges.shape} -> {overlapping.shape}")
 assert overlapping.shape[0] == (510 - 3) // 2 + 1
@@ -238,15 +234,15 @@ assert change_after < change_before
 # **What it loses.** Inside a window, position is gone: a feature in any of the four cells gives the same output.
 # And two features closer than the window merge into one.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 top_left, bottom_right = np.zeros((4, 4)), np.zeros((4, 4))
 top_left[0, 0] = bottom_right[1, 1] = 1
 print("a dot at (0, 0) and a dot at (1, 1) pool to the same map:",
       np.array_equal(conv.max_pool2d(top_left, 2), conv.max_pool2d(bottom_right, 2)))
 two_lines = np.zeros((4, 4))
-two_lines[:, 0] = two_lines[:, 1] = 1  # two separate vertical lines, one pixel apart
-print("two lines:\n", two_lines, "\npooled, one line:\n", conv.max_pool2d(two_lines, 2))
+two_lines[:, 0] = two_lines[:, 2] = 1  # two vertical lines with a one-pixel gap between them
+print("two lines:\n", two_lines, "\npooled: a solid block, the gap is gone:\n", conv.max_pool2d(two_lines, 2))
+assert conv.max_pool2d(two_lines, 2).min() == 1
 
 # %% [markdown]
 # So each pooling trades spatial resolution for robustness. That is why CNNs pool a few times, not after every

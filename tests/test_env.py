@@ -61,3 +61,24 @@ def test_where_running(monkeypatch, variables, expected):
     for key, value in variables.items():
         monkeypatch.setenv(key, value)
     assert env.where_running() == expected
+
+
+def test_course_seed_overrides_the_notebook_default(monkeypatch):
+    monkeypatch.delenv(env.SEED_ENV, raising=False)
+    assert env.chosen_seed(42) == 42
+    monkeypatch.setenv(env.SEED_ENV, " 7 ")
+    assert env.chosen_seed(42) == 7
+
+
+@pytest.mark.parametrize("bad", ["seven", "1.5", "4e2"])
+def test_a_course_seed_that_is_not_a_whole_number_says_how_to_fix_it(monkeypatch, bad):
+    monkeypatch.setenv(env.SEED_ENV, bad)
+    with pytest.raises(ValueError, match=r"not a whole number: set it like COURSE_SEED=7, or unset it"):
+        env.chosen_seed(42)
+
+
+def test_setup_reports_the_seed_from_course_seed(mirror):
+    result = _run("from course_utils import env; r = env.setup(seed=42); print('SEED', r.seed)",
+                  COURSE_DATA_DIR=str(mirror), COURSE_SEED="5")
+    assert result.returncode == 0, result.stderr
+    assert "seed: 5 (from COURSE_SEED" in result.stdout and "SEED 5" in result.stdout

@@ -46,3 +46,14 @@ def test_report_marks_targets_met_and_missed():
     assert "| 01_a | 5.0 min | 954 MiB | test_accuracy = 0.95 (expected 0.9–1) | pass |" in text
     assert "**out of range**" in text and "FAIL (memory)" in text and "error: CellExecutionError: boom" in text
     assert report.write_markdown(rows[:1], (400.0, 1), "now").count("**MISSED**") == 1
+
+
+def test_seed_study_table_shows_spread_margin_and_failures():
+    rows = [_row("01_a", 60, 1.0e9, 0.95)]
+    study = {"01_a": {"1": _row("01_a", 70, 1.0e9, 0.93), "2": _row("01_a", 65, 1.0e9, 0.89)}}
+    text = "\n".join(report.seed_study_lines(rows, study))
+    assert "`COURSE_SEED` = 1, 2" in text
+    assert "| 01 | test_accuracy | 0.95 | 0.93, 0.89 | 0.9233 ± 0.031 | 0.89–0.95 | 0.9–1 | -0.01 | **FAIL** |" in text
+    study["01_a"]["2"] = _row("01_a", 0, 0, 0.0, error="CellExecutionError: claim")
+    assert "error with seed [2]" in "\n".join(report.seed_study_lines(rows, study))
+    assert report.seed_study_lines(rows, {}) == []
