@@ -136,7 +136,7 @@ assert train_scaled.dtype == np.float32 and train_scaled.max() == 1.0
 # - `Dense(128, activation="relu")` connects every pixel to each of 128 units.
 # - `Dense(10, activation="softmax")` gives one probability per class; the ten add up to 1.
 #
-# We write the model inside a function because section 7 builds it a second time. Seeding right before building
+# We write the model inside a function because section 8 builds it a second time. Seeding right before building
 # gives both copies the same starting weights.
 
 # %%
@@ -291,7 +291,7 @@ plt.show()
 # %% [markdown]
 # In our full-mode run (seed 42) the raw-pixel model reached 0.820<!-- value: raw_test_accuracy --> test accuracy
 # against 0.871<!-- value: test_accuracy --> for the scaled one, and its first-epoch training loss was higher (the
-# line above the table prints both; the check holds for every seed we tried). With raw pixels the first layer's
+# cell above prints both; the check holds for every seed we tried). With raw pixels the first layer's
 # inputs are up to 255 times larger, so its outputs and gradients are huge at the start and Adam's steps overshoot.
 #
 # Scaling is one line; always do it, and apply the *same* scaling to training, validation, test and any image you
@@ -356,4 +356,4 @@ ex.q3.check(small_model)
 # - Forgetting to scale the pixels still trains, but worse: compare the table in section 8.
 #
 # `Flatten` threw away which pixels are neighbours. **Next: [02 · first CNN](02_first_cnn.ipynb)** keeps that
-# structure with `Conv2D` and `MaxPooling2D`, and beats this baseline by more than 3 points of test accuracy.
+# structure with `Conv2D` and `MaxPooling2D`, and beats this baseline by more than 2 points of test accuracy.

@@ -284,7 +284,8 @@ assert np.array_equal(conv.conv2d(ascent, kernels["Sobel x"]), scipy.signal.corr
 #
 # Edge responses are signed: a bright-to-dark step gives a positive value, dark-to-bright a negative one. Images
 # are displayed as 0–255, so the result has to be mapped somehow. Clipping to 0–255 (what `np.clip` or a cast to
-# `uint8` after clipping does) silently throws away every negative response: half of the edges.
+# `uint8` after clipping does) silently throws away every negative response, and with them every edge that goes
+# the other way: the cell below measures what share of the strong edges that is.
 
 # %%
 sobel_x = conv.conv2d(ascent, kernels["Sobel x"])
@@ -435,7 +436,8 @@ ex.q3.check(horizontal_edge_kernel)
 # - Output size: `(H - k + 2p) // s + 1`. `valid` shrinks the image; `same` keeps its size by padding with zeros,
 #   which darkens the border.
 # - `Conv2D` computes cross-correlation (no flip). Learned kernels make the flip irrelevant.
-# - Filter responses are signed: rescale or take the absolute value to display them; never clip.
+# - Edge responses are signed: rescale or take the absolute value to display them; never clip them. (A sharpened
+#   photo is different: it is a photo again, and clipping its overshoot to 0–255 is how it is shown.)
 # - Our NumPy results equal `tf.nn.conv2d` and `scipy.signal.correlate2d`.
 #
 # **Next: [08 · pooling in NumPy](08_manual_pooling.ipynb)**: shrink these feature maps with max and average
