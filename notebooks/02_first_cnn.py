@@ -384,11 +384,11 @@ plt.show()
 #   not a shift of 3 pixels.
 # - **`Flatten → Dense` is not shift-invariant at all:** it gives every position of the last feature maps its own
 #   weights, like the dense model does with pixels. The shifted features arrive at positions those weights were
-#   not trained on, and accuracy collapses.
+#   not trained on, and accuracy falls.
 #
-# The remedies are the subject of notebook 09: train on shifted copies (*data augmentation*), and replace `Flatten`
-# with `GlobalAveragePooling2D`, which averages each map over all positions so that where a feature is no longer
-# matters.
+# Two standard remedies, not used in this notebook: train on randomly shifted copies of the images (*data
+# augmentation*), and replace `Flatten` with `GlobalAveragePooling2D`, which averages each map over all positions so
+# that where a feature is no longer matters (notebook 04 builds models that end this way).
 
 # %%
 first_conv = keras.Model(cnn.inputs, cnn.layers[1].output)  # Rescaling -> first Conv2D

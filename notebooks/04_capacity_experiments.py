@@ -305,9 +305,8 @@ if reaching:
 # How sure is this? The recommendation is the smallest configuration whose *mean* over 3 seeds reaches the target;
 # the line "within seed noise" lists the configurations whose means are less than two standard errors away, which
 # these 3 seeds cannot rank against it. With another budget (more images or epochs) every accuracy rises and the
-# ranking can change; rerun the grid with the budget you will really train with. For more accuracy than this
-# budget gives, notebook 03's recipe (all the data, more epochs, dropout and a larger head) is the next step, not
-# more filters.
+# ranking can change; rerun the grid with the budget you will really train with. Filters are not the only knob:
+# notebook 03 gets its accuracy from all the data, more epochs, dropout and a larger head.
 
 # %% [markdown]
 # ## 7. Exercises
