@@ -243,8 +243,8 @@ results.claim("early_stopping_stops_and_restores",
 # it against notebook 02's CNN trained at batch 32. Three things help on a CPU: this model needs 2.5 times fewer
 # multiply-adds per image (narrow early layers, where the maps are largest); batches of 128 mean fewer, larger
 # steps; and batch normalisation with a higher learning rate reaches a given accuracy in fewer epochs. To see it on
-# your machine, run
-# of the benchmark, `benchmarks/time_to_accuracy.py` prints the ratio of the two times on its last line.
+# your machine, run `benchmarks/time_to_accuracy.py`: it trains both side by side and prints the ratio of the two
+# times on its last line.
 
 # %%
 max_epochs = mode.by_mode(full=5, fast=3)
