@@ -5,7 +5,13 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -64,3 +70,56 @@ def isolated_caches(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setattr(data, "_download_with_keras", offline)
     monkeypatch.setattr(data, "_download_with_scipy", offline)
     return tmp_path
+
+
+# JupyterLab on localhost, shared by tests/test_lab.py and tests/test_browser.py.
+LAB_TOKEN = "course-test-token"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def lab_get(url: str) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"Authorization": f"token {LAB_TOKEN}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, response.read()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on 127.0.0.1 serving notebooks/: ``lab.url``, ``lab.token``, ``lab.get(url)``."""
+    port = _free_port()
+    runtime = tmp_path_factory.mktemp("jupyter-runtime")
+    command = [
+        str(Path(sys.executable).parent / "jupyter"),
+        "lab",
+        "--no-browser",
+        "--allow-root",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--ServerApp.root_dir={REPO_ROOT / 'notebooks'}",
+        f"--IdentityProvider.token={LAB_TOKEN}",
+    ]
+    server_env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime)}
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=server_env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                lab_get(f"{url}/api/status")
+                break
+            except OSError:
+                if server.poll() is not None:
+                    pytest.fail(f"jupyter lab exited with {server.returncode}")
+                time.sleep(0.5)
+        else:
+            pytest.fail("jupyter lab did not answer within 60 s")
+        yield SimpleNamespace(url=url, token=LAB_TOKEN, get=lab_get)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+

@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_lab import TOKEN, lab_url  # noqa: F401 - the fixture starts JupyterLab on localhost
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (make test-browser)")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -21,12 +20,12 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).is_file(), reason="needs Debian's chromium (apt-get install chromium)")
-def test_notebook_01_renders_title_and_figure_in_chromium(lab_url, tmp_path):  # noqa: F811
+def test_notebook_01_renders_title_and_figure_in_chromium(lab, tmp_path):
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{lab_url}/lab/tree/01_dense_baseline.ipynb?token={TOKEN}", timeout=120_000)
+            page.goto(f"{lab.url}/lab/tree/01_dense_baseline.ipynb?token={lab.token}", timeout=120_000)
             title = page.locator(".jp-RenderedMarkdown h1").first
             title.wait_for(timeout=120_000)
             assert title.inner_text().startswith("01 · A dense baseline on Fashion-MNIST")

@@ -13,9 +13,11 @@ from course_utils.checks import (
     CheckResult,
     Exercise,
     expect_function,
+    expect_number,
     expect_returned,
     expect_whole_number,
     expect_whole_numbers,
+    is_untouched_stub,
 )
 from course_utils.data import FASHION_CLASS_NAMES
 from course_utils.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08
@@ -44,17 +46,35 @@ def test_check_hint_solution_print_feedback(capsys):
 
 def test_placeholder_and_crashing_answers_are_feedback_not_errors():
     exercise = _exercise()
-    assert exercise.evaluate(...) == CheckResult(False, exercise.evaluate(None).message)
-    assert "placeholder" in exercise.evaluate(...).message
+    assert exercise.evaluate(...) == CheckResult(False, exercise.evaluate(None).message, attempted=False)
+    assert "`...` placeholder" in exercise.evaluate(...).message
     crashing = Exercise("crash", lambda answer: answer(), hint="", solution="")
     result = crashing.evaluate(lambda: 1 / 0)
-    assert not result.passed and "ZeroDivisionError" in result.message
+    assert not result.passed and result.attempted and "ZeroDivisionError" in result.message
+
+
+def test_stub_detection_tells_an_untouched_body_from_a_missing_return():
+    def documented_stub(x):
+        """Return something."""
+        ...  # your code here
+
+    def no_return(x):
+        x = x + 1
+
+    class Started(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            self.model.stop_training = True
+
+    assert is_untouched_stub(documented_stub) and is_untouched_stub(lambda: None)
+    assert not is_untouched_stub(no_return) and not is_untouched_stub(Started) and not is_untouched_stub(len)
+    assert not is_untouched_stub(0) and not is_untouched_stub("...")
 
 
 def test_expect_whole_numbers_converts_or_explains():
-    assert expect_whole_numbers([np.int64(5), 5.0, "6"], "(a, b, c)") == (5, 5, 6)
+    assert expect_whole_numbers([np.int64(5), 5.0, np.float32(6)], "(a, b, c)") == (5, 5, 6)
     for answer, fragment in [("5x5", "give a tuple (a, b), not '5x5'"), (7, "give a tuple (a, b), not 7"),
-                             ((1, None), "whole numbers (a, b)")]:
+                             ((1, None), "give whole numbers in (a, b), not NoneType None"),
+                             ((5.5, 5), "5.5 is not a whole number"), (["5", "5"], "'5' is text")]:
         with pytest.raises(CheckFailed, match=re.escape(fragment)):
             expect_whole_numbers(answer, "(a, b)")
 
@@ -62,93 +82,58 @@ def test_expect_whole_numbers_converts_or_explains():
 def test_shared_expectations():
     expect_function(len, "len")
     assert expect_returned(0, "f") == 0
-    expect_whole_number(np.int64(3))
+    assert expect_whole_number(np.int64(3)) == 3 and expect_whole_number(3.0) == 3
+    assert expect_number(np.array(2.5)) == 2.5
     for call, fragment in [
         (lambda: expect_function(3, "f"), "function itself (f), not int"),
         (lambda: expect_returned(None, "f"), "f returned None"),
-        (lambda: expect_whole_number(True), "whole number"),
-        (lambda: expect_whole_number(3.0), "not float"),
+        (lambda: expect_whole_number(True), "give a whole number, not bool"),
+        (lambda: expect_whole_number(3.5), "3.5 is not a whole number"),
+        (lambda: expect_whole_number("3"), "'3' is text. Give a whole number as a number, without quotes: 3"),
+        (lambda: expect_number(float("nan")), "give a number, not nan"),
+        (lambda: expect_number([1]), "give a number, not list [1]"),
     ]:
-        with pytest.raises(CheckFailed, match=fragment.replace("(", r"\(").replace(")", r"\)")):
+        with pytest.raises(CheckFailed, match=re.escape(fragment)):
             call()
 
 
-def _run_solution(exercise: Exercise, name: str):
+class Lazy:
+    """An answer built when its test runs (models), not when the table is collected."""
+
+    def __init__(self, build):
+        self.make = build
+
+
+def _forgot_return(*args):
+    result = args  # noqa: F841 - a body that computes something but never returns it
+
+
+def _exercise_id(exercise: Exercise) -> str:
+    return next(f"{module.__name__[-4:]}.{name}" for module in MODULES for name, value in vars(module).items()
+                if value is exercise)
+
+
+MODULES = (nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08)
+EXERCISES = [value for module in MODULES for name, value in sorted(vars(module).items())
+             if re.fullmatch(r"q\d+", name)]
+
+
+def _run_solution(exercise: Exercise, name: str | None = None):
     """Execute the solution text exactly as a learner would paste it, and return the answer it defines."""
     namespace = {"keras": keras, "np": np, "class_names": FASHION_CLASS_NAMES}
     exec(exercise.solution_code, namespace)
+    if name is None:  # the first name the solution defines: `x = ...`, `def x(`, `class x(`
+        name = re.search(r"^(?:def |class )?(\w+)", exercise.solution_code, re.MULTILINE).group(1)
     return namespace[name]
-
-
-@pytest.mark.parametrize(
-    ("exercise", "name"),
-    [(nb01.q1, "dense_parameters"), (nb01.q2, "predicted_class_names"), (nb01.q3, "small_model")],
-)
-def test_nb01_published_solutions_pass(exercise, name):
-    result = exercise.evaluate(_run_solution(exercise, name))
-    assert result.passed, result.message
-
-
-@pytest.mark.parametrize(
-    ("answer", "fragment"),
-    [
-        (100_352, "weights only"),
-        (784, "every one of the 784 inputs"),
-        (101_770, "whole model"),
-        (12345, "is not it"),
-        (100480.0, "whole number"),
-        (True, "whole number"),
-    ],
-)
-def test_nb01_q1_wrong_answers(answer, fragment):
-    result = nb01.q1.evaluate(answer)
-    assert not result.passed and fragment in result.message
 
 
 def _names_from(index_fn):
     return lambda probabilities: [FASHION_CLASS_NAMES[i] for i in index_fn(probabilities)]
 
 
-@pytest.mark.parametrize(
-    ("answer", "fragment"),
-    [
-        (lambda p: None, "forget `return`"),
-        (_names_from(lambda p: p.argmax(axis=0)), "axis=1"),
-        (lambda p: p.argmax(axis=1).tolist(), "class numbers"),
-        (lambda p: p.max(axis=1).tolist(), "probabilities"),
-        (_names_from(lambda p: p.argmin(axis=1)), "expected ['Ankle boot', 'Pullover', 'Trouser']"),
-        (lambda p: ["Bag"], "one name per image"),
-        ("Ankle boot", "function itself"),
-    ],
-)
-def test_nb01_q2_wrong_answers(answer, fragment):
-    result = nb01.q2.evaluate(answer)
-    assert not result.passed and fragment in result.message
-
-
 def _model(*layers, with_input=True):
     stack = [keras.Input(shape=(28, 28))] if with_input else []
     return keras.Sequential(stack + list(layers))
-
-
-@pytest.mark.parametrize(
-    ("build", "fragment"),
-    [
-        (lambda: _model(keras.layers.Flatten(), keras.layers.Dense(128, "relu"), keras.layers.Dense(10, "softmax")),
-         "[128] units"),
-        (lambda: _model(keras.layers.Dense(64, "relu"), keras.layers.Dense(10, "softmax")), "forget Flatten"),
-        (lambda: _model(keras.layers.Flatten(), keras.layers.Dense(64, "relu"), keras.layers.Dense(10)),
-         "activation='softmax'"),
-        (lambda: _model(keras.layers.Flatten(), keras.layers.Dense(64, "sigmoid"), keras.layers.Dense(10, "softmax")),
-         "activation='relu'"),
-        (lambda: _model(keras.layers.Flatten(), keras.layers.Dense(64, "relu"), keras.layers.Dense(10, "softmax"),
-                        with_input=False), "keras.Input(shape=(28, 28))"),
-        (lambda: "a model", "expected a keras model"),
-    ],
-)
-def test_nb01_q3_wrong_answers(build, fragment):
-    result = nb01.q3.evaluate(build())
-    assert not result.passed and fragment in result.message
 
 
 # ---------------------------------------------------------------------------
@@ -177,75 +162,9 @@ def _one_wrong_value(image, kernel):
     return out
 
 
-def test_nb07_published_solutions_pass():
-    for exercise, name in ((nb07.q1, "my_conv2d"), (nb07.q2, "conv_output_size"), (nb07.q3, "horizontal_edge_kernel")):
-        result = exercise.evaluate(_run_solution(exercise, name))
-        assert result.passed, result.message
-
-
-@pytest.mark.parametrize(
-    ("answer", "fragment"),
-    [
-        (lambda image, kernel: _loops(image, kernel, shrink=1), "off by one"),
-        (lambda image, kernel: _loops(image, kernel, flip=True), "flipped the kernel"),
-        (lambda image, kernel: _loops(image, kernel, pad=True)[: image.shape[0], : image.shape[1]], "padded"),
-        (lambda image, kernel: _loops(image, kernel, to_float=False), "uint8 overflow"),
-        (lambda image, kernel: _loops(image, kernel).T, "swapped"),
-        (_one_wrong_value, "wrong value at output [0, 3]"),
-        (lambda image, kernel: None, "forget `return`"),
-        ("np.convolve", "function itself"),
-    ],
-)
-def test_nb07_q1_pinpoints_typical_convolution_bugs(answer, fragment):
-    result = nb07.q1.evaluate(answer)
-    assert not result.passed and fragment in result.message, result.message
-
-
-@pytest.mark.parametrize(
-    ("answer", "fragment"),
-    [
-        (lambda n, k, p, s: (n - k + 2 * p) // s, "off by one"),
-        (lambda n, k, p, s: (n - k) // s + 1, "both* sides"),
-        (lambda n, k, p, s: n - k + 2 * p + 1, "stride"),
-        (lambda n, k, p, s: (n - k + 2 * p) / s + 1, "floor division"),
-        (lambda n, k, p, s: 0, "expected"),
-    ],
-)
-def test_nb07_q2_wrong_formulas(answer, fragment):
-    result = nb07.q2.evaluate(answer)
-    assert not result.passed and fragment in result.message, result.message
-
-
-@pytest.mark.parametrize(("answer", "fragment"), [("A", "vertical"), ("c", "blur"), ("D", "one of")])
-def test_nb07_q3_wrong_choices(answer, fragment):
-    result = nb07.q3.evaluate(answer)
-    assert not result.passed and fragment in result.message
-    assert nb07.q3.evaluate(" b ").passed
-
-
 # ---------------------------------------------------------------------------
 # Notebook 08: pooling by hand
 # ---------------------------------------------------------------------------
-
-
-def test_nb08_published_solutions_pass():
-    for exercise, name in ((nb08.q1, "pooled_size"), (nb08.q2, "my_max_pool"), (nb08.q3, "side_after_three_pools")):
-        result = exercise.evaluate(_run_solution(exercise, name))
-        assert result.passed, result.message
-
-
-@pytest.mark.parametrize(
-    ("answer", "fragment"),
-    [
-        (lambda n, pool, stride: n // pool, "moves by the stride"),
-        (lambda n, pool, stride: (n - pool) // stride, "off by one"),
-        (lambda n, pool, stride: (n - pool) / stride + 1, "floor division"),
-        (lambda n, pool, stride: None, "forget `return`"),
-    ],
-)
-def test_nb08_q1_wrong_formulas(answer, fragment):
-    result = nb08.q1.evaluate(answer)
-    assert not result.passed and fragment in result.message, result.message
 
 
 def _pool_loops(x, reduce=np.max, step=2, keep_partial=False):
@@ -265,86 +184,14 @@ def _one_wrong_pool_value(x):
     return out
 
 
-@pytest.mark.parametrize(
-    ("answer", "fragment"),
-    [
-        (lambda x: _pool_loops(x, reduce=np.mean), "averaged"),
-        (lambda x: _pool_loops(x, reduce=np.min), "smallest"),
-        (lambda x: _pool_loops(x, step=1), "one pixel at a time"),
-        (lambda x: _pool_loops(x, keep_partial=True), "drops the last row"),
-        (_pool_in_place, "changed its input"),
-        (_one_wrong_pool_value, "wrong value at output [1, 2]"),
-        (lambda x: x, "output shape (5, 6)"),
-    ],
-)
-def test_nb08_q2_pinpoints_typical_pooling_bugs(answer, fragment):
-    result = nb08.q2.evaluate(answer)
-    assert not result.passed and fragment in result.message, result.message
-
-
-@pytest.mark.parametrize(("answer", "fragment"), [(3.5, "7 // 2"), (4, "padding='same'"), (7, "three times"),
-                                                  ((3, 3), "one number")])
-def test_nb08_q3_wrong_answers(answer, fragment):
-    result = nb08.q3.evaluate(answer)
-    assert not result.passed and fragment in result.message
-
-
 # ---------------------------------------------------------------------------
 # Notebook 02: first CNN
 # ---------------------------------------------------------------------------
 
 
-def test_nb02_published_solutions_pass():
-    for exercise, name in ((nb02.q1, "conv_parameters"), (nb02.q2, "feature_shape"), (nb02.q3, "add_channel_axis")):
-        result = exercise.evaluate(_run_solution(exercise, name))
-        assert result.passed, result.message
-
-
-@pytest.mark.parametrize(
-    ("answer", "fragment"),
-    [(2400, "weights only"), (832, "all 3 colour channels"), (76, "one filter"), (98336, "not on the image size"),
-     (1, "is not it"), ("2432", "whole number")],
-)
-def test_nb02_q1_wrong_answers(answer, fragment):
-    result = nb02.q1.evaluate(answer)
-    assert not result.passed and fragment in result.message, result.message
-
-
-@pytest.mark.parametrize(
-    ("answer", "fragment"),
-    [((7, 7, 64), "padding='same'"), ((5, 5, 1), "channels"), ((4, 4, 64), "floor of 5.5"),
-     ((None, 5, 5, 64), "batch axis"), ((1600,), "three numbers"), ("5x5x64", "tuple"), ((6, 6, 64), "layer by layer")],
-)
-def test_nb02_q2_wrong_answers(answer, fragment):
-    result = nb02.q2.evaluate(answer)
-    assert not result.passed and fragment in result.message, result.message
-
-
-@pytest.mark.parametrize(
-    ("answer", "fragment"),
-    [
-        (lambda x: x[:, np.newaxis], "channels-first"),
-        (lambda x: x.reshape(len(x), -1), "flattens"),
-        (lambda x: x.reshape(3, 28, 28, 1), "hard-code"),
-        (lambda x: np.swapaxes(x, 1, 2)[..., np.newaxis], "pixels moved"),
-        (lambda x: x[0][..., np.newaxis], "expected (3, 28, 28, 1)"),
-    ],
-)
-def test_nb02_q3_wrong_answers(answer, fragment):
-    result = nb02.q3.evaluate(answer)
-    assert not result.passed and fragment in result.message, result.message
-
-
 # ---------------------------------------------------------------------------
 # Notebook 03: deeper CNN
 # ---------------------------------------------------------------------------
-
-
-def test_nb03_published_solutions_pass():
-    for exercise, name in ((nb03.q1, "restored_epoch"), (nb03.q2, "per_class_accuracy"),
-                           (nb03.q3, "batchnorm_parameters")):
-        result = exercise.evaluate(_run_solution(exercise, name))
-        assert result.passed, result.message
 
 
 def test_nb03_q1_answer_matches_what_keras_early_stopping_does():
@@ -364,33 +211,6 @@ def test_nb03_q1_answer_matches_what_keras_early_stopping_does():
     assert callback.best_epoch + 1 == 6 and nb03.q1.evaluate(6).passed
 
 
-@pytest.mark.parametrize(("answer", "fragment"), [(9, "stopped"), (4, "patience=3"), (5, "count from 1"),
-                                                  (2, "lowest"), (6.0, "an int")])
-def test_nb03_q1_wrong_answers(answer, fragment):
-    result = nb03.q1.evaluate(answer)
-    assert not result.passed and fragment in result.message, result.message
-
-
-@pytest.mark.parametrize(
-    ("answer", "fragment"),
-    [
-        (lambda m: np.diag(m) / m.sum(axis=0), "precision"),
-        (lambda m: np.diag(m), "counts"),
-        (lambda m: np.trace(m) / m.sum(), "one value per class"),
-        (lambda m: np.diag(m) / m.sum(), "expected"),
-    ],
-)
-def test_nb03_q2_wrong_answers(answer, fragment):
-    result = nb03.q2.evaluate(answer)
-    assert not result.passed and fragment in result.message, result.message
-
-
-@pytest.mark.parametrize(("answer", "fragment"), [(128, "non-trainable"), (64, "more than one"), (512, "4 numbers")])
-def test_nb03_q3_wrong_answers(answer, fragment):
-    result = nb03.q3.evaluate(answer)
-    assert not result.passed and fragment in result.message, result.message
-
-
 def test_nb03_q3_answer_matches_keras():
     import keras
 
@@ -404,12 +224,6 @@ def test_nb03_q3_answer_matches_keras():
 # ---------------------------------------------------------------------------
 
 
-def test_nb04_published_solutions_pass():
-    for exercise, name in ((nb04.q1, "conv_parameters"), (nb04.q2, "growth"), (nb04.q3, "recommendation")):
-        result = exercise.evaluate(_run_solution(exercise, name))
-        assert result.passed, result.message
-
-
 def test_nb04_q1_formula_matches_keras():
     layer = keras.layers.Conv2D(32, (5, 5))
     layer.build((None, 12, 12, 16))
@@ -417,55 +231,10 @@ def test_nb04_q1_formula_matches_keras():
     assert nb04.q1.evaluate(lambda k, c, f: k * k * c * f + f).passed
 
 
-@pytest.mark.parametrize(
-    ("answer", "fragment"),
-    [
-        (lambda k, c, f: k * k * c * f, "biases"),
-        (lambda k, c, f: k * k * f + f, "every input channel"),
-        (lambda k, c, f: k * c * f + f, "kernel * kernel"),
-        (lambda k, c, f: 0, "expected"),
-    ],
-)
-def test_nb04_q1_wrong_answers(answer, fragment):
-    result = nb04.q1.evaluate(answer)
-    assert not result.passed and fragment in result.message, result.message
-
-
-@pytest.mark.parametrize(("answer", "fragment"), [(2, "input channels"), (8, "kernel size"), (16, "which factors")])
-def test_nb04_q2_wrong_answers(answer, fragment):
-    result = nb04.q2.evaluate(answer)
-    assert not result.passed and fragment in result.message
-
-
-@pytest.mark.parametrize(("answer", "fragment"), [("A", "misses"), ("c", "twice the time"), ("D", "capacity without"),
-                                                  ("E", "one of")])
-def test_nb04_q3_wrong_answers(answer, fragment):
-    result = nb04.q3.evaluate(answer)
-    assert not result.passed and fragment in result.message
-
-
-def test_nb05_published_solutions_pass():
-    for exercise, name in ((nb05.q1, "output_shape"), (nb05.q2, "vertical_edge_kernel"),
-                           (nb05.q3, "strongest_filter")):
-        result = exercise.evaluate(_run_solution(exercise, name))
-        assert result.passed, result.message
-
-
 def test_nb05_q1_answer_matches_keras():
     model = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(32, 5), keras.layers.MaxPooling2D(2),
                               keras.layers.Conv2D(64, 3, padding="same"), keras.layers.MaxPooling2D(2)])
     assert nb05.q1.evaluate(tuple(model.output_shape[1:])).passed
-
-
-@pytest.mark.parametrize(
-    ("answer", "fragment"),
-    [((5, 5, 64), "padding='same'"), ((7, 7, 64), "no padding"), ((6, 6, 32), "filter count"),
-     ((12, 12, 64), "pooling layers"), ((1, 6, 6, 64), "batch axis"), ("6x6x64", "tuple"), ((6, 6), "three numbers"),
-     ((3, 3, 64), "is not it")],
-)
-def test_nb05_q1_wrong_answers(answer, fragment):
-    result = nb05.q1.evaluate(answer)
-    assert not result.passed and fragment in result.message
 
 
 def test_nb05_q2_kernel_c_is_the_one_that_fires_on_vertical_edges():
@@ -478,37 +247,6 @@ def test_nb05_q2_kernel_c_is_the_one_that_fires_on_vertical_edges():
     assert response["C"][0] > 0 and response["C"][1] == 0
     assert response["A"][0] == 0 and response["A"][1] > 0
     assert nb05.q2.evaluate(" c ").passed
-
-
-@pytest.mark.parametrize(
-    ("answer", "fragment"), [("A", "horizontal edges"), ("B", "blurs"), ("D", "spots"), ("E", "choose one of"),
-                             (3, "letter in quotes")],
-)
-def test_nb05_q2_wrong_answers(answer, fragment):
-    result = nb05.q2.evaluate(answer)
-    assert not result.passed and fragment in result.message
-
-
-@pytest.mark.parametrize(
-    ("answer", "fragment"),
-    [
-        (lambda maps: int(np.argmax(maps.max(axis=(0, 1)))), "single largest value"),
-        (lambda maps: int(np.argmax(maps)), "flat position"),
-        (lambda maps: int(np.argmax(maps.mean(axis=(1, 2)))), "returned"),
-        (lambda maps: 3, "9 channels"),
-        (lambda maps: float(np.argmax(maps.mean(axis=(0, 1)))), "whole number"),
-        (lambda maps: None, "forget `return`"),
-    ],
-)
-def test_nb05_q3_wrong_answers(answer, fragment):
-    result = nb05.q3.evaluate(answer)
-    assert not result.passed and fragment in result.message, result.message
-
-
-def test_nb06_published_solutions_pass():
-    for exercise, name in ((nb06.q1, "StopAtValidationLoss"), (nb06.q2, "most_confused_pair")):
-        result = exercise.evaluate(_run_solution(exercise, name))
-        assert result.passed, result.message
 
 
 def test_nb06_q1_solution_stops_a_real_fit():
@@ -543,34 +281,221 @@ class _NotACallback:
         self.threshold = threshold
 
 
-@pytest.mark.parametrize(
-    ("answer", "fragment"),
-    [
-        (_stop_callback(lambda loss, t: loss >= t), "above the threshold"),
-        (_stop_callback(lambda loss, t: loss < t - 0.01), "never stopped"),
-        (_stop_callback(lambda loss, t: loss < t), "exactly equal"),
-        (_stop_callback(lambda loss, t: loss <= t, key="loss"), "training* loss"),
-        (_stop_callback(lambda loss, t: False), "never stopped"),
-        (_NotACallback, "subclass keras.callbacks.Callback"),
-        (_stop_callback(lambda loss, t: loss <= t)(0.05), "class itself"),
-    ],
-)
-def test_nb06_q1_wrong_answers(answer, fragment):
-    result = nb06.q1.evaluate(answer)
-    assert not result.passed and fragment in result.message, result.message
+# One table for every exercise of every notebook: (exercise, answer, fragment of the feedback).
+# Each answer is a typical wrong answer a learner gives; the feedback must say what is wrong.
+WRONG_ANSWERS = [
+    (nb01.q1, 100_352, "weights only"),
+    (nb01.q1, 784, "every one of the 784 inputs"),
+    (nb01.q1, 101_770, "whole model"),
+    (nb01.q1, 12345, "is not it"),
+    (nb01.q1, True, "whole number"),
+    (nb01.q2, _forgot_return, "forget `return`"),
+    (nb01.q2, _names_from(lambda p: p.argmax(axis=0)), "axis=1"),
+    (nb01.q2, lambda p: p.argmax(axis=1).tolist(), "class numbers"),
+    (nb01.q2, lambda p: p.max(axis=1).tolist(), "probabilities"),
+    (nb01.q2, _names_from(lambda p: p.argmin(axis=1)), "expected ['Ankle boot', 'Pullover', 'Trouser']"),
+    (nb01.q2, lambda p: ["Bag"], "one name per image"),
+    (nb01.q2, "Ankle boot", "function itself"),
+    (nb01.q3, Lazy(lambda: _model(keras.layers.Flatten(), keras.layers.Dense(128, "relu"),
+                                  keras.layers.Dense(10, "softmax"))), "[128] units"),
+    (nb01.q3, Lazy(lambda: _model(keras.layers.Dense(64, "relu"), keras.layers.Dense(10, "softmax"))),
+     "forget Flatten"),
+    (nb01.q3, Lazy(lambda: _model(keras.layers.Flatten(), keras.layers.Dense(64, "relu"), keras.layers.Dense(10))),
+     "activation='softmax'"),
+    (nb01.q3, Lazy(lambda: _model(keras.layers.Flatten(), keras.layers.Dense(64, "sigmoid"),
+                                  keras.layers.Dense(10, "softmax"))), "activation='relu'"),
+    (nb01.q3, Lazy(lambda: _model(keras.layers.Flatten(), keras.layers.Dense(64, "relu"),
+                                  keras.layers.Dense(10, "softmax"), with_input=False)), "keras.Input(shape=(28, 28))"),
+    (nb01.q3, Lazy(lambda: "a model"), "expected a keras model"),
+    (nb07.q1, lambda image, kernel: _loops(image, kernel, shrink=1), "off by one"),
+    (nb07.q1, lambda image, kernel: _loops(image, kernel, flip=True), "flipped the kernel"),
+    (nb07.q1, lambda image, kernel: _loops(image, kernel, pad=True)[: image.shape[0], : image.shape[1]], "padded"),
+    (nb07.q1, lambda image, kernel: _loops(image, kernel, to_float=False), "uint8 overflow"),
+    (nb07.q1, lambda image, kernel: _loops(image, kernel).T, "swapped"),
+    (nb07.q1, _one_wrong_value, "wrong value at output [0, 3]"),
+    (nb07.q1, _forgot_return, "forget `return`"),
+    (nb07.q1, "np.convolve", "function itself"),
+    (nb07.q2, lambda n, k, p, s: (n - k + 2 * p) // s, "off by one"),
+    (nb07.q2, lambda n, k, p, s: (n - k) // s + 1, "both* sides"),
+    (nb07.q2, lambda n, k, p, s: n - k + 2 * p + 1, "stride"),
+    (nb07.q2, lambda n, k, p, s: (n - k + 2 * p) / s + 1, "floor division"),
+    (nb07.q2, lambda n, k, p, s: 0, "expected"),
+    (nb07.q3, "A", "vertical"),
+    (nb07.q3, "c", "blur"),
+    (nb07.q3, "D", "one of"),
+    (nb08.q1, lambda n, pool, stride: n // pool, "moves by the stride"),
+    (nb08.q1, lambda n, pool, stride: (n - pool) // stride, "off by one"),
+    (nb08.q1, lambda n, pool, stride: (n - pool) / stride + 1, "floor division"),
+    (nb08.q1, _forgot_return, "forget `return`"),
+    (nb08.q2, lambda x: _pool_loops(x, reduce=np.mean), "averaged"),
+    (nb08.q2, lambda x: _pool_loops(x, reduce=np.min), "smallest"),
+    (nb08.q2, lambda x: _pool_loops(x, step=1), "one pixel at a time"),
+    (nb08.q2, lambda x: _pool_loops(x, keep_partial=True), "drops the last row"),
+    (nb08.q2, _pool_in_place, "changed its input"),
+    (nb08.q2, _one_wrong_pool_value, "wrong value at output [1, 2]"),
+    (nb08.q2, lambda x: x, "output shape (5, 6)"),
+    (nb08.q3, 3.5, "7 // 2"),
+    (nb08.q3, 4, "padding='same'"),
+    (nb08.q3, 7, "three times"),
+    (nb08.q3, (3, 3), "one number"),
+    (nb02.q1, 2400, "weights only"),
+    (nb02.q1, 832, "all 3 colour channels"),
+    (nb02.q1, 76, "one filter"),
+    (nb02.q1, 98336, "not on the image size"),
+    (nb02.q1, 1, "is not it"),
+    (nb02.q1, "2432", "whole number"),
+    (nb02.q2, (7, 7, 64), "padding='same'"),
+    (nb02.q2, (5, 5, 1), "channels"),
+    (nb02.q2, (4, 4, 64), "floor of 5.5"),
+    (nb02.q2, (None, 5, 5, 64), "batch axis"),
+    (nb02.q2, (1600,), "three numbers"),
+    (nb02.q2, "5x5x64", "tuple"),
+    (nb02.q2, (6, 6, 64), "layer by layer"),
+    (nb02.q3, lambda x: x[:, np.newaxis], "channels-first"),
+    (nb02.q3, lambda x: x.reshape(len(x), -1), "flattens"),
+    (nb02.q3, lambda x: x.reshape(3, 28, 28, 1), "hard-code"),
+    (nb02.q3, lambda x: np.swapaxes(x, 1, 2)[..., np.newaxis], "pixels moved"),
+    (nb02.q3, lambda x: x[0][..., np.newaxis], "expected (3, 28, 28, 1)"),
+    (nb03.q1, 9, "stopped"),
+    (nb03.q1, 4, "patience=3"),
+    (nb03.q1, 5, "count from 1"),
+    (nb03.q1, 2, "lowest"),
+    (nb03.q2, lambda m: np.diag(m) / m.sum(axis=0), "precision"),
+    (nb03.q2, lambda m: np.diag(m), "counts"),
+    (nb03.q2, lambda m: np.trace(m) / m.sum(), "one value per class"),
+    (nb03.q2, lambda m: np.diag(m) / m.sum(), "expected"),
+    (nb03.q3, 128, "non-trainable"),
+    (nb03.q3, 64, "more than one"),
+    (nb03.q3, 512, "4 numbers"),
+    (nb04.q1, lambda k, c, f: k * k * c * f, "biases"),
+    (nb04.q1, lambda k, c, f: k * k * f + f, "every input channel"),
+    (nb04.q1, lambda k, c, f: k * c * f + f, "kernel * kernel"),
+    (nb04.q1, lambda k, c, f: 0, "expected"),
+    (nb04.q2, 2, "input channels"),
+    (nb04.q2, 8, "kernel size"),
+    (nb04.q2, 16, "which factors"),
+    (nb04.q3, "A", "misses"),
+    (nb04.q3, "c", "twice the time"),
+    (nb04.q3, "D", "capacity without"),
+    (nb04.q3, "E", "one of"),
+    (nb05.q1, (5, 5, 64), "padding='same'"),
+    (nb05.q1, (7, 7, 64), "no padding"),
+    (nb05.q1, (6, 6, 32), "filter count"),
+    (nb05.q1, (12, 12, 64), "pooling layers"),
+    (nb05.q1, (1, 6, 6, 64), "batch axis"),
+    (nb05.q1, "6x6x64", "tuple"),
+    (nb05.q1, (6, 6), "three numbers"),
+    (nb05.q1, (3, 3, 64), "is not it"),
+    (nb05.q2, "A", "horizontal edges"),
+    (nb05.q2, "B", "blurs"),
+    (nb05.q2, "D", "spots"),
+    (nb05.q2, "E", "choose one of"),
+    (nb05.q2, 3, "letter in quotes"),
+    (nb05.q3, lambda maps: int(np.argmax(maps.max(axis=(0, 1)))), "single largest value"),
+    (nb05.q3, lambda maps: int(np.argmax(maps)), "flat position"),
+    (nb05.q3, lambda maps: int(np.argmax(maps.mean(axis=(1, 2)))), "returned"),
+    (nb05.q3, lambda maps: 3, "9 channels"),
+    (nb05.q3, _forgot_return, "forget `return`"),
+    (nb06.q1, _stop_callback(lambda loss, t: loss >= t), "above the threshold"),
+    (nb06.q1, _stop_callback(lambda loss, t: loss < t - 0.01), "never stopped"),
+    (nb06.q1, _stop_callback(lambda loss, t: loss < t), "exactly equal"),
+    (nb06.q1, _stop_callback(lambda loss, t: loss <= t, key="loss"), "training* loss"),
+    (nb06.q1, _stop_callback(lambda loss, t: False), "never stopped"),
+    (nb06.q1, _NotACallback, "subclass keras.callbacks.Callback"),
+    (nb06.q1, _stop_callback(lambda loss, t: loss <= t)(0.05), "class itself"),
+    (nb06.q2, lambda m: np.unravel_index(np.argmax(m), m.shape), "diagonal"),
+    (nb06.q2, lambda m: np.unravel_index(np.argmax(m - np.diag(np.diag(m))), m.shape)[::-1], "(predicted, true)"),
+    (nb06.q2, lambda m: (3, 0), "5x5"),
+    (nb06.q2, lambda m: 7, "(true_class, predicted_class)"),
+    (nb06.q2, _forgot_return, "forget `return`"),
+    (nb06.q2, lambda m: (1, 2), "not the largest"),
+]
 
 
-@pytest.mark.parametrize(
-    ("answer", "fragment"),
-    [
-        (lambda m: np.unravel_index(np.argmax(m), m.shape), "diagonal"),
-        (lambda m: np.unravel_index(np.argmax(m - np.diag(np.diag(m))), m.shape)[::-1], "(predicted, true)"),
-        (lambda m: (3, 0), "5x5"),
-        (lambda m: 7, "(true_class, predicted_class)"),
-        (lambda m: None, "forget `return`"),
-        (lambda m: (1, 2), "not the largest"),
-    ],
-)
-def test_nb06_q2_wrong_answers(answer, fragment):
-    result = nb06.q2.evaluate(answer)
-    assert not result.passed and fragment in result.message, result.message
+@pytest.mark.parametrize(("exercise", "answer", "fragment"), WRONG_ANSWERS,
+                         ids=[f"{_exercise_id(e)}-{i}" for i, (e, _, _) in enumerate(WRONG_ANSWERS)])
+def test_wrong_answers_get_feedback_that_names_the_mistake(exercise, answer, fragment):
+    result = exercise.evaluate(answer.make() if isinstance(answer, Lazy) else answer)
+    assert not result.passed and result.attempted and fragment in result.message, result.message
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=_exercise_id)
+def test_every_published_solution_passes(exercise):
+    result = exercise.evaluate(_run_solution(exercise))
+    assert result.passed and result.attempted, result.message
+
+
+# Right answers written the other ways the number policy allows, or with harmless differences.
+RIGHT_ANSWERS = [
+    (nb01.q1, 100480.0), (nb01.q1, np.int64(100_480)), (nb02.q1, 2432.0), (nb03.q1, np.int32(6)), (nb03.q1, 6.0),
+    (nb03.q3, 256.0), (nb04.q2, 4.0), (nb04.q2, np.float32(4)), (nb04.q3, " b "), (nb05.q1, [6, 6, 64]),
+    (nb05.q1, np.array([6, 6, 64])), (nb02.q2, (5.0, 5.0, 64.0)), (nb07.q3, " b "), (nb08.q3, 3.0),
+    (nb05.q3, lambda maps: np.argmax(maps.mean(axis=(0, 1)))),
+    (nb05.q3, lambda maps: float(np.argmax(maps.mean(axis=(0, 1))))),
+]
+
+
+@pytest.mark.parametrize(("exercise", "answer"), RIGHT_ANSWERS,
+                         ids=[f"{_exercise_id(e)}-{i}" for i, (e, _) in enumerate(RIGHT_ANSWERS)])
+def test_right_answers_in_any_allowed_form_pass(exercise, answer):
+    result = exercise.evaluate(answer)
+    assert result.passed, result.message
+
+
+def _untouched_function(*args):
+    ...  # your code here
+
+
+class _UntouchedClass(keras.callbacks.Callback):
+    ...  # your code here: __init__(self, threshold) and on_epoch_end(self, epoch, logs=None)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=_exercise_id)
+@pytest.mark.parametrize("placeholder", [..., None, _untouched_function, _UntouchedClass],
+                         ids=["ellipsis", "none", "stub-function", "stub-class"])
+def test_an_untouched_placeholder_is_reported_as_not_attempted(exercise, placeholder):
+    result = exercise.evaluate(placeholder)
+    assert not result.passed and not result.attempted and "`...` placeholder" in result.message
+    assert str(result).startswith("✏️ Not attempted yet")
+
+
+# What learners actually type: every one must get feedback, and none may pass or crash the checker.
+ODD_ANSWERS = [
+    "", "80", "5", "(5, 5, 64)", 5.5, -1, 0, 10**30, float("nan"), float("inf"), True, [], {}, set(), (),
+    ["5", "5", "64"], (5.5, 5.5, 64), (6.5, 6.5, 64), [[1, 2]], np.zeros(3), np.zeros((2, 2)), np.array("x"),
+    object(), lambda *args: 1 / 0, lambda *args: "text", lambda *args: [None], lambda *args: np.full(3, np.nan),
+    keras.Sequential, Exercise, print,
+]
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=_exercise_id)
+def test_no_check_ever_raises_and_odd_answers_never_pass(exercise, capsys):
+    for answer in ODD_ANSWERS:
+        result = exercise.evaluate(answer)
+        assert isinstance(result, CheckResult) and not result.passed, (answer, result)
+        assert result.message.strip(), answer
+        exercise.check(answer)  # prints, never raises
+    assert capsys.readouterr().out.count("❌ Not yet") == len(ODD_ANSWERS)
+
+
+# The number policy, the same for every exercise that takes a number or a shape.
+@pytest.mark.parametrize(("exercise", "answer", "fragment"), [
+    (nb01.q1, "100480", "is text. Give a whole number of parameters as a number, without quotes"),
+    (nb01.q1, 100480.5, "not a whole number"),
+    (nb02.q1, "2432", "is text"),
+    (nb02.q2, (5.5, 5.5, 64), "5.5 is not a whole number"),
+    (nb02.q2, ["5", "5", "64"], "'5' is text"),
+    (nb03.q1, 6.5, "not a whole number; give an epoch number"),
+    (nb03.q1, "6", "is text"),
+    (nb03.q3, True, "give a whole number of parameters, not bool"),
+    (nb04.q2, "4", "is text. Give a growth factor"),
+    (nb04.q2, 4.5, "4.5 is not it"),
+    (nb04.q3, 2, "one letter in quotes"),
+    (nb05.q1, (6.5, 6.5, 64), "6.5 is not a whole number"),
+    (nb08.q3, "3", "is text"),
+    (nb08.q3, 3.5, "7 // 2"),
+    (nb08.q3, 2.5, "not a whole number"),
+])
+def test_one_number_policy_everywhere(exercise, answer, fragment):
+    result = exercise.evaluate(answer)
+    assert not result.passed and result.attempted and fragment in result.message, result.message

@@ -9,6 +9,7 @@ import scipy.signal
 import tensorflow as tf
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from course_utils import conv
 
@@ -110,10 +111,10 @@ def conv_cases(draw):
     if padding == "valid":
         kh, kw = min(kh, height), min(kw, width)
     stride = draw(st.integers(1, 3))
-    seed = draw(st.integers(0, 2**32 - 1))
-    rng = np.random.default_rng(seed)
-    image = rng.normal(size=(height, width, channels)).astype(np.float32)
-    kernels = rng.normal(size=(kh, kw, channels, filters)).astype(np.float32)
+    # Arrays drawn element by element (not from a drawn seed), so a failing case shrinks to a small, readable one.
+    values = st.floats(-4, 4, width=32, allow_nan=False, allow_subnormal=False)
+    image = draw(arrays(np.float32, (height, width, channels), elements=values))
+    kernels = draw(arrays(np.float32, (kh, kw, channels, filters), elements=values))
     return image, kernels, stride, padding
 
 

@@ -56,19 +56,42 @@ def test_stored_outputs_come_from_one_clean_full_mode_run(notebook):
     assert "FULL MODE" in setup_output and "FAST" not in setup_output, "outputs must come from a full-mode run"
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_follows_the_course_skeleton(notebook):
+def _parts(notebook: Path) -> tuple[list[dict], str, list[str]]:
     cells = _load(notebook)["cells"]
     markdown = "\n".join(_text(c) for c in cells if c["cell_type"] == "markdown")
-    code_cells = [_text(c) for c in cells if c["cell_type"] == "code"]
-    number = notebook.name[:2]
-    assert re.match(rf"# {number} · ", _text(cells[0])), "first cell: '# NN · title'"
-    assert "**Why this matters.**" in _text(cells[0])
-    assert "## You will learn" in markdown
-    assert "env.setup(seed=" in code_cells[0], "the first code cell is the setup cell"
-    assert re.search(r"^## .*Common mistake", markdown, re.MULTILINE), "a 'Common mistake' section"
-    assert sum(len(re.findall(r"\bex\.q\d+\.check\(", code)) for code in code_cells) >= 2, "2+ checked exercises"
-    assert "## Summary" in markdown and "Next" in markdown.split("## Summary")[-1]
+    return cells, markdown, [_text(c) for c in cells if c["cell_type"] == "code"]
+
+
+# The course skeleton, one rule per case: (rule, check(notebook) -> bool, what to fix).
+SKELETON_RULES = [
+    ("title", lambda nb: re.match(rf"# {nb.name[:2]} · ", _text(_parts(nb)[0][0])) is not None,
+     "the first cell starts with '# NN · title'"),
+    ("why it matters", lambda nb: "**Why this matters.**" in _text(_parts(nb)[0][0]),
+     "the first cell says why the notebook matters, in a '**Why this matters.**' paragraph"),
+    ("you will learn", lambda nb: "## You will learn" in _parts(nb)[1], "a '## You will learn' section"),
+    ("setup cell", lambda nb: "env.setup(seed=" in _parts(nb)[2][0],
+     "the first code cell is the setup cell, calling env.setup(seed=...)"),
+    ("seed used everywhere", lambda nb: "SEED = report.seed" in _parts(nb)[2][0]
+     or not re.search(r"set_random_seed\(|default_rng\(", "\n".join(_parts(nb)[2][1:])),
+     "a notebook that draws random numbers takes SEED = report.seed in its setup cell (COURSE_SEED)"),
+    ("no hard-coded seeds", lambda nb: not re.search(r"set_random_seed\(\d|default_rng\(\d",
+                                                     "\n".join(_parts(nb)[2][1:])),
+     "seed with SEED (or SEED + n), never a literal, so that COURSE_SEED reaches every random choice"),
+    ("common mistake", lambda nb: re.search(r"^## .*Common mistake", _parts(nb)[1], re.MULTILINE) is not None,
+     "a '## N. Common mistake: ...' section that demonstrates the mistake"),
+    ("checked exercises", lambda nb: sum(len(re.findall(r"\bex\.q\d+\.check\(", code))
+                                         for code in _parts(nb)[2]) >= 2, "at least 2 exercises with ex.qN.check(...)"),
+    ("summary and next", lambda nb: "## Summary" in _parts(nb)[1] and "Next" in _parts(nb)[1].split("## Summary")[-1],
+     "a '## Summary' section ending with a link to the next notebook"),
+    ("no NBVAL comments", lambda nb: not any("NBVAL_" in code for code in _parts(nb)[2]),
+     "mark nbval cells with tags (# %% tags=[\"nbval-check-output\"]), not comments in the learner's code"),
+]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize(("rule", "holds", "message"), SKELETON_RULES, ids=[r[0] for r in SKELETON_RULES])
+def test_notebook_follows_the_course_skeleton(notebook, rule, holds, message):
+    assert holds(notebook), f"{notebook.name}: {message}"
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)

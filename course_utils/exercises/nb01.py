@@ -13,7 +13,7 @@ from course_utils.data import FASHION_CLASS_NAMES
 
 def _verify_parameter_count(answer: Any) -> str:
     weights, biases = 28 * 28 * 128, 128
-    expect_whole_number(answer)
+    answer = expect_whole_number(answer, 'a whole number of parameters')
     if answer == weights:
         raise CheckFailed("that counts the weights only. Each of the 128 units also has one bias")
     if answer == 28 * 28 or answer == 128:

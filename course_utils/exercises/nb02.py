@@ -19,7 +19,7 @@ from course_utils.checks import (
 
 def _verify_conv_parameters(answer: Any) -> str:
     weights, biases = 5 * 5 * 3 * 32, 32
-    expect_whole_number(answer)
+    answer = expect_whole_number(answer, 'a whole number of parameters')
     if answer == weights:
         raise CheckFailed("that counts the weights only. Each of the 32 filters also has one bias")
     if answer == 5 * 5 * 32 + 32:

@@ -14,8 +14,7 @@ VALIDATION_LOSS = [0.52, 0.41, 0.36, 0.34, 0.35, 0.33, 0.36, 0.38, 0.40]
 
 
 def _verify_restored_epoch(answer: Any) -> str:
-    if not isinstance(answer, (int, np.integer)) or isinstance(answer, bool):
-        raise CheckFailed(f"give an epoch number (an int, counting from 1), not {answer!r}")
+    answer = expect_whole_number(answer, "an epoch number, counting from 1")
     if answer == 9:
         raise CheckFailed("that is where training stopped. restore_best_weights=True goes back to the best epoch")
     if answer == 4:
@@ -70,7 +69,7 @@ q2 = Exercise(
 
 
 def _verify_batchnorm_parameters(answer: Any) -> str:
-    expect_whole_number(answer)
+    answer = expect_whole_number(answer, 'a whole number of parameters')
     if answer == 128:
         raise CheckFailed(
             "128 are the trainable ones (a scale and a shift per channel). BatchNormalization also keeps a "

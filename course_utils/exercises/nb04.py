@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from course_utils.checks import CheckFailed, Exercise, expect_function, expect_returned
+from course_utils.checks import (
+    CheckFailed,
+    Exercise,
+    expect_function,
+    expect_number,
+    expect_returned,
+    expect_whole_number,
+)
 
 _CASES = [(3, 1, 8), (3, 8, 8), (5, 16, 32), (3, 64, 64), (1, 32, 16)]
 
@@ -15,7 +22,7 @@ def _verify_conv_parameters(conv_parameters: Callable[[int, int, int], Any]) -> 
     for kernel, channels_in, filters in _CASES:
         got = conv_parameters(kernel, channels_in, filters)
         expected = kernel * kernel * channels_in * filters + filters
-        expect_returned(got, "conv_parameters")
+        got = expect_whole_number(expect_returned(got, "conv_parameters"), "a whole number of parameters")
         if got == expected:
             continue
         case = f"kernel={kernel}, channels_in={channels_in}, filters={filters}"
@@ -41,12 +48,13 @@ q1 = Exercise(
 
 
 def _verify_scaling(answer: Any) -> str:
+    answer = expect_number(answer, "a growth factor (how many times more)")
     if answer == 2:
         raise CheckFailed("the second layer's filters double, and so do its input channels (the first layer's filters)")
     if answer == 8:
         raise CheckFailed("the kernel size did not change, only the two filter counts")
     if answer != 4:
-        raise CheckFailed(f"{answer} is not it. Weights = k x k x C_in x F; which factors doubled?")
+        raise CheckFailed(f"{answer:g} is not it. Weights = k x k x C_in x F; which factors doubled?")
     return "both C_in and F double: 2 x 2 = 4 times the weights (and roughly 4 times the multiply-adds)."
 
 
@@ -67,7 +75,9 @@ RESULTS = {
 
 
 def _verify_recommendation(answer: Any) -> str:
-    choice = str(answer).strip().upper()
+    if not isinstance(answer, str):
+        raise CheckFailed(f"answer with one letter in quotes, one of {sorted(RESULTS)}, not {answer!r}")
+    choice = answer.strip().upper()
     if choice not in RESULTS:
         raise CheckFailed(f"answer with one of {sorted(RESULTS)}, not {answer!r}")
     if choice == "A":

@@ -79,9 +79,7 @@ _MAPS[2, 1, 0] = 5.0  # but channel 0 holds the single largest value
 def _verify_strongest_filter(strongest_filter: Callable[[np.ndarray], Any]) -> str:
     expect_function(strongest_filter, "strongest_filter")
     got = expect_returned(strongest_filter(_MAPS.copy()), "strongest_filter")
-    if isinstance(got, np.ndarray) and got.size == 1:
-        got = got.item()
-    expect_whole_number(got)
+    got = expect_whole_number(got, "a channel index")
     if got != 3:
         if got == 0:
             raise CheckFailed("channel 0 holds the single largest value, but not the largest mean: average first")
@@ -94,7 +92,7 @@ def _verify_strongest_filter(strongest_filter: Callable[[np.ndarray], Any]) -> s
     other = np.zeros((4, 4, 9), dtype=np.float32)
     other[..., 7] = 1.0
     second = expect_returned(strongest_filter(other), "strongest_filter")
-    if int(np.asarray(second).item()) != 7:
+    if expect_whole_number(second, "a channel index") != 7:
         raise CheckFailed("it does not work for a map with 9 channels: do not hard-code shapes")
     return "maps.mean(axis=(0, 1)).argmax(): one mean per channel, then the largest."
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.checks import CheckFailed, Exercise, expect_whole_numbers
+from course_utils.checks import CheckFailed, Exercise, expect_function, expect_returned, expect_whole_numbers
 
 _VAL_LOSSES = [0.30, 0.12, 0.061, 0.049, 0.05]  # the threshold 0.05 is first reached at epoch 4 (index 3)
 
@@ -81,11 +81,8 @@ _MATRIX = np.array(
 
 
 def _verify_most_confused(most_confused_pair: Any) -> str:
-    if not callable(most_confused_pair):
-        raise CheckFailed("pass the function itself (most_confused_pair)")
-    got = most_confused_pair(_MATRIX.copy())
-    if got is None:
-        raise CheckFailed("most_confused_pair returned None. Did you forget `return`?")
+    expect_function(most_confused_pair, "most_confused_pair")
+    got = expect_returned(most_confused_pair(_MATRIX.copy()), "most_confused_pair")
     pair = expect_whole_numbers(got, "(true_class, predicted_class)")
     if len(pair) != 2:
         raise CheckFailed(f"return two numbers (true_class, predicted_class), not {len(pair)}")
@@ -97,7 +94,8 @@ def _verify_most_confused(most_confused_pair: Any) -> str:
         raise CheckFailed(f"{pair} is not the largest off-diagonal count in the test matrix")
     other = np.eye(5, dtype=int) * 100
     other[2, 4] = 6
-    second = tuple(int(v) for v in most_confused_pair(other))
+    second = expect_whole_numbers(expect_returned(most_confused_pair(other), "most_confused_pair"),
+                                  "(true_class, predicted_class)")
     if second != (2, 4):
         raise CheckFailed(f"on a 5x5 matrix you returned {second}; expected (2, 4). Do not hard-code sizes")
     return "zero the diagonal, then np.unravel_index(np.argmax(...)) gives (row, column) = (true, predicted)."

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import scipy.signal
 
-from course_utils.checks import CheckFailed, Exercise, expect_function, expect_returned
+from course_utils.checks import CheckFailed, Exercise, expect_function, expect_returned, expect_whole_number
 
 # A non-square image and an asymmetric, non-square kernel: transposes and flips cannot hide.
 _RNG = np.random.default_rng(7)
@@ -91,10 +91,11 @@ def _verify_output_size(conv_output_size: Callable[[int, int, int, int], Any]) -
         got = conv_output_size(n, k, p, s)
         expected = (n - k + 2 * p) // s + 1
         expect_returned(got, "conv_output_size")
-        if isinstance(got, float) and not float(got).is_integer():
+        if isinstance(got, (float, np.floating)) and not float(got).is_integer():
             raise CheckFailed(
                 f"for n={n}, k={k}, p={p}, s={s} you returned {got}: a size is a whole number. Use floor division //"
             )
+        got = expect_whole_number(got, "a whole number of positions")
         if got == expected:
             continue
         if got == expected - 1:
@@ -116,7 +117,9 @@ q2 = Exercise(
 
 
 def _verify_horizontal_choice(answer: Any) -> str:
-    choice = str(answer).strip().upper()
+    if not isinstance(answer, str):
+        raise CheckFailed(f"answer with one letter in quotes, 'A', 'B' or 'C', not {answer!r}")
+    choice = answer.strip().upper()
     if choice not in {"A", "B", "C"}:
         raise CheckFailed(f"answer with one of 'A', 'B' or 'C', not {answer!r}")
     if choice == "A":

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from course_utils import conv
-from course_utils.checks import CheckFailed, Exercise, expect_function, expect_returned
+from course_utils.checks import CheckFailed, Exercise, expect_function, expect_returned, expect_whole_number
 
 _SIZE_CASES = [(28, 2, 2), (7, 2, 2), (7, 3, 2), (512, 3, 2), (10, 2, 1), (5, 5, 1)]
 
@@ -19,8 +19,9 @@ def _verify_pooled_size(pooled_size: Callable[[int, int, int], Any]) -> str:
         got = pooled_size(n, pool, stride)
         expected = (n - pool) // stride + 1
         expect_returned(got, "pooled_size")
-        if isinstance(got, float) and not float(got).is_integer():
+        if isinstance(got, (float, np.floating)) and not float(got).is_integer():
             raise CheckFailed(f"for n={n}, pool={pool}, stride={stride} you returned {got}; use floor division //")
+        got = expect_whole_number(got, "a whole number of positions")
         if got == expected:
             continue
         if pool != stride and got == n // pool:
@@ -96,6 +97,7 @@ def _verify_three_pools(answer: Any) -> str:
         raise CheckFailed("give the side length as one number; the map stays square")
     if answer == 3.5:
         raise CheckFailed("a feature map has whole pixels: 7 // 2, not 7 / 2")
+    answer = expect_whole_number(answer, "a side length in pixels")
     if answer == 4:
         raise CheckFailed("4 is what padding='same' gives (ceil(7 / 2)); MaxPooling2D's default is 'valid'")
     if answer != 3:
