@@ -377,31 +377,37 @@ for name, duration in seconds.items():
 # Write your answer in place of `...`, run the cell, read the feedback. `ex.q1.hint()` and `ex.q1.solution()`
 # help when you are stuck.
 #
-# **Exercise 1.** Write `my_conv2d(image, kernel)`: valid cross-correlation, stride 1, for a 2-D image and a 2-D
-# kernel (any sizes, not only 3×3). The check tries a non-square image and kernel and a `uint8` image, and tells
-# you if the shape is off by one, the kernel is flipped, the border is padded, or the numbers overflow.
+# **Exercise 1. Stride and padding in the loop.** `correlate_by_hand` slides the kernel one pixel at a time over
+# the image as it is. Write `conv2d_strided(image, kernel, stride, padding)`: first add `padding` rows and columns
+# of zeros on every side, then move the window `stride` pixels at a time. The check compares with the formula of
+# section 4 and tells you if the padding is missing or one-sided, the window moves the wrong amount, the size is
+# off by one, or `uint8` numbers overflow.
 
 # %%
-def my_conv2d(image, kernel):
+def conv2d_strided(image, kernel, stride, padding):
     ...  # your code here
 
 
-ex.q1.check(my_conv2d)
+ex.q1.check(conv2d_strided)
 
 # %%
 # ex.q1.hint()
 # ex.q1.solution()
 
 # %% [markdown]
-# **Exercise 2.** Write `conv_output_size(n, k, p, s)`: the output length for input length `n`, kernel size `k`,
-# padding `p` on each side and stride `s`.
+# **Exercise 2. Several input channels.** A real `Conv2D` reads every channel of its input: a colour photo has 3,
+# and the second layer of notebook 02's CNN reads the 64 maps of the first. Its weights are stored as
+# `(kh, kw, C_in, F)`: filter `f` is the block `kernels[..., f]`, one `kh × kw` slice per input channel. Write
+# `conv2d_channels(image, kernels)` for an image `(H, W, C_in)`: valid, stride 1, returning `(H', W', F)`, where
+# each output value sums the products over the window *and* over all input channels. Section 7 checked
+# `conv.conv2d` against TensorFlow in this layout.
 
 # %%
-def conv_output_size(n, k, p, s):
+def conv2d_channels(image, kernels):
     ...  # your code here
 
 
-ex.q2.check(conv_output_size)
+ex.q2.check(conv2d_channels)
 
 # %%
 # ex.q2.hint()
@@ -412,12 +418,7 @@ ex.q2.check(conv_output_size)
 # on `ascent` with `conv.conv2d` if you are unsure.
 
 # %% tags=["nbval-check-output"]
-mystery_kernels = {
-    "A": np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]),
-    "B": np.array([[2, 2, 2], [0, 0, 0], [-2, -2, -2]]),
-    "C": np.ones((3, 3)),
-}
-for label, kernel in mystery_kernels.items():
+for label, kernel in ex.KERNELS.items():
     print(label, kernel.tolist())
 
 # %%

@@ -288,15 +288,17 @@ ex.q1.check(pooled_size)
 # ex.q1.solution()
 
 # %% [markdown]
-# **Exercise 2.** Write `my_max_pool(x)`: 2×2 max pooling with stride 2 and valid padding, for a 2-D array of any
-# size (odd sizes included).
+# **Exercise 2. A stride that differs from the window.** `max_pool_by_hand` moves its window by its own size.
+# Section 5 showed overlapping windows (3×3, stride 2). Write `max_pool_strided(x, pool, stride)`: valid max
+# pooling of a 2-D array with `pool`×`pool` windows that start every `stride` pixels, for any pool and stride,
+# overlapping (stride < pool) or leaving gaps (stride > pool).
 
 # %%
-def my_max_pool(x):
+def max_pool_strided(x, pool, stride):
     ...  # your code here
 
 
-ex.q2.check(my_max_pool)
+ex.q2.check(max_pool_strided)
 
 # %%
 # ex.q2.hint()

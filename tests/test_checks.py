@@ -8,6 +8,7 @@ import keras
 import numpy as np
 import pytest
 
+from course_utils import conv
 from course_utils.checks import (
     CheckFailed,
     CheckResult,
@@ -141,46 +142,59 @@ def _model(*layers, with_input=True):
 # ---------------------------------------------------------------------------
 
 
-def _loops(image, kernel, *, flip=False, shrink=0, pad=False, to_float=True):
-    """A learner's convolution with one chosen bug."""
+def _strided(image, kernel, stride, padding, *, flip=False, one_sided=False, step=None, shrink=0,
+             to_float=True):
+    """A learner's strided, padded convolution with one chosen bug."""
     image = np.asarray(image, dtype=float) if to_float else np.asarray(image)
     kernel = kernel[::-1, ::-1] if flip else kernel
-    if pad:
-        image = np.pad(image, ((kernel.shape[0] // 2,) * 2, (kernel.shape[1] // 2,) * 2))
+    image = np.pad(image, ((0, 2 * padding), (0, 2 * padding)) if one_sided else padding)
+    step = stride if step is None else step
     kh, kw = kernel.shape
-    out_h, out_w = image.shape[0] - kh + 1 - shrink, image.shape[1] - kw + 1 - shrink
+    out_h, out_w = (image.shape[0] - kh) // step + 1 - shrink, (image.shape[1] - kw) // step + 1 - shrink
     out = np.zeros((out_h, out_w), dtype=image.dtype)
     for i in range(out_h):
         for j in range(out_w):
-            out[i, j] = np.sum(image[i : i + kh, j : j + kw] * kernel, dtype=image.dtype)
+            out[i, j] = np.sum(image[i * step:i * step + kh, j * step:j * step + kw] * kernel, dtype=image.dtype)
     return out
 
 
-def _one_wrong_value(image, kernel):
-    out = _loops(image, kernel)
+def _one_wrong_strided_value(image, kernel, stride, padding):
+    out = _strided(image, kernel, stride, padding)
     out.flat[3] += 1
     return out
 
 
-# ---------------------------------------------------------------------------
-# Notebook 08: pooling by hand
-# ---------------------------------------------------------------------------
+def _channels(image, kernels, *, first_only=False, per_channel=False, filters_first=False):
+    """A learner's multi-channel convolution with one chosen bug."""
+    if first_only:
+        image, kernels = image[..., :1], kernels[:, :, :1, :]
+    kh, kw, channels, filters = kernels.shape
+    out_h, out_w = image.shape[0] - kh + 1, image.shape[1] - kw + 1
+    if per_channel:
+        return np.array([[[[np.sum(image[i:i + kh, j:j + kw, c] * kernels[:, :, c, f]) for f in range(filters)]
+                           for c in range(channels)] for j in range(out_w)] for i in range(out_h)])
+    out = np.array([[[np.sum(image[i:i + kh, j:j + kw, :] * kernels[..., f]) for f in range(filters)]
+                     for j in range(out_w)] for i in range(out_h)])
+    return np.moveaxis(out, -1, 0) if filters_first else out
 
 
-def _pool_loops(x, reduce=np.max, step=2, keep_partial=False):
-    rows = range(0, x.shape[0] - (0 if keep_partial else 1), step)
-    cols = range(0, x.shape[1] - (0 if keep_partial else 1), step)
-    return np.array([[reduce(x[i : i + 2, j : j + 2]) for j in cols] for i in rows])
+def _pool_strided(x, pool, stride, *, reduce=np.max, step=None, keep_partial=False):
+    """A learner's strided max pooling with one chosen bug."""
+    step = stride if step is None else step
+    last = x.shape[0] if keep_partial else x.shape[0] - pool + 1
+    last_col = x.shape[1] if keep_partial else x.shape[1] - pool + 1
+    return np.array([[reduce(x[i:i + pool, j:j + pool]) for j in range(0, last_col, step)]
+                     for i in range(0, last, step)])
 
 
-def _pool_in_place(x):
+def _pool_in_place(x, pool, stride):
     x[0, 0] = -1
-    return _pool_loops(x)
+    return _pool_strided(x, pool, stride)
 
 
-def _one_wrong_pool_value(x):
-    out = _pool_loops(x)
-    out[1, 2] += 1
+def _one_wrong_pool_value(x, pool, stride):
+    out = _pool_strided(x, pool, stride)
+    out[1, 1] += 1
     return out
 
 
@@ -307,19 +321,21 @@ WRONG_ANSWERS = [
     (nb01.q3, Lazy(lambda: _model(keras.layers.Flatten(), keras.layers.Dense(64, "relu"),
                                   keras.layers.Dense(10, "softmax"), with_input=False)), "keras.Input(shape=(28, 28))"),
     (nb01.q3, Lazy(lambda: "a model"), "expected a keras model"),
-    (nb07.q1, lambda image, kernel: _loops(image, kernel, shrink=1), "off by one"),
-    (nb07.q1, lambda image, kernel: _loops(image, kernel, flip=True), "flipped the kernel"),
-    (nb07.q1, lambda image, kernel: _loops(image, kernel, pad=True)[: image.shape[0], : image.shape[1]], "padded"),
-    (nb07.q1, lambda image, kernel: _loops(image, kernel, to_float=False), "uint8 overflow"),
-    (nb07.q1, lambda image, kernel: _loops(image, kernel).T, "swapped"),
-    (nb07.q1, _one_wrong_value, "wrong value at output [0, 3]"),
+    (nb07.q1, lambda im, k, s, p: _strided(im, k, s, p, shrink=1), "off by one"),
+    (nb07.q1, lambda im, k, s, p: _strided(im, k, s, p, flip=True), "flipped the kernel"),
+    (nb07.q1, lambda im, k, s, p: _strided(im, k, s, 0), "what no padding gives"),
+    (nb07.q1, lambda im, k, s, p: _strided(im, k, s, p, one_sided=True), "on *each* side"),
+    (nb07.q1, lambda im, k, s, p: _strided(im, k, s, p, step=1), "moved 1 pixel at a time"),
+    (nb07.q1, lambda im, k, s, p: _strided(im, k, s, p, to_float=False), "uint8 overflow"),
+    (nb07.q1, _one_wrong_strided_value, "wrong value at output [0, 3]"),
     (nb07.q1, _forgot_return, "forget `return`"),
     (nb07.q1, "np.convolve", "function itself"),
-    (nb07.q2, lambda n, k, p, s: (n - k + 2 * p) // s, "off by one"),
-    (nb07.q2, lambda n, k, p, s: (n - k) // s + 1, "both* sides"),
-    (nb07.q2, lambda n, k, p, s: n - k + 2 * p + 1, "stride"),
-    (nb07.q2, lambda n, k, p, s: (n - k + 2 * p) / s + 1, "floor division"),
-    (nb07.q2, lambda n, k, p, s: 0, "expected"),
+    (nb07.q2, lambda image, kernels: _channels(image, kernels, first_only=True), "only input channel 0"),
+    (nb07.q2, lambda image, kernels: _channels(image, kernels, per_channel=True), "one result per input channel"),
+    (nb07.q2, lambda image, kernels: _channels(image, kernels, filters_first=True), "filters-first"),
+    (nb07.q2, lambda image, kernels: _channels(image, kernels) + 1, "wrong value at output [0, 0, 0]"),
+    (nb07.q2, lambda image, kernels: _channels(image, kernels)[:, :, :1], "output shape"),
+    (nb07.q2, _forgot_return, "forget `return`"),
     (nb07.q3, "A", "vertical"),
     (nb07.q3, "c", "blur"),
     (nb07.q3, "D", "one of"),
@@ -327,13 +343,12 @@ WRONG_ANSWERS = [
     (nb08.q1, lambda n, pool, stride: (n - pool) // stride, "off by one"),
     (nb08.q1, lambda n, pool, stride: (n - pool) / stride + 1, "floor division"),
     (nb08.q1, _forgot_return, "forget `return`"),
-    (nb08.q2, lambda x: _pool_loops(x, reduce=np.mean), "averaged"),
-    (nb08.q2, lambda x: _pool_loops(x, reduce=np.min), "smallest"),
-    (nb08.q2, lambda x: _pool_loops(x, step=1), "one pixel at a time"),
-    (nb08.q2, lambda x: _pool_loops(x, keep_partial=True), "drops the last row"),
+    (nb08.q2, lambda x, pool, stride: _pool_strided(x, pool, stride, reduce=np.mean), "averaged"),
+    (nb08.q2, lambda x, pool, stride: _pool_strided(x, pool, stride, step=pool), "moved by its own size"),
+    (nb08.q2, lambda x, pool, stride: _pool_strided(x, pool, stride, keep_partial=True), "hang over the edge"),
     (nb08.q2, _pool_in_place, "changed its input"),
-    (nb08.q2, _one_wrong_pool_value, "wrong value at output [1, 2]"),
-    (nb08.q2, lambda x: x, "output shape (5, 6)"),
+    (nb08.q2, _one_wrong_pool_value, "wrong value at output [1, 1]"),
+    (nb08.q2, lambda x, pool, stride: x, "output shape (5, 7)"),
     (nb08.q3, 3.5, "7 // 2"),
     (nb08.q3, 4, "padding='same'"),
     (nb08.q3, 7, "three times"),
@@ -499,3 +514,18 @@ def test_no_check_ever_raises_and_odd_answers_never_pass(exercise, capsys):
 def test_one_number_policy_everywhere(exercise, answer, fragment):
     result = exercise.evaluate(answer)
     assert not result.passed and result.attempted and fragment in result.message, result.message
+
+
+def test_nb07_kernel_b_is_the_one_that_answers_horizontal_edges():
+    """Exercise 3's data: only B is silent on flat areas and on vertical edges, and answers a horizontal one."""
+    flat, horizontal = np.ones((9, 9)), np.zeros((9, 9))
+    horizontal[:4] = 1.0  # bright above, dark below
+    vertical = horizontal.T.copy()
+
+    def answers(kernel, image):
+        return bool(np.abs(conv.conv2d(image, kernel)).max() > 0)
+
+    edge_detectors = [label for label, kernel in nb07.KERNELS.items()
+                      if not answers(kernel, flat) and not answers(kernel, vertical) and answers(kernel, horizontal)]
+    assert edge_detectors == ["B"]
+    assert nb07.q3.evaluate("B").passed

@@ -6,114 +6,156 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import scipy.signal
 
-from course_utils.checks import CheckFailed, Exercise, expect_function, expect_returned, expect_whole_number
+from course_utils.checks import CheckFailed, Exercise, expect_function, expect_returned
 
 # A non-square image and an asymmetric, non-square kernel: transposes and flips cannot hide.
 _RNG = np.random.default_rng(7)
 _IMAGE = _RNG.integers(0, 10, size=(6, 7)).astype(np.float64)
 _KERNEL = np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 0.5]])  # 3x2
+# (stride, padding) cases: padding and stride together, stride alone, padding alone.
+_STRIDE_PAD_CASES = [(2, 2), (3, 0), (1, 1)]
 
 
-def _verify_conv(my_conv2d: Callable[[np.ndarray, np.ndarray], Any]) -> str:
-    expect_function(my_conv2d, "my_conv2d")
-    result = my_conv2d(_IMAGE.copy(), _KERNEL.copy())
-    expect_returned(result, "my_conv2d")
-    result = np.asarray(result, dtype=float)
+def strided_reference(image: np.ndarray, kernel: np.ndarray, stride: int, padding: int) -> np.ndarray:
+    """Zero-pad ``padding`` pixels on every side, then slide ``kernel`` ``stride`` pixels at a time (no flip)."""
+    padded = np.pad(np.asarray(image, dtype=float), padding)
+    kh, kw = kernel.shape
+    out_h, out_w = (padded.shape[0] - kh) // stride + 1, (padded.shape[1] - kw) // stride + 1
+    return np.array([[np.sum(padded[i * stride:i * stride + kh, j * stride:j * stride + kw] * kernel)
+                      for j in range(out_w)] for i in range(out_h)])
+
+
+def _verify_strided_conv(conv2d_strided: Callable[..., Any]) -> str:
+    expect_function(conv2d_strided, "conv2d_strided")
     (h, w), (kh, kw) = _IMAGE.shape, _KERNEL.shape
-    expected = scipy.signal.correlate2d(_IMAGE, _KERNEL, mode="valid")
-    if result.shape == (h - kh, w - kw):
-        raise CheckFailed(
-            f"output shape {result.shape} is off by one: a {kh}-row kernel fits in {h - kh + 1} positions down a "
-            f"{h}-row image (H - k + 1), so loop over range(H - kh + 1)"
-        )
-    if result.shape == (h, w):
-        raise CheckFailed(
-            f"the output has the input's shape {result.shape}: you padded the border ('same'). This exercise asks "
-            f"for 'valid', where the kernel stays inside the image: {expected.shape}"
-        )
-    if result.shape == (w - kw + 1, h - kh + 1):
-        raise CheckFailed("rows and columns are swapped: the first axis is the image height, image.shape[0]")
-    if result.shape != expected.shape:
-        raise CheckFailed(f"output shape {result.shape}; a valid 3x2 kernel on a 6x7 image gives {expected.shape}")
-    if np.allclose(result, scipy.signal.convolve2d(_IMAGE, _KERNEL, mode="valid")):
-        raise CheckFailed(
-            "you flipped the kernel: that is mathematical convolution. Conv2D computes cross-correlation: "
-            "multiply each patch by the kernel as it is"
-        )
-    if not np.allclose(result, expected):
-        i, j = np.argwhere(~np.isclose(result, expected))[0]
-        raise CheckFailed(
-            f"wrong value at output [{i}, {j}]: got {result[i, j]:g}, expected {expected[i, j]:g} "
-            f"= sum(image[{i}:{i + kh}, {j}:{j + kw}] * kernel)"
-        )
-    bright = np.full((4, 4), 200, dtype=np.uint8)
-    ones = np.ones((3, 3), dtype=np.uint8)
-    overflow = np.asarray(my_conv2d(bright, ones), dtype=float)
+    for stride, padding in _STRIDE_PAD_CASES:
+        case = f"stride={stride}, padding={padding} (a {h}x{w} image, a {kh}x{kw} kernel)"
+        result = expect_returned(conv2d_strided(_IMAGE.copy(), _KERNEL.copy(), stride, padding), "conv2d_strided")
+        result = np.asarray(result, dtype=float)
+        expected = strided_reference(_IMAGE, _KERNEL, stride, padding)
+        if result.shape == expected.shape:
+            if np.allclose(result, expected):
+                continue
+            if np.allclose(result, strided_reference(_IMAGE, _KERNEL[::-1, ::-1], stride, padding)):
+                raise CheckFailed("you flipped the kernel: Conv2D multiplies each patch by the kernel as it is")
+            one_side = np.pad(_IMAGE, ((0, 2 * padding), (0, 2 * padding)))
+            if padding and np.allclose(result, strided_reference(one_side, _KERNEL, stride, 0)):
+                raise CheckFailed(f"for {case}: the zeros all went after the image. Pad {padding} on *each* side: "
+                                  "np.pad(image, padding)")
+            i, j = np.argwhere(~np.isclose(result, expected))[0]
+            raise CheckFailed(f"for {case}: wrong value at output [{i}, {j}], got {result[i, j]:g}, expected "
+                              f"{expected[i, j]:g} = sum(padded[{i * stride}:{i * stride + kh}, "
+                              f"{j * stride}:{j * stride + kw}] * kernel)")
+        if result.shape == strided_reference(_IMAGE, _KERNEL, stride, 0).shape and padding:
+            raise CheckFailed(f"for {case}: output {result.shape} is what no padding gives. Add {padding} rows and "
+                              "columns of zeros on every side first: np.pad(image, padding)")
+        if result.shape == strided_reference(_IMAGE, _KERNEL, 1, padding).shape and stride > 1:
+            raise CheckFailed(f"for {case}: output {result.shape} means the window moved 1 pixel at a time. Move it "
+                              f"{stride} pixels: output [i, j] starts at row i * stride, column j * stride")
+        if result.shape == tuple(n - 1 for n in expected.shape) or result.shape == tuple(n + 1 for n in expected.shape):
+            raise CheckFailed(f"for {case}: output {result.shape} is off by one; (n + 2p - k) // s + 1 gives "
+                              f"{expected.shape}")
+        raise CheckFailed(f"for {case}: output shape {result.shape}, expected {expected.shape}")
+    overflow = np.asarray(conv2d_strided(np.full((4, 4), 200, dtype=np.uint8), np.ones((3, 3), dtype=np.uint8), 1, 0),
+                          dtype=float)
     if np.allclose(overflow, 1800 % 256):
-        raise CheckFailed(
-            "uint8 overflow: 9 x 200 = 1800 wrapped around to 8. Convert to float first, e.g. "
-            "image = image.astype(float), before multiplying"
-        )
+        raise CheckFailed("uint8 overflow: 9 x 200 = 1800 wrapped around to 8. Work in floats: "
+                          "image = np.asarray(image, dtype=float) before anything else")
     if not np.allclose(overflow, 1800):
-        got = overflow.ravel()[0]
-        raise CheckFailed(f"on a uint8 image of 200s with a 3x3 kernel of ones, expected 1800, got {got:g}")
-    return "valid cross-correlation, right shape, no overflow."
+        raise CheckFailed("on a uint8 image of 200s with a 3x3 kernel of ones, expected 1800, got "
+                          f"{overflow.ravel()[0]:g}")
+    return "zero padding on every side, then a window that jumps `stride` pixels: (n + 2p - k) // s + 1 outputs."
 
 
 q1 = Exercise(
-    "Write my_conv2d(image, kernel): valid cross-correlation",
-    _verify_conv,
-    hint=(
-        "Output shape: (H - kh + 1, W - kw + 1). For every (i, j): take image[i:i+kh, j:j+kw], multiply by "
-        "the kernel element-wise, and sum. Convert the image to float first."
-    ),
+    "Add stride and padding to the loop: conv2d_strided(image, kernel, stride, padding)",
+    _verify_strided_conv,
+    hint=("Pad first: padded = np.pad(image, padding). Then out_h = (padded_h - kh) // stride + 1, and output [i, j] "
+          "is sum(padded[i*stride : i*stride + kh, j*stride : j*stride + kw] * kernel)."),
     solution=(
-        "def my_conv2d(image, kernel):\n"
-        "    image = np.asarray(image, dtype=float)\n"
+        "def conv2d_strided(image, kernel, stride, padding):\n"
+        "    padded = np.pad(np.asarray(image, dtype=float), padding)\n"
         "    kh, kw = kernel.shape\n"
-        "    out_h, out_w = image.shape[0] - kh + 1, image.shape[1] - kw + 1\n"
+        "    out_h = (padded.shape[0] - kh) // stride + 1\n"
+        "    out_w = (padded.shape[1] - kw) // stride + 1\n"
         "    out = np.zeros((out_h, out_w))\n"
         "    for i in range(out_h):\n"
         "        for j in range(out_w):\n"
-        "            out[i, j] = np.sum(image[i:i + kh, j:j + kw] * kernel)\n"
+        "            patch = padded[i * stride:i * stride + kh, j * stride:j * stride + kw]\n"
+        "            out[i, j] = np.sum(patch * kernel)\n"
         "    return out"
     ),
 )
 
-_SIZE_CASES = [(28, 3, 0, 1), (28, 5, 2, 1), (28, 3, 1, 2), (7, 3, 0, 2), (32, 4, 0, 3), (5, 5, 0, 1)]
+# Several input channels and several filters: (H, W, C) images, (kh, kw, C, F) kernels, as Conv2D stores them.
+_CHANNEL_CASES = [
+    (_RNG.normal(size=(5, 6, 3)), _RNG.normal(size=(3, 2, 3, 2))),
+    (_RNG.normal(size=(4, 4, 2)), _RNG.normal(size=(2, 2, 2, 4))),
+]
 
 
-def _verify_output_size(conv_output_size: Callable[[int, int, int, int], Any]) -> str:
-    expect_function(conv_output_size, "conv_output_size")
-    for n, k, p, s in _SIZE_CASES:
-        got = conv_output_size(n, k, p, s)
-        expected = (n - k + 2 * p) // s + 1
-        expect_returned(got, "conv_output_size")
-        if isinstance(got, (float, np.floating)) and not float(got).is_integer():
-            raise CheckFailed(
-                f"for n={n}, k={k}, p={p}, s={s} you returned {got}: a size is a whole number. Use floor division //"
-            )
-        got = expect_whole_number(got, "a whole number of positions")
-        if got == expected:
-            continue
-        if got == expected - 1:
-            raise CheckFailed(f"off by one for n={n}, k={k}, p={p}, s={s}: got {got}, expected {expected}. Add 1")
-        if got == (n - k) // s + 1:
-            raise CheckFailed(f"for n={n}, k={k}, p={p}, s={s}: padding adds p cells on *both* sides: + 2p")
-        if got == n - k + 2 * p + 1:
-            raise CheckFailed(f"for n={n}, k={k}, p={p}, s={s}: divide the free space by the stride s")
-        raise CheckFailed(f"for n={n}, k={k}, p={p}, s={s} you returned {got}; expected {expected}")
-    return "(n - k + 2p) // s + 1, the formula every CNN summary table uses."
+def channels_reference(image: np.ndarray, kernels: np.ndarray) -> np.ndarray:
+    """Valid, stride 1: out[i, j, f] = sum over the window and over every input channel of image * kernels[..., f]."""
+    kh, kw, _, filters = kernels.shape
+    out_h, out_w = image.shape[0] - kh + 1, image.shape[1] - kw + 1
+    return np.array([[[np.sum(image[i:i + kh, j:j + kw, :] * kernels[..., f]) for f in range(filters)]
+                      for j in range(out_w)] for i in range(out_h)])
+
+
+def _verify_channels(conv2d_channels: Callable[..., Any]) -> str:
+    expect_function(conv2d_channels, "conv2d_channels")
+    for image, kernels in _CHANNEL_CASES:
+        case = f"an image {image.shape} and kernels {kernels.shape}"
+        result = np.asarray(expect_returned(conv2d_channels(image.copy(), kernels.copy()), "conv2d_channels"),
+                            dtype=float)
+        expected = channels_reference(image, kernels)
+        out_h, out_w, filters = expected.shape
+        if result.shape == (filters, out_h, out_w):
+            raise CheckFailed(f"for {case}: {result.shape} is filters-first. Keras puts channels last: "
+                              f"(height, width, filters) = {expected.shape}")
+        if result.shape in {(out_h, out_w, image.shape[2], filters), (out_h, out_w, image.shape[2])}:
+            raise CheckFailed(f"for {case}: output {result.shape} keeps one result per input channel. A filter adds "
+                              "up its products over the window *and* over every input channel: one map per filter")
+        if result.shape != expected.shape:
+            raise CheckFailed(f"for {case}: output shape {result.shape}, expected (H - kh + 1, W - kw + 1, F) = "
+                              f"{expected.shape}")
+        first_channel_only = channels_reference(image[..., :1], kernels[:, :, :1, :])
+        if np.allclose(result, first_channel_only):
+            raise CheckFailed(f"for {case}: you used only input channel 0. Multiply the whole (kh, kw, C) block, "
+                              "image[i:i+kh, j:j+kw, :] * kernels[:, :, :, f], and sum it")
+        if not np.allclose(result, expected):
+            i, j, f = np.argwhere(~np.isclose(result, expected))[0]
+            raise CheckFailed(f"for {case}: wrong value at output [{i}, {j}, {f}], got {result[i, j, f]:.4g}, "
+                              f"expected {expected[i, j, f]:.4g}")
+    return ("one number per position and filter, summed over the window and every input channel: "
+            "the kh x kw x C_in x F weights of notebook 02's parameter count.")
 
 
 q2 = Exercise(
-    "Write conv_output_size(n, k, p, s)",
-    _verify_output_size,
-    hint="Count the positions: (n - k + 2p) cells of free space, one step every s cells, plus the first position.",
-    solution="def conv_output_size(n, k, p, s):\n    return (n - k + 2 * p) // s + 1",
+    "Several input channels and filters: conv2d_channels(image, kernels)",
+    _verify_channels,
+    hint=("kernels[..., f] is filter f, shaped (kh, kw, C) like a block of the image. out[i, j, f] = "
+          "np.sum(image[i:i+kh, j:j+kw, :] * kernels[..., f])."),
+    solution=(
+        "def conv2d_channels(image, kernels):\n"
+        "    kh, kw, _, filters = kernels.shape\n"
+        "    out_h, out_w = image.shape[0] - kh + 1, image.shape[1] - kw + 1\n"
+        "    out = np.zeros((out_h, out_w, filters))\n"
+        "    for i in range(out_h):\n"
+        "        for j in range(out_w):\n"
+        "            for f in range(filters):\n"
+        "                out[i, j, f] = np.sum(image[i:i + kh, j:j + kw, :] * kernels[..., f])\n"
+        "    return out"
+    ),
 )
+
+# Exercise 3's kernels (tests/test_checks.py checks that B is the one that answers horizontal edges).
+KERNELS = {
+    "A": np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]),
+    "B": np.array([[2, 2, 2], [0, 0, 0], [-2, -2, -2]]),
+    "C": np.ones((3, 3)),
+}
 
 
 def _verify_horizontal_choice(answer: Any) -> str:

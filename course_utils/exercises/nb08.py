@@ -42,51 +42,53 @@ q1 = Exercise(
     solution="def pooled_size(n, pool, stride):\n    return (n - pool) // stride + 1",
 )
 
-# 5 rows (odd, so valid pooling must drop the last one) by 6 columns, all values distinct.
-_PROBE = np.random.default_rng(8).permutation(30).reshape(5, 6).astype(np.float64)
+# 5 rows by 7 columns, all values distinct: windows of 3 moving by 2 fit twice down and three times across.
+_PROBE = np.random.default_rng(8).permutation(35).reshape(5, 7).astype(np.float64)
+_POOL_CASES = [(3, 2), (2, 1), (2, 3)]  # (pool, stride): overlapping, overlapping, gaps between windows
 
 
-def _verify_max_pool(my_max_pool: Callable[[np.ndarray], Any]) -> str:
-    expect_function(my_max_pool, "my_max_pool")
-    probe = _PROBE.copy()
-    result = my_max_pool(probe)
-    expect_returned(result, "my_max_pool")
-    if not np.array_equal(probe, _PROBE):
-        raise CheckFailed("my_max_pool changed its input. Build a new output array instead")
-    result = np.asarray(result, dtype=float)
-    expected = conv.max_pool2d(_PROBE, 2)
-    if result.shape == (4, 5):
-        raise CheckFailed("output (4, 5): your window moved one pixel at a time. Move it by 2 (stride = pool size)")
-    if result.shape == (3, 3):
-        raise CheckFailed(
-            "output (3, 3) for a (5, 6) input: you kept the half window at the bottom. Valid pooling, like Keras's "
-            "default, drops the last row when the height is odd: (5 - 2) // 2 + 1 = 2"
-        )
-    if result.shape != expected.shape:
-        raise CheckFailed(f"output shape {result.shape}; 2x2 pooling with stride 2 on (5, 6) gives {expected.shape}")
-    if np.allclose(result, conv.avg_pool2d(_PROBE, 2)):
-        raise CheckFailed("you averaged each window. Max pooling keeps the largest value: window.max()")
-    if np.allclose(result, -conv.max_pool2d(-_PROBE, 2)):
-        raise CheckFailed("you kept the smallest value of each window. Max pooling keeps the largest")
-    if not np.allclose(result, expected):
-        i, j = np.argwhere(~np.isclose(result, expected))[0]
-        raise CheckFailed(
-            f"wrong value at output [{i}, {j}]: got {result[i, j]:g}, expected {expected[i, j]:g} "
-            f"= x[{2 * i}:{2 * i + 2}, {2 * j}:{2 * j + 2}].max()"
-        )
-    return "2x2 max pooling with stride 2, odd edges dropped as in Keras."
+def _verify_strided_pool(max_pool_strided: Callable[..., Any]) -> str:
+    expect_function(max_pool_strided, "max_pool_strided")
+    for pool, stride in _POOL_CASES:
+        case = f"pool={pool}, stride={stride} on a (5, 7) map"
+        probe = _PROBE.copy()
+        result = expect_returned(max_pool_strided(probe, pool, stride), "max_pool_strided")
+        if not np.array_equal(probe, _PROBE):
+            raise CheckFailed("max_pool_strided changed its input. Build a new output array instead")
+        result = np.asarray(result, dtype=float)
+        expected = conv.max_pool2d(_PROBE, pool, stride=stride)
+        if result.shape == conv.max_pool2d(_PROBE, pool).shape and result.shape != expected.shape:
+            raise CheckFailed(f"for {case}: output {result.shape} means the window moved by its own size. Here it "
+                              f"moves by the stride: window [i, j] starts at row i * {stride}, column j * {stride}")
+        if result.shape == conv.max_pool2d(_PROBE, pool, stride=stride, padding="same").shape != expected.shape:
+            raise CheckFailed(f"for {case}: output {result.shape} keeps windows that hang over the edge. Valid "
+                              "pooling keeps only windows that fit: (n - pool) // stride + 1")
+        if result.shape != expected.shape:
+            raise CheckFailed(f"for {case}: output shape {result.shape}, expected (n - pool) // stride + 1 = "
+                              f"{expected.shape}")
+        if np.allclose(result, conv.avg_pool2d(_PROBE, pool, stride=stride)):
+            raise CheckFailed("you averaged each window. Max pooling keeps the largest value: window.max()")
+        if not np.allclose(result, expected):
+            i, j = np.argwhere(~np.isclose(result, expected))[0]
+            raise CheckFailed(f"for {case}: wrong value at output [{i}, {j}], got {result[i, j]:g}, expected "
+                              f"{expected[i, j]:g} = x[{i * stride}:{i * stride + pool}, "
+                              f"{j * stride}:{j * stride + pool}].max()")
+    return "windows of `pool` that start every `stride` pixels: overlapping when stride < pool, gaps when larger."
 
 
 q2 = Exercise(
-    "Write my_max_pool(x): 2x2 max pooling, stride 2, valid",
-    _verify_max_pool,
-    hint="Output (H // 2, W // 2). out[i, j] is the max of x[2*i : 2*i + 2, 2*j : 2*j + 2].",
+    "Pool with a stride that differs from the window: max_pool_strided(x, pool, stride)",
+    _verify_strided_pool,
+    hint=("Output size: (n - pool) // stride + 1 along each axis. out[i, j] is the max of "
+          "x[i*stride : i*stride + pool, j*stride : j*stride + pool]."),
     solution=(
-        "def my_max_pool(x):\n"
-        "    out = np.zeros((x.shape[0] // 2, x.shape[1] // 2))\n"
-        "    for i in range(out.shape[0]):\n"
-        "        for j in range(out.shape[1]):\n"
-        "            out[i, j] = x[2 * i : 2 * i + 2, 2 * j : 2 * j + 2].max()\n"
+        "def max_pool_strided(x, pool, stride):\n"
+        "    out_h = (x.shape[0] - pool) // stride + 1\n"
+        "    out_w = (x.shape[1] - pool) // stride + 1\n"
+        "    out = np.zeros((out_h, out_w))\n"
+        "    for i in range(out_h):\n"
+        "        for j in range(out_w):\n"
+        "            out[i, j] = x[i * stride:i * stride + pool, j * stride:j * stride + pool].max()\n"
         "    return out"
     ),
 )
