@@ -63,6 +63,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from course_utils import data, mode, plots, results, saving
+from course_utils.costs import multiply_adds
 from course_utils.exercises import nb02 as ex
 from course_utils.tables import format_table
 from course_utils.timing import Timer
@@ -319,18 +320,6 @@ results.check("test_accuracy", cnn_accuracy, full=(0.895, 1.0))
 # The two models side by side, trained on the same images for the same number of epochs:
 
 # %%
-def multiply_adds(model: keras.Model) -> int:
-    """Multiply-adds per image in the Conv2D and Dense layers: the work that dominates training time."""
-    total = 0
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Conv2D):
-            height, width, filters = layer.output.shape[1:]
-            total += height * width * filters * int(np.prod(layer.kernel.shape[:3]))
-        elif isinstance(layer, keras.layers.Dense):
-            total += int(np.prod(layer.kernel.shape))
-    return total
-
-
 comparison = [
     {
         "model": "dense baseline",

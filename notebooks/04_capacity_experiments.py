@@ -62,6 +62,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from course_utils import data, mode, results
+from course_utils.costs import multiply_adds
 from course_utils.exercises import nb04 as ex
 from course_utils.tables import format_table
 from course_utils.timing import Timer
@@ -112,18 +113,6 @@ def build_cnn(filters: int, kernel_size: int, blocks: int = 3) -> keras.Model:
         ]
     layers += [keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(10, activation="softmax")]
     return keras.Sequential(layers, name=f"cnn_f{filters}_k{kernel_size}_b{blocks}")
-
-
-def multiply_adds(model: keras.Model) -> int:
-    """Multiply-adds per image in the Conv2D and Dense layers: the work that dominates training time."""
-    total = 0
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Conv2D):
-            height, width, filters = layer.output.shape[1:]
-            total += height * width * filters * int(np.prod(layer.kernel.shape[:3]))
-        elif isinstance(layer, keras.layers.Dense):
-            total += int(np.prod(layer.kernel.shape))
-    return total
 
 
 # %% [markdown]

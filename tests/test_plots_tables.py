@@ -63,3 +63,16 @@ def test_format_table_aligns_and_formats_numbers():
     assert lines[0].split() == ["model", "parameters", "accuracy"]
     assert "101,770" in lines[2] and "0.8709" in lines[2] and lines[3].startswith("cnn ")
     assert format_table([]) == "(no rows)"
+
+
+def test_multiply_adds_counts_conv_and_dense_work():
+    import keras
+
+    from course_utils.costs import multiply_adds
+
+    model = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(64, 3), keras.layers.MaxPooling2D(2),
+                              keras.layers.Flatten(), keras.layers.Dense(10)])
+    assert multiply_adds(model) == 26 * 26 * 64 * 9 + 13 * 13 * 64 * 10
+    dense = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), keras.layers.Dense(128),
+                              keras.layers.Dense(10)])
+    assert multiply_adds(dense) == 784 * 128 + 128 * 10
