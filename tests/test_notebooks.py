@@ -83,6 +83,8 @@ SKELETON_RULES = [
                                          for code in _parts(nb)[2]) >= 2, "at least 2 exercises with ex.qN.check(...)"),
     ("summary and next", lambda nb: "## Summary" in _parts(nb)[1] and "Next" in _parts(nb)[1].split("## Summary")[-1],
      "a '## Summary' section ending with a link to the next notebook"),
+    ("one call per checked figure", lambda nb: not any("is_fast()" in code for code in _parts(nb)[2]),
+     "check full-mode figures with results.check(...) or results.claim(...), not `if not mode.is_fast(): assert`"),
     ("no NBVAL comments", lambda nb: not any("NBVAL_" in code for code in _parts(nb)[2]),
      "mark nbval cells with tags (# %% tags=[\"nbval-check-output\"]), not comments in the learner's code"),
 ]
