@@ -86,7 +86,7 @@ def history_curves(
                 ax.plot(epochs, values[f"val_{metric}"], "--s", color=colour, label=f"{run_name} validation")
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
-        ax.set_xticks(epochs)
+        ax.xaxis.set_major_locator(plt.MaxNLocator(nbins=10, integer=True))  # readable for 5 or 50 epochs
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
     fig.tight_layout()
