@@ -4,6 +4,7 @@
 :data:`MIME_TYPE`, and in full mode stops the notebook with a clear message when the value is outside its range.
 ``claim("cnn_beats_dense", cnn > dense, "the CNN beats the dense baseline")`` does the same for a comparison the
 text relies on. ``read_recorded`` collects both from an executed notebook; the report and the tests read them.
+The three return nothing, so a call that ends a notebook cell shows its own line and no stray ``True``.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ def _show(text: str, payload: dict[str, Any]) -> None:
         print(text)
 
 
-def record(name: str, value: float, *, expected: tuple[float, float] | None = None, unit: str = "") -> float:
-    """Display ``name = value`` and store it, with its full-mode range, in the cell's output; return the value."""
+def record(name: str, value: float, *, expected: tuple[float, float] | None = None, unit: str = "") -> None:
+    """Display ``name = value`` and store it, with its full-mode range, in the cell's output."""
     value = float(value)
     if not math.isfinite(value):
         raise ValueError(f"{name}: recorded values must be finite numbers, got {value}")
@@ -46,21 +47,20 @@ def record(name: str, value: float, *, expected: tuple[float, float] | None = No
     if expected is not None:
         text += f" (full mode expects {expected[0]:g} to {expected[1]:g})"
     _show(text, payload)
-    return value
 
 
-def check(name: str, value: float, *, full: tuple[float, float], unit: str = "") -> float:
+def check(name: str, value: float, *, full: tuple[float, float], unit: str = "") -> None:
     """Record ``value``; in full mode raise :class:`ExpectationError` unless it lies within ``full``."""
-    value = record(name, value, expected=full, unit=unit)
+    record(name, value, expected=full, unit=unit)
+    value = float(value)
     if not mode.is_fast() and not full[0] <= value <= full[1]:
         raise ExpectationError(
             f"{name} = {value:.4g}{unit} is outside the range full mode expects ({full[0]:g} to {full[1]:g}). "
             "Ranges come from a study over several seeds (docs/results.md): check that every cell above ran in "
             "order in a fresh kernel, then report this run to the course with its environment report.")
-    return value
 
 
-def claim(name: str, holds: bool, statement: str) -> bool:
+def claim(name: str, holds: bool, statement: str) -> None:
     """Record a comparison the text relies on; in full mode raise :class:`ExpectationError` if it does not hold."""
     holds = bool(holds)
     payload = {"name": name, "value": float(holds), "expected": [1.0, 1.0], "unit": "", "mode": mode.name(),
@@ -75,7 +75,6 @@ def claim(name: str, holds: bool, statement: str) -> bool:
     if not holds and not mode.is_fast():
         raise ExpectationError(f"claim {name!r} does not hold in this full-mode run: {statement}. Check that every "
                                "cell above ran in order in a fresh kernel, then report this run to the course.")
-    return holds
 
 
 def read_recorded(notebook: Any) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import subprocess
@@ -115,3 +116,23 @@ def test_recorded_figures_are_in_their_full_mode_ranges(notebook):
         assert value["mode"] == "full"
         low, high = value["expected"] or (float("-inf"), float("inf"))
         assert low <= value["value"] <= high, f"{value['name']} = {value['value']} outside {low}..{high}"
+
+
+def _ends_with_results_call(source: str) -> bool:
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:  # IPython magics
+        return False
+    last = body[-1] if body else None
+    return (isinstance(last, ast.Expr) and isinstance(last.value, ast.Call)
+            and isinstance(last.value.func, ast.Attribute) and isinstance(last.value.func.value, ast.Name)
+            and last.value.func.value.id == "results")
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_results_calls_leave_no_stray_output(notebook):
+    """A cell that ends with results.check/claim/record shows its own line, not an echoed True or number."""
+    for cell in _load(notebook)["cells"]:
+        if cell["cell_type"] == "code" and _ends_with_results_call(_text(cell)):
+            echoed = [o for o in cell["outputs"] if o["output_type"] == "execute_result"]
+            assert not echoed, f"{_text(cell)[:80]!r} echoes {echoed[0]['data'].get('text/plain')!r}"

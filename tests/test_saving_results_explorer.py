@@ -136,7 +136,7 @@ def test_feature_map_panel_and_channel_grid_report_bad_indices():
 
 def test_check_records_and_stops_full_mode_outside_the_range(monkeypatch, capsys):
     monkeypatch.delenv("COURSE_FAST", raising=False)
-    assert results.check("accuracy", 0.93, full=(0.9, 1.0)) == 0.93
+    assert results.check("accuracy", 0.93, full=(0.9, 1.0)) is None  # nothing to echo at the end of a cell
     assert "recorded accuracy = 0.93" in capsys.readouterr().out
     with pytest.raises(results.ExpectationError, match=r"accuracy = 0.85 is outside the range full mode expects"):
         results.check("accuracy", 0.85, full=(0.9, 1.0))
@@ -144,14 +144,14 @@ def test_check_records_and_stops_full_mode_outside_the_range(monkeypatch, capsys
 
 def test_check_and_claim_only_report_in_fast_mode(monkeypatch, capsys):
     monkeypatch.setenv("COURSE_FAST", "1")
-    assert results.check("accuracy", 0.5, full=(0.9, 1.0)) == 0.5
-    assert results.claim("cnn_wins", False, "the CNN wins") is False
+    results.check("accuracy", 0.5, full=(0.9, 1.0))
+    results.claim("cnn_wins", False, "the CNN wins")
     assert "not in this fast-mode run (full mode checks it): the CNN wins" in capsys.readouterr().out
 
 
 def test_claim_passes_or_stops_in_full_mode(monkeypatch, capsys):
     monkeypatch.delenv("COURSE_FAST", raising=False)
-    assert results.claim("cnn_wins", True, "the CNN wins") is True
+    assert results.claim("cnn_wins", True, "the CNN wins") is None
     assert "✓ the CNN wins" in capsys.readouterr().out
     with pytest.raises(results.ExpectationError, match="claim 'cnn_wins' does not hold"):
         results.claim("cnn_wins", False, "the CNN wins")
