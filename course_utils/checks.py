@@ -134,9 +134,10 @@ def expect_number(answer: Any, what: str = "a number") -> float:
     if isinstance(answer, np.ndarray) and answer.size == 1:
         answer = answer.reshape(()).item()
     if isinstance(answer, str):
-        raise CheckFailed(f"{_short(answer)} is text. Give {what} as a number, without quotes: {answer.strip()}")
+        raise CheckFailed(f"{_short(answer)} is text. Give {what} as a number, without quotes: {answer.strip()} "
+                          f"({NUMBER_POLICY})")
     if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, (int, float, np.integer, np.floating)):
-        raise CheckFailed(f"give {what}, not {type(answer).__name__} {_short(answer)}")
+        raise CheckFailed(f"give {what}, not {type(answer).__name__} {_short(answer)} ({NUMBER_POLICY})")
     value = float(answer)
     if not math.isfinite(value):
         raise CheckFailed(f"give {what}, not {value}")
@@ -148,7 +149,8 @@ def expect_whole_number(answer: Any, what: str = "a whole number") -> int:
     value = expect_number(answer, what)
     if not value.is_integer():
         raise CheckFailed(f"{_short(answer)} is not a whole number; give {what}. Counts and sizes are whole: "
-                          "when a division leaves a fraction, work out whether the layer rounds it down")
+                          "when a division leaves a fraction, work out whether the layer rounds it down "
+                          f"({NUMBER_POLICY})")
     return int(value)
 
 

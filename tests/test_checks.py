@@ -10,6 +10,7 @@ import pytest
 
 from course_utils import conv
 from course_utils.checks import (
+    NUMBER_POLICY,
     CheckFailed,
     CheckResult,
     Exercise,
@@ -529,3 +530,9 @@ def test_nb07_kernel_b_is_the_one_that_answers_horizontal_edges():
                       if not answers(kernel, flat) and not answers(kernel, vertical) and answers(kernel, horizontal)]
     assert edge_detectors == ["B"]
     assert nb07.q3.evaluate("B").passed
+
+
+@pytest.mark.parametrize("answer", ["100480", 100480.5, [100480], True], ids=["text", "fraction", "list", "bool"])
+def test_number_feedback_states_the_policy(answer):
+    result = nb01.q1.evaluate(answer)
+    assert not result.passed and NUMBER_POLICY in result.message, result.message
