@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dis
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,29 +65,30 @@ def _instructions(code: Any) -> list[tuple[str, Any]]:
 
 
 class Exercise:
-    """One exercise: a title, a verify function, a hint and a solution."""
+    """One exercise: a title, a verify function, a hint and a solution (one cell, or several for a stretch)."""
 
     def __init__(
         self,
         title: str,
-        verify: Callable[[Any], str | None],
+        verify: Callable[..., str | None],
         *,
         hint: str,
-        solution: str,
+        solution: str | Sequence[str],
     ) -> None:
         self.title = title
         self._verify = verify
         self._hint = hint
-        self.solution_code = solution
+        self.solution_cells = (solution,) if isinstance(solution, str) else tuple(solution)
+        self.solution_code = "\n\n".join(self.solution_cells)
 
-    def evaluate(self, answer: Any) -> CheckResult:
-        """Check ``answer`` and return the result without printing; never raises."""
+    def evaluate(self, answer: Any, **measured: Any) -> CheckResult:
+        """Check ``answer`` (with what the learner ``measured``, for a stretch) without printing; never raises."""
         try:
             if is_untouched_stub(answer):
                 where = "the body of your code" if callable(answer) else "the answer"
                 return CheckResult(False, f"{where} is still the `...` placeholder. Replace `...` with your "
                                           "answer, then run this cell again.", attempted=False)
-            praise = self._verify(answer)
+            praise = self._verify(answer, **measured)
         except CheckFailed as failure:
             return CheckResult(False, str(failure))
         except Exception as error:  # noqa: BLE001 - a learner's bug is feedback, not a crash
@@ -95,9 +96,18 @@ class Exercise:
                                       "Run your code on a small example to find the line that fails.")
         return CheckResult(True, praise or self.title)
 
-    def check(self, answer: Any) -> None:
+    def check(self, answer: Any, **measured: Any) -> None:
         """Check ``answer`` and print feedback."""
-        print(self.evaluate(answer))
+        print(self.evaluate(answer, **measured))
+
+    def ready(self, answer: Any) -> bool:
+        """True once ``answer`` is no longer its `...` placeholder; otherwise print what to do and return False."""
+        if not is_untouched_stub(answer):
+            return True
+        name = getattr(answer, "__name__", "the answer")
+        print(f"✏️ Not attempted yet: {name} is still the `...` placeholder. Write it in the cell above, run that "
+              "cell, then run this one again.")
+        return False
 
     def hint(self) -> None:
         """Print a hint."""
@@ -105,7 +115,11 @@ class Exercise:
 
     def solution(self) -> None:
         """Print a worked solution."""
-        print(f"Solution:\n{self.solution_code}")
+        if len(self.solution_cells) == 1:
+            print(f"Solution:\n{self.solution_code}")
+            return
+        for number, cell in enumerate(self.solution_cells, start=1):
+            print(f"Solution, cell {number} of {len(self.solution_cells)}:\n{cell}\n")
 
 
 # Checks that many exercises share, with one wording everywhere.
@@ -172,3 +186,60 @@ def expect_whole_numbers(answer: Any, fields: str) -> tuple[int, ...]:
         return tuple(expect_whole_number(v, f"whole numbers in {fields}") for v in answer)
     except CheckFailed as failure:
         raise CheckFailed(f"in {_short(tuple(answer))}: {failure}") from None
+
+
+# Stretch exercises: the learner runs an experiment and states a conclusion; the check holds it against their numbers.
+
+VERDICTS = ("higher", "lower", "about the same")
+
+
+def expect_choice(answer: Any, choices: Sequence[str], what: str) -> str:
+    """Return ``answer`` trimmed and in lower case if it is one of ``choices``; otherwise fail listing them."""
+    listed = ", ".join(repr(choice) for choice in choices)
+    if not isinstance(answer, str):
+        raise CheckFailed(f"give {what} as one of {listed}, in quotes, not {type(answer).__name__} {_short(answer)}")
+    if answer.strip().lower() not in choices:
+        raise CheckFailed(f"{_short(answer)} is not one of the choices; give {what} as one of {listed}")
+    return answer.strip().lower()
+
+
+def expect_measured(value: Any, name: str) -> float:
+    """Return a measurement as a float, or fail saying which cell to run when it is still None."""
+    if value is None:
+        raise CheckFailed(f"{name} is None: the experiment has not run yet. Run the cell that trains and measures, "
+                          "then this one")
+    return expect_number(value, name)
+
+
+def verdict(value: float, baseline: float, noise: float) -> str:
+    """'higher', 'lower' or 'about the same': ``value`` against ``baseline``; a gap within ``noise`` is the same."""
+    if value > baseline + noise:
+        return "higher"
+    if value < baseline - noise:
+        return "lower"
+    return "about the same"
+
+
+def expect_verdict(answer: Any, value: float, baseline: float, noise: float, what: str) -> str:
+    """Fail unless ``answer`` is the verdict that ``value`` against ``baseline`` supports; return it."""
+    said = expect_choice(answer, VERDICTS, "your conclusion")
+    supported = verdict(value, baseline, noise)
+    if said != supported:
+        raise CheckFailed(f"your own numbers say {supported!r}: {what} {value:.4f} against {baseline:.4f}, a "
+                          f"difference of {value - baseline:+.4f}. A difference within ±{noise:g} is 'about the "
+                          "same': a different seed alone moves the result about that much")
+    return supported
+
+
+def expect_model(model: Any, name: str) -> Any:
+    """Fail unless ``model`` is a built Keras model; a None says the training cell has not run."""
+    if model is None:
+        raise CheckFailed(f"{name} is None: run the cell that builds and trains it first")
+    if not (hasattr(model, "layers") and hasattr(model, "count_params")):
+        raise CheckFailed(f"{name} should be a Keras model, not {type(model).__name__} {_short(model)}")
+    return model
+
+
+def layer_types(model: Any) -> list[str]:
+    """The class names of a model's layers, in order, e.g. ['Rescaling', 'Conv2D', ...]."""
+    return [type(layer).__name__ for layer in model.layers]

@@ -344,6 +344,40 @@ ex.q3.check(small_model)
 # ex.q3.solution()
 
 # %% [markdown]
+# **Stretch exercise. Does a second hidden layer help?** A real experiment, about 45 s in full mode. Write
+# `build_deeper_dense()`: the baseline with a second `Dense(128, activation="relu")` after the first. The next
+# cell trains it with section 4's recipe, from the same seed, and tests it.
+
+# %% tags=["stretch-answer"]
+def build_deeper_dense():
+    ...  # your code here: return keras.Sequential([...])
+
+# %%
+deeper_model = deeper_accuracy = None
+if ex.stretch.ready(build_deeper_dense):
+    keras.utils.set_random_seed(SEED)
+    deeper_model = build_deeper_dense()
+    deeper_model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    with Timer() as deeper_time:
+        deeper_model.fit(train_scaled, train_labels, epochs=epochs, validation_split=0.1, verbose=0)
+    deeper_accuracy = deeper_model.evaluate(test_scaled, test_labels, verbose=0)[1]
+    print(f"deeper model: test accuracy {deeper_accuracy:.4f} ({deeper_time}); baseline {test_accuracy:.4f}")
+
+# %% [markdown]
+# Now read your numbers. Is the deeper model's test accuracy `"higher"`, `"lower"` or `"about the same"` as the
+# baseline's? Count a difference within ±0.005 as the same: one seed alone moves the baseline about that much
+# (docs/results.md, seed study).
+
+# %% tags=["stretch-answer"]
+deeper_verdict = ...  # "higher", "lower" or "about the same"
+
+ex.stretch.check(deeper_verdict, model=deeper_model, accuracy=deeper_accuracy, baseline=test_accuracy)
+
+# %%
+# ex.stretch.hint()
+# ex.stretch.solution()
+
+# %% [markdown]
 # ## Summary
 #
 # - Fashion-MNIST images are `(28, 28)` `uint8` arrays with values 0–255; scale them to `float32` in [0, 1].

@@ -134,7 +134,8 @@ def build_dense_baseline() -> keras.Model:
 epochs = mode.by_mode(full=5, fast=2)
 
 
-def train(model: keras.Model, images: np.ndarray, labels: np.ndarray) -> tuple[keras.callbacks.History, Timer]:
+def train(model: keras.Model, images: np.ndarray, labels: np.ndarray,
+          epochs: int = epochs) -> tuple[keras.callbacks.History, Timer]:
     """The one training recipe of this notebook, so every model gets the same treatment."""
     steps = epochs * int(np.ceil(0.9 * len(images) / 128))
     # The learning rate starts at 0.002 and glides to 0 along a cosine: big steps first, fine ones at the end.
@@ -445,6 +446,45 @@ ex.q3.check(add_channel_axis)
 # %%
 # ex.q3.hint()
 # ex.q3.solution()
+
+# %% [markdown]
+# **Stretch exercise. Global pooling against shifts.** A real experiment, about 40 s in full mode. Write
+# `build_gap_cnn()`: `build_first_cnn()` with `Flatten → Dense(128)` replaced by `GlobalAveragePooling2D()`, so that
+# `Dense(10)` reads one average per filter, wherever the feature was. To stay within a minute, the next cell trains
+# it and a fresh `build_first_cnn()` the same short way (half of the training images, one epoch, same seed), then
+# runs section 2c's shift test on both. `kept` is the share of its test accuracy a model keeps on shifted images.
+
+# %% tags=["stretch-answer"]
+def build_gap_cnn():
+    ...  # your code here: return keras.Sequential([...])
+
+# %%
+stretch_results = None
+if ex.stretch.ready(build_gap_cnn):
+    stretch_results = {}
+    half = len(train_cnn) // 2
+    for name, build in [("Flatten", build_first_cnn), ("GAP", build_gap_cnn)]:
+        keras.utils.set_random_seed(SEED)
+        model = build()
+        _, timer = train(model, train_cnn[:half], train_labels[:half], epochs=1)
+        accuracy = model.evaluate(test_cnn, test_labels, verbose=0)[1]
+        shifted = model.evaluate(test_shifted_cnn, test_labels, verbose=0)[1]
+        stretch_results[name] = {"model": model, "accuracy": accuracy, "shifted": shifted, "kept": shifted / accuracy}
+        print(f"{name:<8} {model.count_params():>7,} parameters: test {accuracy:.4f}, shifted {shifted:.4f}, "
+              f"kept {shifted / accuracy:.0%} ({timer})")
+
+# %% [markdown]
+# Does the GAP model keep a `"higher"`, `"lower"` or `"about the same"` share of its accuracy than the Flatten
+# model? Count a difference within ±0.05 as the same: the shifted accuracy moves by a few points from seed to seed.
+
+# %% tags=["stretch-answer"]
+gap_verdict = ...  # "higher", "lower" or "about the same"
+
+ex.stretch.check(gap_verdict, results=stretch_results)
+
+# %%
+# ex.stretch.hint()
+# ex.stretch.solution()
 
 # %% [markdown]
 # ## Summary

@@ -412,6 +412,48 @@ ex.q3.check(batchnorm_parameters)
 # ex.q3.solution()
 
 # %% [markdown]
+# **Stretch exercise. What does BatchNormalization buy?** A real experiment, about 40 s in full mode. Write
+# `build_no_batchnorm_cnn()`: `build_deeper_cnn()` without its `BatchNormalization` layers. Each block becomes
+# `Conv2D(filters, (3, 3), padding="same", activation="relu")` then `MaxPooling2D(2)`, and the convolutions get
+# their bias back (the check explains why). The next cell trains it with section 4's recipe, from the same seed,
+# for the first 2 epochs only, so that its validation accuracy can be compared with section 4's at the same epoch.
+
+# %% tags=["stretch-answer"]
+def build_no_batchnorm_cnn():
+    ...  # your code here: return keras.Sequential([...])
+
+# %%
+no_bn_model = no_bn_history = None
+if ex.stretch.ready(build_no_batchnorm_cnn):
+    stretch_epochs = mode.by_mode(full=2, fast=1)
+    keras.utils.set_random_seed(SEED)
+    no_bn_model = build_no_batchnorm_cnn()
+    no_bn_schedule = keras.optimizers.schedules.CosineDecay(initial_learning_rate=0.002, decay_steps=steps)
+    no_bn_model.compile(optimizer=keras.optimizers.Adam(no_bn_schedule), loss="sparse_categorical_crossentropy",
+                        metrics=["accuracy"])
+    with Timer() as no_bn_time:
+        no_bn_history = no_bn_model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=stretch_epochs,
+                                        batch_size=128, verbose=0)
+    for epoch, accuracy in enumerate(no_bn_history.history["val_accuracy"], start=1):
+        print(f"epoch {epoch}: validation accuracy {accuracy:.4f} without BatchNormalization, "
+              f"{history.history['val_accuracy'][epoch - 1]:.4f} with it")
+    print(f"({no_bn_time})")
+
+# %% [markdown]
+# After the last epoch it ran, is the validation accuracy without BatchNormalization `"higher"`, `"lower"` or
+# `"about the same"` as with it? Count a difference within ±0.01 as the same: early in training, one seed alone
+# moves it about that much.
+
+# %% tags=["stretch-answer"]
+no_bn_verdict = ...  # "higher", "lower" or "about the same"
+
+ex.stretch.check(no_bn_verdict, model=no_bn_model, history=no_bn_history, baseline_history=history)
+
+# %%
+# ex.stretch.hint()
+# ex.stretch.solution()
+
+# %% [markdown]
 # ## Summary
 #
 # - Split once: train to learn, validation to decide, test to report, once.

@@ -349,6 +349,38 @@ ex.q3.check(recommendation)
 # ex.q3.solution()
 
 # %% [markdown]
+# **Stretch exercise. A configuration of your own, ranked honestly.** A real experiment, about 40 s in full mode
+# for a configuration as small as the grid's. Choose `(filters, kernel_size, blocks)` that the notebook did not
+# run, for example between f16 and f32. The next cell trains it with the grid's recipe and all its seeds, then
+# compares it with f16 k3, the grid's middle row, in units of standard error, as section 6 does.
+
+# %% tags=["stretch-answer"]
+my_configuration = ...  # (filters, kernel_size, blocks)
+
+# %%
+my_summary = None
+reference = by_name["f16 k3"]
+if ex.stretch.ready(my_configuration):
+    my_filters, my_kernel, my_blocks = my_configuration
+    seed_runs = [train_and_measure(my_filters, my_kernel, my_blocks, seed) for seed in seeds]
+    my_summary = summarise(f"f{my_filters} k{my_kernel} b{my_blocks}", seed_runs,
+                           filters=my_filters, kernel=my_kernel, blocks=my_blocks)
+    compare(reference, my_summary)
+
+# %% [markdown]
+# Is your configuration's mean validation accuracy `"higher"`, `"lower"` or `"about the same"` as f16 k3's?
+# "About the same" means within two combined standard errors, 2 × √(se₁² + se₂²): the seeds cannot rank them.
+
+# %% tags=["stretch-answer"]
+my_verdict = ...  # "higher", "lower" or "about the same"
+
+ex.stretch.check(my_verdict, configuration=my_configuration, summary=my_summary, reference=reference)
+
+# %%
+# ex.stretch.hint()
+# ex.stretch.solution()
+
+# %% [markdown]
 # ## Summary
 #
 # - A convolution's weights grow with kernel² × input channels × filters: doubling the filters of stacked layers

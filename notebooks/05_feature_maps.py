@@ -563,6 +563,41 @@ ex.q3.check(strongest_filter)
 # ex.q3.solution()
 
 # %% [markdown]
+# **Stretch exercise. Does a network trained on digits learn edge detectors too?** A real experiment, about 35 s in
+# full mode. Write `train_on_digits()`: it loads MNIST with `data.load_mnist()`, builds a fresh `build_first_cnn()`,
+# compiles it and trains it for one epoch on the digits (keep `mode.subset(..., fast=4000)` so that fast mode stays
+# fast), and returns the model. The next cell measures its first-layer kernels exactly as section 2 did.
+
+# %% tags=["stretch-answer"]
+def train_on_digits():
+    ...  # your code here: return a trained build_first_cnn()
+
+# %%
+digits_model = digits_summary = None
+if ex.stretch.ready(train_on_digits):
+    keras.utils.set_random_seed(SEED)
+    with Timer() as digits_time:
+        digits_model = train_on_digits()
+    digits_summary = kernel_summary(digits_model.layers[1].kernel.numpy())
+    print(format_table([{"kernels": "trained on clothes", **trained_summary},
+                        {"kernels": "trained on digits", **digits_summary},
+                        {"kernels": "untrained", **untrained_summary}]))
+    print(f"({digits_time})")
+
+# %% [markdown]
+# Apply section 2's test to the digit model: more than twice the untrained orientation selectivity, and less than
+# half its distance from zero-sum. Does it pass, `True` or `False`?
+
+# %% tags=["stretch-answer"]
+digits_made_edges = ...  # True or False
+
+ex.stretch.check(digits_made_edges, model=digits_model, digits=digits_summary, untrained=untrained_summary)
+
+# %%
+# ex.stretch.hint()
+# ex.stretch.solution()
+
+# %% [markdown]
 # ## Summary
 #
 # - First-layer kernels are tiny images; the ones with opposite signs on opposite sides are edge detectors, and

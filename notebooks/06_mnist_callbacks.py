@@ -399,6 +399,47 @@ ex.q2.check(most_confused_pair)
 # ex.q2.solution()
 
 # %% [markdown]
+# **Stretch exercise. Stop a real run on the validation loss.** About 40–55 s in full mode. Exercise 1's
+# `StopAtValidationLoss` has only met made-up epochs; now it stops a real `fit`. Choose `loss_target`, a validation
+# loss to stop at: look at the `val_loss` that section 4's run printed after each epoch. The next cell trains a
+# fresh model with section 4's seed and learning-rate schedule, with your callback as the only one, for at most
+# 4 epochs.
+
+# %% tags=["stretch-answer"]
+loss_target = ...  # a validation loss, e.g. a little above the one at which section 4's run stopped
+
+# %%
+loss_history = stop_on_loss = None
+stretch_epochs = 4
+if ex.stretch.ready(StopAtValidationLoss) and ex.stretch.ready(loss_target):
+    keras.utils.set_random_seed(SEED)
+    loss_model = build_cnn()
+    loss_schedule = keras.optimizers.schedules.CosineDecay(0.003, decay_steps=3 * steps_per_epoch, alpha=0.1)
+    loss_model.compile(optimizer=keras.optimizers.Adam(loss_schedule), loss="sparse_categorical_crossentropy",
+                       metrics=["accuracy"])
+    stop_on_loss = StopAtValidationLoss(loss_target)
+    with Timer() as loss_time:
+        loss_history = loss_model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=stretch_epochs,
+                                      batch_size=128, callbacks=[stop_on_loss], verbose=0)
+    for epoch, (loss, accuracy) in enumerate(zip(loss_history.history["val_loss"],
+                                                 loss_history.history["val_accuracy"], strict=True), start=1):
+        print(f"epoch {epoch}: val_loss {loss:.4f}, val_accuracy {accuracy:.4f}")
+    print(f"stopped after {len(loss_history.history['val_loss'])} epochs ({loss_time}); section 4's run stopped "
+          f"after {epochs_run}")
+
+# %% [markdown]
+# Did the loss rule stop `"earlier"`, `"later"` or `"at the same epoch"` as section 4's run?
+
+# %% tags=["stretch-answer"]
+loss_stops = ...  # "earlier", "later" or "at the same epoch"
+
+ex.stretch.check(loss_stops, callback=stop_on_loss, history=loss_history, accuracy_epochs=epochs_run)
+
+# %%
+# ex.stretch.hint()
+# ex.stretch.solution()
+
+# %% [markdown]
 # ## Summary
 #
 # - The same CNN with the same budget makes far fewer errors on digits than on clothes: digit classes are far

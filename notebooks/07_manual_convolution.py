@@ -431,6 +431,38 @@ ex.q3.check(horizontal_edge_kernel)
 # ex.q3.solution()
 
 # %% [markdown]
+# **Stretch exercise. Design a kernel for diagonal edges.** Sobel x answers to vertical edges, Sobel y to
+# horizontal ones. Write `diagonal_kernel`, a 3×3 array that answers to edges running along `/` (bottom left to
+# top right), and, like every edge detector, gives 0 on a flat area. The next cell measures, on `ascent`, how
+# strongly it responds compared with Sobel x: the mean |response| divided by the kernel's total |weight|, so that
+# multiplying a kernel by 10 changes nothing.
+
+# %% tags=["stretch-answer"]
+diagonal_kernel = ...  # a 3x3 np.array
+
+# %%
+diagonal_strength = sobel_strength = None
+if ex.stretch.ready(diagonal_kernel):
+    diagonal_strength = ex.strength(ascent, diagonal_kernel)
+    sobel_strength = ex.strength(ascent, kernels["Sobel x"])
+    print(f"response per unit of weight on ascent: your '/' kernel {diagonal_strength:.2f}, "
+          f"Sobel x {sobel_strength:.2f}")
+
+# %% [markdown]
+# Is your kernel's strength `"higher"`, `"lower"` or `"about the same"` as Sobel x's on this photo? Count a
+# difference within 5% as the same.
+
+# %% tags=["stretch-answer"]
+diagonal_verdict = ...  # "higher", "lower" or "about the same"
+
+ex.stretch.check(diagonal_verdict, kernel=diagonal_kernel, image=ascent, diagonal=diagonal_strength,
+                 sobel=sobel_strength)
+
+# %%
+# ex.stretch.hint()
+# ex.stretch.solution()
+
+# %% [markdown]
 # ## Summary
 #
 # - One output value is `sum(patch * kernel)`; a convolution layer is that sum at every position, for every kernel.

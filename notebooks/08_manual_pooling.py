@@ -318,6 +318,29 @@ ex.q3.check(side_after_three_pools)
 # ex.q3.solution()
 
 # %% [markdown]
+# **Stretch exercise. Is average pooling as steady?** Section 6 measured how much a 1-pixel shift changes the edge
+# map after 2×2 *max* pooling (`change_after`). Measure the same for 2×2 *average* pooling: pool `edges` and
+# `shifted_edges` with `conv.avg_pool2d`, crop both with `[inner]`, and call `relative_change`.
+
+# %% tags=["stretch-answer"]
+average_change = ...  # relative_change(...) of the two average-pooled maps
+
+# %% [markdown]
+# Print `average_change` next to `change_after`. Is the change after average pooling `"higher"`, `"lower"` or
+# `"about the same"` as after max pooling? Count a difference within 1 percentage point as the same. Then think
+# about why, window by window.
+
+# %% tags=["stretch-answer"]
+average_verdict = ...  # "higher", "lower" or "about the same"
+
+ex.stretch.check(average_verdict, average_change=average_change, max_change=change_after, edges=edges,
+                 shifted_edges=shifted_edges)
+
+# %%
+# ex.stretch.hint()
+# ex.stretch.solution()
+
+# %% [markdown]
 # ## Summary
 #
 # - Max pooling replaces each window by its largest value; average pooling by its mean.

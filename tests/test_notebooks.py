@@ -82,6 +82,9 @@ SKELETON_RULES = [
      "a '## N. Common mistake: ...' section that demonstrates the mistake"),
     ("checked exercises", lambda nb: sum(len(re.findall(r"\bex\.q\d+\.check\(", code))
                                          for code in _parts(nb)[2]) >= 2, "at least 2 exercises with ex.qN.check(...)"),
+    ("stretch exercise", lambda nb: any("ex.stretch.check(" in code for code in _parts(nb)[2])
+     and "**Stretch exercise." in _parts(nb)[1],
+     "a '**Stretch exercise.**' that runs an experiment and checks the conclusion with ex.stretch.check(...)"),
     ("summary and next", lambda nb: "## Summary" in _parts(nb)[1] and "Next" in _parts(nb)[1].split("## Summary")[-1],
      "a '## Summary' section ending with a link to the next notebook"),
     ("one call per checked figure", lambda nb: not any("is_fast()" in code for code in _parts(nb)[2]),

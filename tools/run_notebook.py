@@ -28,14 +28,15 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def run(path: Path, write: bool = True, timeout: int = 900, return_notebook: bool = False) -> tuple:
-    """Execute ``path`` in its own folder; return (wall seconds, peak kernel RSS in bytes[, executed notebook])."""
-    notebook = nbformat.read(path, as_version=4)
+def run(path: Path, write: bool = True, timeout: int = 900, return_notebook: bool = False,
+        notebook: nbformat.NotebookNode | None = None) -> tuple:
+    """Execute ``path`` (or ``notebook`` as if it were ``path``) in its folder; return (seconds, peak RSS[, nb])."""
+    notebook = nbformat.read(path, as_version=4) if notebook is None else notebook
     client = NotebookClient(
         notebook,
         timeout=timeout,
         kernel_name="python3",
-        record_timing=False,
+        record_timing=not write,  # timings help a dry run; stored notebooks stay free of them
         resources={"metadata": {"path": str(path.parent)}},
     )
     peak = 0

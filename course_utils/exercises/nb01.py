@@ -7,7 +7,16 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.checks import CheckFailed, Exercise, expect_function, expect_returned, expect_whole_number
+from course_utils.checks import (
+    CheckFailed,
+    Exercise,
+    expect_function,
+    expect_measured,
+    expect_model,
+    expect_returned,
+    expect_verdict,
+    expect_whole_number,
+)
 from course_utils.data import FASHION_CLASS_NAMES
 
 
@@ -109,5 +118,44 @@ q3 = Exercise(
         "    keras.layers.Dense(64, activation='relu'),\n"
         "    keras.layers.Dense(10, activation='softmax'),\n"
         "])"
+    ),
+)
+
+
+STRETCH_NOISE = 0.005  # one seed moves the baseline's test accuracy by about this much (docs/results.md)
+
+
+def _verify_deeper_dense(conclusion: Any, *, model: Any = None, accuracy: Any = None, baseline: Any = None) -> str:
+    model = expect_model(model, "deeper_model")
+    accuracy, baseline = expect_measured(accuracy, "deeper_accuracy"), expect_measured(baseline, "test_accuracy")
+    hidden = [layer for layer in model.layers if type(layer).__name__ == "Dense"][:-1]
+    if len(hidden) != 2:
+        raise CheckFailed(f"build_deeper_dense has {len(hidden)} hidden Dense layer(s); the stretch asks for two, "
+                          "Dense(128, relu) twice, before Dense(10, softmax)")
+    if tuple(model.output_shape) != (None, 10):
+        raise CheckFailed(f"the output shape is {model.output_shape}; end with Dense(10, activation='softmax')")
+    said = expect_verdict(conclusion, accuracy, baseline, STRETCH_NOISE, "the deeper model's test accuracy")
+    return (f"{accuracy:.4f} against {baseline:.4f}: {said}, with {model.count_params():,} parameters instead of "
+            "101,770. Keep the size of that change in mind for notebook 02, which changes the *kind* of layer.")
+
+
+stretch = Exercise(
+    "Stretch: does a second hidden layer help the dense baseline?",
+    _verify_deeper_dense,
+    hint="Copy build_dense_baseline and add keras.layers.Dense(128, activation='relu') after the first one. "
+         "Then subtract: deeper_accuracy - test_accuracy, and compare the difference with ±0.005.",
+    solution=(
+        "def build_deeper_dense():\n"
+        "    return keras.Sequential([\n"
+        "        keras.Input(shape=(28, 28)),\n"
+        "        keras.layers.Flatten(),\n"
+        "        keras.layers.Dense(128, activation='relu'),\n"
+        "        keras.layers.Dense(128, activation='relu'),\n"
+        "        keras.layers.Dense(10, activation='softmax'),\n"
+        "    ])",
+        "difference = deeper_accuracy - test_accuracy\n"
+        "deeper_verdict = 'higher' if difference > 0.005 else 'lower' if difference < -0.005 else 'about the same'\n"
+        "\n"
+        "ex.stretch.check(deeper_verdict, model=deeper_model, accuracy=deeper_accuracy, baseline=test_accuracy)",
     ),
 )

@@ -12,8 +12,12 @@ from course_utils.checks import (
     Exercise,
     expect_feature_shape,
     expect_function,
+    expect_measured,
+    expect_model,
     expect_returned,
+    expect_verdict,
     expect_whole_number,
+    layer_types,
 )
 
 
@@ -92,4 +96,55 @@ q3 = Exercise(
     _verify_channel_axis,
     hint="images[..., np.newaxis] (or np.expand_dims(images, -1)) adds a length-1 axis at the end.",
     solution="def add_channel_axis(images):\n    return images[..., np.newaxis]",
+)
+
+
+STRETCH_NOISE = 0.05  # the share of accuracy kept on shifted images moves by a few points from seed to seed
+
+
+def _verify_gap_cnn(conclusion: Any, *, results: Any = None) -> str:
+    if results is None:
+        raise CheckFailed("stretch_results is None: run the cell that trains both models first")
+    if not isinstance(results, dict) or set(results) != {"Flatten", "GAP"}:
+        raise CheckFailed("pass results=stretch_results, the dict the training cell fills for 'Flatten' and 'GAP'")
+    model = expect_model(results["GAP"]["model"], "the GAP model")
+    layers = layer_types(model)
+    if "Flatten" in layers:
+        raise CheckFailed("build_gap_cnn still has a Flatten layer: replace Flatten and Dense(128) with "
+                          "GlobalAveragePooling2D()")
+    if "GlobalAveragePooling2D" not in layers:
+        raise CheckFailed("build_gap_cnn has no GlobalAveragePooling2D layer: put one after the last MaxPooling2D")
+    if layers.count("Conv2D") != 2 or tuple(model.output_shape) != (None, 10):
+        raise CheckFailed(f"keep the two Conv2D blocks of build_first_cnn and end with Dense(10); found {layers}")
+    kept = {name: expect_measured(run["shifted"], f"{name} shifted accuracy")
+            / expect_measured(run["accuracy"], f"{name} accuracy") for name, run in results.items()}
+    said = expect_verdict(conclusion, kept["GAP"], kept["Flatten"], STRETCH_NOISE,
+                          "the share of its accuracy the GAP model keeps")
+    return (f"the GAP model keeps {kept['GAP']:.0%} of its accuracy on shifted images, the Flatten model "
+            f"{kept['Flatten']:.0%}: {said}. It has {model.count_params():,} parameters: the Dense(128) that read "
+            "1,600 positions is gone. Data augmentation is the other remedy.")
+
+
+stretch = Exercise(
+    "Stretch: replace Flatten with GlobalAveragePooling2D and re-run the shift test",
+    _verify_gap_cnn,
+    hint="Copy build_first_cnn, replace Flatten() and Dense(128) with keras.layers.GlobalAveragePooling2D(), keep "
+         "Dense(10, softmax). Then compare stretch_results['GAP']['kept'] with stretch_results['Flatten']['kept'].",
+    solution=(
+        "def build_gap_cnn():\n"
+        "    return keras.Sequential([\n"
+        "        keras.Input(shape=(28, 28, 1)),\n"
+        "        keras.layers.Rescaling(1 / 255),\n"
+        "        keras.layers.Conv2D(64, (3, 3), activation='relu'),\n"
+        "        keras.layers.MaxPooling2D(2),\n"
+        "        keras.layers.Conv2D(64, (3, 3), activation='relu'),\n"
+        "        keras.layers.MaxPooling2D(2),\n"
+        "        keras.layers.GlobalAveragePooling2D(),\n"
+        "        keras.layers.Dense(10, activation='softmax'),\n"
+        "    ])",
+        "difference = stretch_results['GAP']['kept'] - stretch_results['Flatten']['kept']\n"
+        "gap_verdict = 'higher' if difference > 0.05 else 'lower' if difference < -0.05 else 'about the same'\n"
+        "\n"
+        "ex.stretch.check(gap_verdict, results=stretch_results)",
+    ),
 )

@@ -7,7 +7,17 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.checks import CheckFailed, Exercise, expect_function, expect_returned, expect_whole_number
+from course_utils.checks import (
+    CheckFailed,
+    Exercise,
+    expect_function,
+    expect_measured,
+    expect_model,
+    expect_returned,
+    expect_verdict,
+    expect_whole_number,
+    layer_types,
+)
 
 # Validation loss per epoch (epoch 1 first) for exercise 1.
 VALIDATION_LOSS = [0.52, 0.41, 0.36, 0.34, 0.35, 0.33, 0.36, 0.38, 0.40]
@@ -87,4 +97,63 @@ q3 = Exercise(
     _verify_batchnorm_parameters,
     hint="Per channel: a learned scale (gamma), a learned shift (beta), and two running statistics.",
     solution="batchnorm_parameters = 4 * 64  # 256; model.summary() lists 128 of them as non-trainable",
+)
+
+
+STRETCH_NOISE = 0.01  # validation accuracy early in training moves by about a point from seed to seed
+
+
+def _verify_no_batchnorm(conclusion: Any, *, model: Any = None, history: Any = None,
+                         baseline_history: Any = None) -> str:
+    model = expect_model(model, "no_bn_model")
+    layers = layer_types(model)
+    if "BatchNormalization" in layers:
+        raise CheckFailed("build_no_batchnorm_cnn still has BatchNormalization layers: leave them out of the blocks")
+    convolutions = [layer for layer in model.layers if type(layer).__name__ == "Conv2D"]
+    if len(convolutions) != 3:
+        raise CheckFailed(f"keep the three convolution blocks (16, 32, 64 filters); found {len(convolutions)} Conv2D")
+    if not all(layer.use_bias for layer in convolutions):
+        raise CheckFailed("the Conv2D layers still have use_bias=False. That was right only because "
+                          "BatchNormalization adds its own shift; without it, give the convolutions their bias back")
+    if history is None or baseline_history is None:
+        raise CheckFailed("no_bn_history is None: run the cell that trains the model without BatchNormalization")
+    epochs = len(history.history["val_accuracy"])
+    if len(baseline_history.history["val_accuracy"]) < epochs:
+        raise CheckFailed("compare with section 4's history, which must have at least as many epochs")
+    without = expect_measured(history.history["val_accuracy"][-1], "the validation accuracy without BatchNorm")
+    with_bn = expect_measured(baseline_history.history["val_accuracy"][epochs - 1], "section 4's validation accuracy")
+    said = expect_verdict(conclusion, without, with_bn, STRETCH_NOISE,
+                          f"validation accuracy without BatchNormalization after epoch {epochs}")
+    return (f"after epoch {epochs}: {without:.4f} without BatchNormalization, {with_bn:.4f} with it: {said}. "
+            f"One seed and {epochs} epoch{'s' if epochs > 1 else ''} show the early effect only; rerun with "
+            "COURSE_SEED set to another number to see how much of the gap is noise.")
+
+
+stretch = Exercise(
+    "Stretch: remove BatchNormalization and compare the first epochs",
+    _verify_no_batchnorm,
+    hint="Copy build_deeper_cnn; in each block keep Conv2D(filters, (3, 3), padding='same', activation='relu') "
+         "and MaxPooling2D(2), drop BatchNormalization and the separate ReLU. Then compare the last validation "
+         "accuracy of no_bn_history with section 4's at the same epoch.",
+    solution=(
+        "def build_no_batchnorm_cnn():\n"
+        "    blocks = []\n"
+        "    for filters in (16, 32, 64):\n"
+        "        blocks += [keras.layers.Conv2D(filters, (3, 3), padding='same', activation='relu'),\n"
+        "                   keras.layers.MaxPooling2D(2)]\n"
+        "    return keras.Sequential([\n"
+        "        keras.Input(shape=(28, 28, 1)),\n"
+        "        keras.layers.Rescaling(1 / 255),\n"
+        "        *blocks,\n"
+        "        keras.layers.Flatten(),\n"
+        "        keras.layers.Dropout(0.3),\n"
+        "        keras.layers.Dense(128, activation='relu'),\n"
+        "        keras.layers.Dense(10, activation='softmax'),\n"
+        "    ])",
+        "without = no_bn_history.history['val_accuracy']\n"
+        "difference = without[-1] - history.history['val_accuracy'][len(without) - 1]\n"
+        "no_bn_verdict = 'higher' if difference > 0.01 else 'lower' if difference < -0.01 else 'about the same'\n"
+        "\n"
+        "ex.stretch.check(no_bn_verdict, model=no_bn_model, history=no_bn_history, baseline_history=history)",
+    ),
 )

@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from course_utils.checks import (
     CheckFailed,
     Exercise,
     expect_function,
     expect_number,
     expect_returned,
+    expect_verdict,
     expect_whole_number,
+    expect_whole_numbers,
 )
 
 _CASES = [(3, 1, 8), (3, 8, 8), (5, 16, 32), (3, 64, 64), (1, 32, 16)]
@@ -95,4 +99,42 @@ q3 = Exercise(
     _verify_recommendation,
     hint="Drop every configuration below 0.90, then pick the fastest of the rest.",
     solution="recommendation = 'B'",
+)
+
+
+TRIED = {(8, 3, 3), (16, 3, 3), (32, 3, 3), (16, 5, 3), (16, 3, 1), (16, 3, 2), (16, 3, 4)}  # the notebook's runs
+
+
+def _verify_own_configuration(conclusion: Any, *, configuration: Any = None, summary: Any = None,
+                              reference: Any = None) -> str:
+    if summary is None or reference is None:
+        raise CheckFailed("my_summary is None: run the cell that trains your configuration with every seed first")
+    knobs = expect_whole_numbers(configuration, "(filters, kernel_size, blocks)")
+    if len(knobs) != 3 or min(knobs) < 1:
+        raise CheckFailed(f"give three positive whole numbers (filters, kernel_size, blocks), not {knobs}")
+    if knobs in TRIED:
+        raise CheckFailed(f"{knobs} is one the notebook already ran; pick a configuration it did not try")
+    if (summary.get("filters"), summary.get("kernel"), summary.get("blocks")) != knobs:
+        raise CheckFailed("my_summary is from another configuration: run the training cell again after changing it")
+    noise = 2 * float(np.hypot(summary["std error"], reference["std error"]))
+    said = expect_verdict(conclusion, summary["val accuracy"], reference["val accuracy"], noise,
+                          "your configuration's mean validation accuracy")
+    return (f"{summary['val accuracy']:.4f} against {reference['val accuracy']:.4f} for {reference['name']} "
+            f"(gaps within ±{noise:.4f}, two combined standard errors, are seed noise): {said}, for "
+            f"{summary['parameters']:,} parameters against {reference['parameters']:,}.")
+
+
+stretch = Exercise(
+    "Stretch: try a configuration of your own, with every seed, and rank it honestly",
+    _verify_own_configuration,
+    hint="Pick e.g. (24, 3, 3), between f16 and f32. The noise band is 2 * np.hypot(my_summary['std error'], "
+         "reference['std error']); a gap inside it is 'about the same'.",
+    solution=(
+        "my_configuration = (24, 3, 3)  # filters, kernel size, blocks: between f16 k3 and f32 k3",
+        "gap = my_summary['val accuracy'] - reference['val accuracy']\n"
+        "noise = 2 * np.hypot(my_summary['std error'], reference['std error'])\n"
+        "my_verdict = 'higher' if gap > noise else 'lower' if gap < -noise else 'about the same'\n"
+        "\n"
+        "ex.stretch.check(my_verdict, configuration=my_configuration, summary=my_summary, reference=reference)",
+    ),
 )

@@ -12,6 +12,7 @@ from course_utils.checks import (
     Exercise,
     expect_feature_shape,
     expect_function,
+    expect_model,
     expect_returned,
     expect_whole_number,
 )
@@ -102,4 +103,57 @@ q3 = Exercise(
     _verify_strongest_filter,
     hint="feature_maps.mean(axis=(0, 1)) gives one number per channel; np.argmax picks the largest.",
     solution="def strongest_filter(feature_maps):\n    return int(np.argmax(feature_maps.mean(axis=(0, 1))))",
+)
+
+
+def _edges_by_section_2(trained: dict, untrained: dict) -> bool:
+    """Section 2's test: over twice as orientation-selective and under half as far from zero-sum as untrained."""
+    return trained["orientation"] > 2 * untrained["orientation"] and trained["zero sum"] < 0.5 * untrained["zero sum"]
+
+
+def _verify_digit_kernels(conclusion: Any, *, model: Any = None, digits: Any = None, untrained: Any = None) -> str:
+    model = expect_model(model, "digits_model")
+    first = model.layers[1] if len(model.layers) > 1 else None
+    if type(first).__name__ != "Conv2D" or tuple(first.kernel.shape) != (3, 3, 1, 64):
+        raise CheckFailed("train build_first_cnn() itself, so that its first Conv2D (64 kernels of 3x3x1) can be "
+                          "compared with the clothes model's")
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None or int(optimizer.iterations.numpy()) == 0:
+        raise CheckFailed("digits_model has not been trained: compile it and call fit on the MNIST images")
+    if digits is None or untrained is None:
+        raise CheckFailed("digits_summary is None: run the cell that measures the digit model's kernels first")
+    if not isinstance(conclusion, (bool, np.bool_)):
+        raise CheckFailed(f"answer True or False, without quotes, not {conclusion!r}")
+    holds = _edges_by_section_2(digits, untrained)
+    if bool(conclusion) != holds:
+        raise CheckFailed(f"your numbers say {holds}: orientation {digits['orientation']:.3f} against "
+                          f"{untrained['orientation']:.3f} untrained (needs more than twice), zero sum "
+                          f"{digits['zero sum']:.3f} against {untrained['zero sum']:.3f} (needs less than half)")
+    numbers = f"orientation {digits['orientation']:.3f}, zero sum {digits['zero sum']:.3f}"
+    if holds:
+        return (f"training on digits made edge detectors too ({numbers}). Edges help with digits as with clothes: "
+                "first layers learn features that other tasks can reuse, the idea behind transfer learning.")
+    return (f"in your run the digit model's kernels did not pass section 2's edge test ({numbers}). Train a "
+            "second epoch and measure again: do edge detectors appear later?")
+
+
+stretch = Exercise(
+    "Stretch: train the same network on digits; does it learn edge detectors too?",
+    _verify_digit_kernels,
+    hint="data.load_mnist() gives ((train_images, train_labels), (test_images, test_labels)). Build "
+         "build_first_cnn(), compile it with Adam and sparse categorical cross-entropy, fit one epoch on "
+         "train_images[..., np.newaxis]. Then apply section 2's test to digits_summary.",
+    solution=(
+        "def train_on_digits():\n"
+        "    (images, labels), _ = data.load_mnist()\n"
+        "    images, labels = mode.subset(images, labels, fast=4000)\n"
+        "    model = build_first_cnn()\n"
+        "    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
+        "    model.fit(images[..., np.newaxis], labels, epochs=1, batch_size=128, verbose=0)\n"
+        "    return model",
+        "digits_made_edges = (digits_summary['orientation'] > 2 * untrained_summary['orientation']\n"
+        "                     and digits_summary['zero sum'] < 0.5 * untrained_summary['zero sum'])\n"
+        "\n"
+        "ex.stretch.check(digits_made_edges, model=digits_model, digits=digits_summary, untrained=untrained_summary)",
+    ),
 )

@@ -7,7 +7,16 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.checks import CheckFailed, Exercise, expect_function, expect_returned, expect_whole_numbers
+from course_utils.checks import (
+    CheckFailed,
+    Exercise,
+    expect_choice,
+    expect_function,
+    expect_number,
+    expect_returned,
+    expect_whole_number,
+    expect_whole_numbers,
+)
 
 _VAL_LOSSES = [0.30, 0.12, 0.061, 0.049, 0.05]  # the threshold 0.05 is first reached at epoch 4 (index 3)
 
@@ -111,5 +120,50 @@ q2 = Exercise(
         "    np.fill_diagonal(errors, 0)\n"
         "    true_class, predicted_class = np.unravel_index(np.argmax(errors), errors.shape)\n"
         "    return int(true_class), int(predicted_class)"
+    ),
+)
+
+
+STOPS = ("earlier", "later", "at the same epoch")
+
+
+def _verify_stop_on_loss(conclusion: Any, *, callback: Any = None, history: Any = None,
+                         accuracy_epochs: Any = None) -> str:
+    if callback is None or history is None:
+        raise CheckFailed("loss_history is None: run the cell that trains with your StopAtValidationLoss first")
+    threshold = expect_number(getattr(callback, "threshold", None), "the callback's threshold (self.threshold)")
+    val_losses = [float(loss) for loss in history.history["val_loss"]]
+    reached = [epoch for epoch, loss in enumerate(val_losses, start=1) if loss <= threshold]
+    if not reached:
+        raise CheckFailed(f"val_loss never reached {threshold} in {len(val_losses)} epochs, so nothing stopped the "
+                          "run but the epoch limit. Choose a higher loss_target from the printed val_loss values")
+    if len(val_losses) != reached[0]:
+        raise CheckFailed(f"the run lasted {len(val_losses)} epochs, but val_loss first reached {threshold} at epoch "
+                          f"{reached[0]}: your callback did not stop where it should. Recheck exercise 1")
+    accuracy_epochs = expect_whole_number(accuracy_epochs, "epochs_run")
+    said = expect_choice(conclusion, STOPS, "when the loss rule stopped, compared with the accuracy rule")
+    stopped = reached[0]
+    actual = "earlier" if stopped < accuracy_epochs else "later" if stopped > accuracy_epochs else STOPS[2]
+    if said != actual:
+        raise CheckFailed(f"your run says {actual!r}: the loss rule stopped after epoch {stopped}, the accuracy "
+                          f"rule of section 4 after epoch {accuracy_epochs}")
+    return (f"stopping on val_loss <= {threshold:.4g} ended after epoch {stopped}, section 4's run after epoch "
+            f"{accuracy_epochs}. Both are targets you choose; which fires first depends on the numbers you pick, "
+            "and the loss, which also measures confidence, can keep improving after the accuracy has levelled off.")
+
+
+stretch = Exercise(
+    "Stretch: stop a real run on validation loss, and compare with the accuracy target",
+    _verify_stop_on_loss,
+    hint="For loss_target, take a value a little above section 4's last val_loss, e.g. "
+         "1.2 * history.history['val_loss'][-1]. Then read the printed epochs: after which epoch did the loss run "
+         "stop, and after which did section 4's run (epochs_run)? Fewer epochs is 'earlier'.",
+    solution=(
+        "loss_target = 1.2 * history.history['val_loss'][-1]  # a little above the loss section 4's run stopped at",
+        "loss_epochs = len(loss_history.history['val_loss'])\n"
+        "loss_stops = ('earlier' if loss_epochs < epochs_run else 'later' if loss_epochs > epochs_run\n"
+        "              else 'at the same epoch')\n"
+        "\n"
+        "ex.stretch.check(loss_stops, callback=stop_on_loss, history=loss_history, accuracy_epochs=epochs_run)",
     ),
 )

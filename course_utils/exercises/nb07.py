@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.checks import CheckFailed, Exercise, expect_function, expect_returned
+from course_utils import conv
+from course_utils.checks import CheckFailed, Exercise, expect_function, expect_number, expect_returned, expect_verdict
 
 # A non-square image and an asymmetric, non-square kernel: transposes and flips cannot hide.
 _RNG = np.random.default_rng(7)
@@ -179,4 +180,65 @@ q3 = Exercise(
     _verify_horizontal_choice,
     hint="A horizontal edge is where the rows above differ from the rows below. Which kernel compares rows?",
     solution="horizontal_edge_kernel = 'B'",
+)
+
+
+def _edge_image(rising: bool, size: int = 9) -> np.ndarray:
+    """A bright corner cut off by a diagonal: along '/' (top-left bright) or along '\\' (top-right bright)."""
+    rows, cols = np.indices((size, size))
+    return ((rows + cols < size - 1) if rising else (cols - rows > 0)).astype(float)
+
+
+def strength(image: np.ndarray, kernel: np.ndarray) -> float:
+    """Mean |response| of ``kernel`` on ``image`` per unit of total |weight|: scaling a kernel changes nothing."""
+    kernel = np.asarray(kernel, dtype=float)
+    return float(np.abs(conv.conv2d(np.asarray(image, dtype=float), kernel)).mean() / np.abs(kernel).sum())
+
+
+STRETCH_NOISE = 0.05  # relative: strengths within 5% of each other count as the same
+
+
+def _verify_diagonal_kernel(conclusion: Any, *, kernel: Any = None, image: Any = None, diagonal: Any = None,
+                            sobel: Any = None) -> str:
+    if kernel is None or diagonal is None or sobel is None:
+        raise CheckFailed("diagonal_strength is None: run the cell that measures your kernel on ascent first")
+    try:
+        kernel = np.asarray(kernel, dtype=float)
+    except (TypeError, ValueError):
+        raise CheckFailed("diagonal_kernel should be a 3x3 array of numbers, e.g. np.array([[...], [...], [...]])") \
+            from None
+    if kernel.shape != (3, 3) or not np.isfinite(kernel).all() or not np.abs(kernel).sum():
+        raise CheckFailed(f"diagonal_kernel should be a 3x3 array of finite numbers, not all zero; got {kernel.shape}")
+    if abs(kernel.sum()) > 1e-6 * np.abs(kernel).sum():
+        raise CheckFailed(f"its weights add up to {kernel.sum():g}, so a flat area gives a response too. An edge "
+                          "detector answers to change only: make the weights add up to 0")
+    along, across = strength(_edge_image(True), kernel), strength(_edge_image(False), kernel)
+    if along < 2 * across:
+        raise CheckFailed("it does not prefer '/' edges: on a test image cut along '/' it responds "
+                          f"{along:.2f}, along '\\' {across:.2f}. Put positive weights at the top left and "
+                          "negative ones at the bottom right (or the reverse)")
+    measured = strength(image, kernel)
+    if not np.isclose(expect_number(diagonal, "diagonal_strength"), measured, rtol=1e-6):
+        raise CheckFailed(f"diagonal_strength is {diagonal:.4g}, but your kernel measures {measured:.4g} on ascent: "
+                          "run the measuring cell again after changing the kernel")
+    noise = STRETCH_NOISE * float(sobel)
+    said = expect_verdict(conclusion, measured, float(sobel), noise, "your diagonal kernel's strength")
+    return (f"on ascent your '/' kernel gives {measured:.2f} per unit of weight, Sobel x {float(sobel):.2f}: {said}. "
+            "How strongly a kernel answers depends on the photo: it measures how much of that orientation the "
+            "scene contains.")
+
+
+stretch = Exercise(
+    "Stretch: design a kernel for '/' edges and measure it on ascent",
+    _verify_diagonal_kernel,
+    hint="An edge along '/' separates the top-left from the bottom-right: weights like 2, 1 at the top left, "
+         "0 on the '/' diagonal, -1, -2 at the bottom right. Then compare diagonal_strength with sobel_strength.",
+    solution=(
+        "diagonal_kernel = np.array([[2, 1, 0], [1, 0, -1], [0, -1, -2]])",
+        "ratio = diagonal_strength / sobel_strength\n"
+        "diagonal_verdict = 'higher' if ratio > 1.05 else 'lower' if ratio < 0.95 else 'about the same'\n"
+        "\n"
+        "ex.stretch.check(diagonal_verdict, kernel=diagonal_kernel, image=ascent, diagonal=diagonal_strength,\n"
+        "                 sobel=sobel_strength)",
+    ),
 )

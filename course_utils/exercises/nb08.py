@@ -8,7 +8,15 @@ from typing import Any
 import numpy as np
 
 from course_utils import conv
-from course_utils.checks import CheckFailed, Exercise, expect_function, expect_returned, expect_whole_number
+from course_utils.checks import (
+    CheckFailed,
+    Exercise,
+    expect_function,
+    expect_number,
+    expect_returned,
+    expect_verdict,
+    expect_whole_number,
+)
 
 _SIZE_CASES = [(28, 2, 2), (7, 2, 2), (7, 3, 2), (512, 3, 2), (10, 2, 1), (5, 5, 1)]
 
@@ -112,4 +120,61 @@ q3 = Exercise(
     _verify_three_pools,
     hint="Each 2x2 pooling halves the side, rounding down. Watch what happens to 7.",
     solution="side_after_three_pools = 3  # 28 -> 14 -> 7 -> 3",
+)
+
+
+def shift_change(before: np.ndarray, after: np.ndarray, pool: Callable[..., np.ndarray] | None) -> float:
+    """Section 6's measure: relative change between two maps, after ``pool`` (2x2) if given, 8-pixel border cut."""
+    if pool is not None:
+        before, after = pool(before, 2), pool(after, 2)
+    before, after = before[8:-8, 8:-8], after[8:-8, 8:-8]
+    return float(np.abs(before - after).mean() / np.abs(before).mean())
+
+
+STRETCH_NOISE = 0.01  # changes within one percentage point count as the same
+
+
+def _verify_average_change(conclusion: Any, *, average_change: Any = None, max_change: Any = None,
+                           edges: Any = None, shifted_edges: Any = None) -> str:
+    if edges is None or shifted_edges is None or max_change is None:
+        raise CheckFailed("pass edges=edges, shifted_edges=shifted_edges and max_change=change_after from section 6")
+    measured = expect_number(average_change, "average_change")
+    expected = shift_change(edges, shifted_edges, conv.avg_pool2d)
+    if not np.isclose(measured, expected, rtol=1e-4):
+        if np.isclose(measured, shift_change(edges, shifted_edges, conv.max_pool2d), rtol=1e-4):
+            raise CheckFailed("that is max pooling's change again: pool with conv.avg_pool2d(..., 2)")
+        if np.isclose(measured, shift_change(edges, shifted_edges, None), rtol=1e-4):
+            raise CheckFailed("that is the change before pooling: pool both maps with conv.avg_pool2d(..., 2) first")
+        uncropped = relative_change_full(conv.avg_pool2d(edges, 2), conv.avg_pool2d(shifted_edges, 2))
+        if np.isclose(measured, uncropped, rtol=1e-4):
+            raise CheckFailed("crop the pooled maps with [inner] as section 6 does: the wrapped-around column at "
+                              "the border is not a real shift")
+        raise CheckFailed(f"average_change is {measured:.4f}; measured as in section 6 with 2x2 average pooling it "
+                          "is different. Pool both edge maps, crop with [inner], then relative_change")
+    said = expect_verdict(conclusion, expected, expect_number(max_change, "change_after"), STRETCH_NOISE,
+                          "the change after average pooling")
+    why = (" Each window's average moves whenever any of its pixels changes; its maximum moves only when the "
+           "strongest pixel leaves the window." if said == "higher" else "")
+    return (f"a 1-pixel shift changes the 2x2 average-pooled map by {expected:.0%}, the max-pooled map by "
+            f"{float(max_change):.0%}: average pooling's change is {said}.{why}")
+
+
+def relative_change_full(a: np.ndarray, b: np.ndarray) -> float:
+    """Relative change over the whole map, border included (the mistake the check recognises)."""
+    return float(np.abs(a - b).mean() / np.abs(a).mean())
+
+
+stretch = Exercise(
+    "Stretch: is average pooling as steady under a 1-pixel shift as max pooling?",
+    _verify_average_change,
+    hint="relative_change(conv.avg_pool2d(edges, 2)[inner], conv.avg_pool2d(shifted_edges, 2)[inner]), then "
+         "compare it with change_after: within ±0.01 is 'about the same'.",
+    solution=(
+        "average_change = relative_change(conv.avg_pool2d(edges, 2)[inner], conv.avg_pool2d(shifted_edges, 2)[inner])",
+        "difference = average_change - change_after\n"
+        "average_verdict = 'higher' if difference > 0.01 else 'lower' if difference < -0.01 else 'about the same'\n"
+        "\n"
+        "ex.stretch.check(average_verdict, average_change=average_change, max_change=change_after, edges=edges,\n"
+        "                 shifted_edges=shifted_edges)",
+    ),
 )

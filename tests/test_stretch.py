@@ -1,0 +1,232 @@
+"""The stretch exercises' checks: right and wrong conclusions, runs not made yet, wrong models, odd answers.
+
+Each stretch check holds the learner's conclusion against the learner's own measurements, so every case below
+gives the measurements too. tests/test_solutions.py runs the published solutions inside the real notebooks.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import keras
+import numpy as np
+import pytest
+
+from course_utils import conv
+from course_utils.checks import VERDICTS, CheckResult, verdict
+from course_utils.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08
+
+STRETCHES = [nb01.stretch, nb02.stretch, nb03.stretch, nb04.stretch, nb05.stretch, nb06.stretch, nb07.stretch,
+             nb08.stretch]
+
+
+def _defined_by(solution_cell: str, name: str, **names):
+    """Run one published solution cell, as a learner would paste it, and return what it defines."""
+    namespace = {"keras": keras, "np": np, **names}
+    exec(solution_cell, namespace)
+    return namespace[name]
+
+
+def _history(**series: list[float]) -> SimpleNamespace:
+    return SimpleNamespace(history={key: list(values) for key, values in series.items()})
+
+
+def _first_cnn(head: str = "flatten", trained: bool = False) -> keras.Model:
+    """Notebook 02's CNN (or its GAP variant), optionally trained for one step on random images."""
+    top = ([keras.layers.Flatten(), keras.layers.Dense(128, activation="relu")] if head == "flatten"
+           else [keras.layers.GlobalAveragePooling2D()])
+    model = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Rescaling(1 / 255),
+                              keras.layers.Conv2D(64, 3, activation="relu"), keras.layers.MaxPooling2D(2),
+                              keras.layers.Conv2D(64, 3, activation="relu"), keras.layers.MaxPooling2D(2),
+                              *top, keras.layers.Dense(10, activation="softmax")])
+    if trained:
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        model.fit(np.zeros((8, 28, 28, 1)), np.zeros(8), epochs=1, verbose=0)
+    return model
+
+
+@pytest.fixture(scope="module")
+def solved() -> dict:
+    """The models and measurements a learner who followed the published solutions would pass to the checks."""
+    deeper = _defined_by(nb01.stretch.solution_cells[0], "build_deeper_dense")()
+    gap = _defined_by(nb02.stretch.solution_cells[0], "build_gap_cnn")()
+    no_bn = _defined_by(nb03.stretch.solution_cells[0], "build_no_batchnorm_cnn")()
+    image = np.random.default_rng(0).integers(0, 255, size=(40, 40)).astype(float)
+    shifted = np.roll(image, 1, axis=1)
+    kernel = _defined_by(nb07.stretch.solution_cells[0], "diagonal_kernel")
+    sobel = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])
+    return {
+        "01": {"model": deeper, "accuracy": 0.8721, "baseline": 0.8709},
+        "02": {"results": {"Flatten": {"model": _first_cnn(), "accuracy": 0.85, "shifted": 0.45, "kept": 0.53},
+                           "GAP": {"model": gap, "accuracy": 0.80, "shifted": 0.72, "kept": 0.9}}},
+        "03": {"model": no_bn, "history": _history(val_accuracy=[0.84, 0.87]),
+               "baseline_history": _history(val_accuracy=[0.86, 0.89, 0.90, 0.91, 0.91])},
+        "04": {"configuration": (24, 3, 3), "reference": {"name": "f16 k3", "val accuracy": 0.7977,
+                                                           "std error": 0.0046, "parameters": 5_114},
+               "summary": {"filters": 24, "kernel": 3, "blocks": 3, "val accuracy": 0.8250, "std error": 0.0030,
+                           "parameters": 10_858}},
+        "05": {"model": _first_cnn(trained=True), "digits": {"orientation": 0.15, "zero sum": 0.05},
+               "untrained": {"orientation": 0.05, "zero sum": 0.21}},
+        "06": {"callback": SimpleNamespace(threshold=0.04), "history": _history(val_loss=[0.06, 0.05, 0.031]),
+               "accuracy_epochs": 3},
+        "07": {"kernel": kernel, "image": image, "diagonal": nb07.strength(image, kernel),
+               "sobel": nb07.strength(image, sobel)},
+        "08": {"edges": image, "shifted_edges": shifted, "max_change": 0.30,
+               "average_change": nb08.shift_change(image, shifted, conv.avg_pool2d)},
+    }
+
+
+def _conclusion(number: str, measured: dict):
+    """The conclusion the published solution would reach from these measurements."""
+    if number == "05":
+        return bool(measured["digits"]["orientation"] > 2 * measured["untrained"]["orientation"]
+                    and measured["digits"]["zero sum"] < 0.5 * measured["untrained"]["zero sum"])
+    if number == "06":
+        return "at the same epoch"
+    pairs = {
+        "01": (measured.get("accuracy"), measured.get("baseline"), nb01.STRETCH_NOISE),
+        "02": ((measured.get("results") or {}).get("GAP", {}).get("kept"), 0.53, nb02.STRETCH_NOISE),
+        "03": (0.87, 0.89, nb03.STRETCH_NOISE),
+        "04": (0.8250, 0.7977, 2 * np.hypot(0.0030, 0.0046)),
+        "07": (measured.get("diagonal"), measured.get("sobel"), nb07.STRETCH_NOISE * (measured.get("sobel") or 1)),
+        "08": (measured.get("average_change"), 0.30, nb08.STRETCH_NOISE),
+    }
+    value, baseline, noise = pairs[number]
+    return verdict(value, baseline, noise)
+
+
+NUMBERS = ["01", "02", "03", "04", "05", "06", "07", "08"]
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_the_supported_conclusion_passes_and_the_others_do_not(number, solved):
+    exercise, measured = STRETCHES[NUMBERS.index(number)], solved[number]
+    right = _conclusion(number, measured)
+    result = exercise.evaluate(right, **measured)
+    assert result.passed, result.message
+    options = (True, False) if number == "05" else nb06.STOPS if number == "06" else VERDICTS
+    for wrong in (option for option in options if option != right):
+        result = exercise.evaluate(wrong, **measured)
+        assert not result.passed and result.attempted and "say" in result.message, (wrong, result.message)
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_a_conclusion_before_the_experiment_ran_says_which_cell_to_run(number, solved):
+    exercise = STRETCHES[NUMBERS.index(number)]
+    measured = {key: None for key in solved[number]}
+    result = exercise.evaluate(_conclusion(number, solved[number]), **measured)
+    assert not result.passed and result.attempted and ("run" in result.message or "pass" in result.message), \
+        result.message
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+@pytest.mark.parametrize("placeholder", [..., None])
+def test_an_untouched_conclusion_is_not_attempted(number, placeholder, solved):
+    result = STRETCHES[NUMBERS.index(number)].evaluate(placeholder, **solved[number])
+    assert not result.passed and not result.attempted
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_odd_conclusions_get_feedback_and_never_raise(number, solved, capsys):
+    exercise = STRETCHES[NUMBERS.index(number)]
+    odd = ["", "maybe", "HIGHER!", 1, 0.5, [], {}, object(), lambda: 1 / 0, np.array(["higher", "lower"])]
+    if number != "05":
+        odd += [True, False]
+    for answer in odd:
+        result = exercise.evaluate(answer, **solved[number])
+        assert isinstance(result, CheckResult) and not result.passed, (answer, result)
+        exercise.check(answer, **solved[number])
+    assert capsys.readouterr().out.count("❌ Not yet") == len(odd)
+
+
+def test_answers_are_read_forgivingly_but_not_guessed(solved):
+    assert nb01.stretch.evaluate("  About the Same ", **solved["01"]).passed
+    assert "not one of the choices" in nb01.stretch.evaluate("same", **solved["01"]).message
+    assert "without quotes" in nb05.stretch.evaluate("True", **solved["05"]).message
+    assert nb05.stretch.evaluate(np.bool_(True), **solved["05"]).passed
+
+
+# Wrong experiments: the model or the measurement is not what the exercise asks for.
+def _changed(number: str, solved: dict, **changes) -> dict:
+    return {**solved[number], **changes}
+
+
+WRONG_EXPERIMENTS = [
+    ("01", lambda s: _changed("01", s, model=keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(),
+                                                                keras.layers.Dense(128), keras.layers.Dense(10)])),
+     "1 hidden Dense layer(s)"),
+    ("01", lambda s: _changed("01", s, model="model"), "should be a Keras model"),
+    ("02", lambda s: _changed("02", s, results={**s["02"]["results"], "GAP": {**s["02"]["results"]["GAP"],
+                                                                              "model": _first_cnn()}}),
+     "still has a Flatten layer"),
+    ("02", lambda s: _changed("02", s, results={"GAP": 1}), "pass results=stretch_results"),
+    ("03", lambda s: _changed("03", s, model=keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(4, 3),
+                                                                keras.layers.BatchNormalization()])),
+     "still has BatchNormalization"),
+    ("03", lambda s: _changed("03", s, model=keras.Sequential([keras.Input((28, 28, 1))] + [
+        keras.layers.Conv2D(4, 3, padding="same", use_bias=False) for _ in range(3)])), "use_bias=False"),
+    ("04", lambda s: _changed("04", s, configuration=(16, 3, 3)), "already ran"),
+    ("04", lambda s: _changed("04", s, configuration=(32, 5)), "three positive whole numbers"),
+    ("04", lambda s: _changed("04", s, configuration=(24, 5, 3)), "from another configuration"),
+    ("05", lambda s: _changed("05", s, model=_first_cnn()), "has not been trained"),
+    ("05", lambda s: _changed("05", s, model=_first_cnn(head="gap", trained=True).__class__(
+        [keras.Input((28, 28, 1)), keras.layers.Rescaling(1.0), keras.layers.Conv2D(8, 5)])), "build_first_cnn()"),
+    ("06", lambda s: _changed("06", s, history=_history(val_loss=[0.06, 0.05, 0.031, 0.03])),
+     "did not stop where it should"),
+    ("06", lambda s: _changed("06", s, history=_history(val_loss=[0.06, 0.05, 0.045, 0.044])), "never reached"),
+    ("06", lambda s: _changed("06", s, callback=SimpleNamespace()), "threshold"),
+    ("07", lambda s: _changed("07", s, kernel=np.ones((3, 3))), "add up to 9"),
+    ("07", lambda s: _changed("07", s, kernel=np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])), "does not prefer"),
+    ("07", lambda s: _changed("07", s, kernel=np.zeros((2, 2))), "3x3 array"),
+    ("07", lambda s: _changed("07", s, diagonal=1.0), "run the measuring cell again"),
+    ("08", lambda s: _changed("08", s, average_change=nb08.shift_change(s["08"]["edges"], s["08"]["shifted_edges"],
+                                                                        conv.max_pool2d)), "max pooling's change"),
+    ("08", lambda s: _changed("08", s, average_change=nb08.shift_change(s["08"]["edges"], s["08"]["shifted_edges"],
+                                                                        None)), "change before pooling"),
+    ("08", lambda s: _changed("08", s, average_change=nb08.relative_change_full(
+        conv.avg_pool2d(s["08"]["edges"], 2), conv.avg_pool2d(s["08"]["shifted_edges"], 2))), "crop the pooled"),
+    ("08", lambda s: _changed("08", s, average_change="0.42"), "is text"),
+]
+
+
+@pytest.mark.parametrize(("number", "change", "fragment"), WRONG_EXPERIMENTS,
+                         ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(WRONG_EXPERIMENTS)])
+def test_a_wrong_experiment_is_named(number, change, fragment, solved):
+    measured = change(solved)
+    result = STRETCHES[NUMBERS.index(number)].evaluate(_conclusion(number, solved[number]), **measured)
+    assert not result.passed and result.attempted and fragment in result.message, result.message
+
+
+def test_ready_tells_a_placeholder_from_a_started_answer(capsys):
+    def build():
+        ...  # your code here
+
+    assert not nb01.stretch.ready(build) and not nb04.stretch.ready(...)
+    assert "build is still the `...` placeholder" in capsys.readouterr().out
+    assert nb01.stretch.ready(lambda: 1) and nb04.stretch.ready((24, 3, 3))
+    assert capsys.readouterr().out == ""
+
+
+def test_a_stretch_solution_prints_as_cells(capsys):
+    nb02.stretch.solution()
+    out = capsys.readouterr().out
+    assert "cell 1 of 2" in out and "cell 2 of 2" in out and "GlobalAveragePooling2D" in out
+
+
+def test_the_diagonal_test_images_are_cut_along_the_named_diagonals():
+    rising, falling = nb07._edge_image(True), nb07._edge_image(False)
+    assert rising[0, 0] == 1 and rising[-1, -1] == 0 and rising[0, -1] == rising[-1, 0] == 0  # '/' boundary
+    assert falling[0, -1] == 1 and falling[-1, 0] == 0 and falling[0, 0] == falling[-1, -1] == 0  # '\' boundary
+
+
+@pytest.mark.parametrize(("module", "quoted"), [(nb01, "±0.005"), (nb02, "±0.05"), (nb03, "±0.01"), (nb07, "5%"),
+                                                (nb08, "1 percentage point")])
+def test_the_noise_band_in_the_text_is_the_one_the_check_uses(module, quoted):
+    import re
+    from pathlib import Path
+
+    number = module.__name__[-2:]
+    notebook = next((Path(__file__).resolve().parents[1] / "notebooks").glob(f"{number}_*.py"))
+    text = notebook.read_text()
+    stated = float(re.sub(r"[±%]| percentage point", "", quoted)) / (100 if not quoted.startswith("±") else 1)
+    assert quoted in text and stated == pytest.approx(module.STRETCH_NOISE)
