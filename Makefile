@@ -18,7 +18,7 @@ ifdef COURSE_DATA_DIR
 export COURSE_DATA_DIR := $(abspath $(COURSE_DATA_DIR))
 endif
 
-.PHONY: help venv lab test seed-study test-colab test-latest test-browser lint sync execute report links verify-data clean
+.PHONY: help venv lab test seed-study solve test-colab test-latest test-browser lint sync execute report links verify-data clean
 
 help:
 	@echo "make lab          set up .venv and open the course in JupyterLab"
@@ -29,6 +29,7 @@ help:
 	@echo "make links        regenerate every Colab/Binder badge and the Colab install line from pyproject.toml"
 	@echo "make execute      re-run notebooks in FULL mode and store their outputs (NB=01 for one)"
 	@echo "make report       run every notebook in FULL mode, write docs/results.md and the README times (ONLY=03)"
+	@echo "make solve        run every notebook in FULL mode with every published solution; writes docs/exercises.md"
 	@echo "make seed-study   run every notebook in FULL mode with COURSE_SEED = each of SEEDS (default 1 2 3)"
 	@echo "make sync         update each notebook from its paired .py (jupytext)"
 	@echo "make verify-data  check every data file the course reads"
@@ -88,6 +89,11 @@ report: $(STAMP)
 SEEDS ?= 1 2 3
 seed-study: $(STAMP)
 	$(BIN)/python tools/report.py --seeds $(SEEDS) $(if $(ONLY),--only $(ONLY))
+
+# Every notebook in full mode with every published solution pasted in; docs/exercises.md gets the stretch times.
+solve: $(STAMP)
+	env -u COURSE_FAST -u MPLBACKEND $(BIN)/python tools/solve_notebooks.py notebooks/[0-9][0-9]_*.ipynb \
+	  --markdown docs/exercises.md
 
 links: $(STAMP)
 	$(BIN)/python tools/links.py

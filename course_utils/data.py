@@ -1,9 +1,9 @@
-"""Course datasets: Fashion-MNIST, MNIST and scipy's ``ascent`` image, verified before use.
+"""Course datasets: Fashion-MNIST, MNIST and scipy's ``ascent`` and ``face`` images, verified before use.
 
 Where the data comes from, in order:
 
 1. ``$COURSE_DATA_DIR``, an offline mirror laid out as ``mnist/`` and
-   ``fashion-mnist/`` (the four standard IDX ``.gz`` files each) plus ``ascent.dat``.
+   ``fashion-mnist/`` (the four standard IDX ``.gz`` files each) plus ``ascent.dat`` and ``face.dat``.
 2. Otherwise the usual caches, downloading through Keras / ``scipy.datasets`` when
    a file is missing (what happens on Colab and Binder).
 
@@ -18,6 +18,7 @@ mirror when ``COURSE_DATA_DIR`` is set, copying only files that are missing);
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import hashlib
 import os
@@ -70,8 +71,10 @@ IDX_SHA256: dict[str, str] = {
     "fashion-mnist/train-images-idx3-ubyte": "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
     "fashion-mnist/train-labels-idx1-ubyte": "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
 }
-# SHA-256 of scipy's ascent.dat, the value in scipy.datasets' registry.
+# SHA-256 of scipy's ascent.dat and face.dat, the values in scipy.datasets' registry.
 ASCENT_SHA256 = "03ce124c1afc880f87b55f6b061110e2e1e939679184f5614e38dacc6c1957e2"
+FACE_SHA256 = "9d8b0b4d081313e2b485748c770472e5a95ed1738146883d84c7030493e82886"
+FACE_SHAPE = (768, 1024, 3)
 
 Split = tuple[np.ndarray, np.ndarray]
 Splits = tuple[Split, Split]
@@ -225,11 +228,11 @@ def _download_with_keras(dataset: str) -> None:
     loader.load_data()
 
 
-def _download_with_scipy() -> None:
-    """Let ``scipy.datasets`` (pooch) download ``ascent.dat`` into its cache."""
+def _download_with_scipy(name: str = "ascent") -> None:
+    """Let ``scipy.datasets`` (pooch) download ``ascent.dat`` or ``face.dat`` into its cache."""
     import scipy.datasets
 
-    scipy.datasets.ascent()
+    getattr(scipy.datasets, name)()
 
 
 # ---------------------------------------------------------------------------
@@ -344,30 +347,50 @@ def read_ascent_file(path: Path) -> np.ndarray:
     return image.astype(np.uint8, copy=False)
 
 
-def load_ascent() -> np.ndarray:
-    """Return the 512x512 uint8 ``ascent`` image, the same array as ``scipy.datasets.ascent()``."""
+def read_face_file(path: Path) -> np.ndarray:
+    """Verify ``face.dat``'s SHA-256, then decompress it (bz2, raw bytes) into the 768x1024x3 uint8 colour image."""
+    raw = path.read_bytes()
+    digest = _sha256(raw)
+    if digest != FACE_SHA256:
+        raise _file_error(path, f"checksum mismatch: SHA-256 {digest[:12]}..., scipy's registry says "
+                                f"{FACE_SHA256[:12]}...; it was not read")
+    return np.frombuffer(bz2.decompress(raw), dtype=np.uint8).reshape(FACE_SHAPE).copy()
+
+
+def _load_scipy_image(name: str, reader: Callable[[Path], np.ndarray]) -> np.ndarray:
+    """Read ``name``.dat from the mirror, else from scipy's cache, downloading it there when missing."""
     attempts: list[str] = []
     mirror = mirror_dir()
     if mirror is not None:
-        path = mirror / "ascent.dat"
+        path = mirror / f"{name}.dat"
         problem = _mirror_problem(mirror, [path])
         if problem is None:
-            return read_ascent_file(path)
+            return reader(path)
         attempts.append(problem)
     else:
         attempts.append(f"{DATA_DIR_ENV} is not set (no offline mirror)")
 
-    cached = scipy_cache_dir() / "ascent.dat"
+    cached = scipy_cache_dir() / f"{name}.dat"
     if not cached.is_file():
         try:
-            _download_with_scipy()
+            _download_with_scipy(name)
         except Exception as exc:  # noqa: BLE001 - any download failure becomes one clear message
             attempts.append(f"download through scipy.datasets into {cached.parent}: {type(exc).__name__}: {exc}")
-            raise _unavailable("ascent", attempts) from None
+            raise _unavailable(name, attempts) from None
         if not cached.is_file():
             attempts.append(f"scipy.datasets finished but {cached} is not there")
-            raise _unavailable("ascent", attempts)
-    return read_ascent_file(cached)
+            raise _unavailable(name, attempts)
+    return reader(cached)
+
+
+def load_ascent() -> np.ndarray:
+    """Return the 512x512 uint8 ``ascent`` image, the same array as ``scipy.datasets.ascent()``."""
+    return _load_scipy_image("ascent", read_ascent_file)
+
+
+def load_face() -> np.ndarray:
+    """Return the 768x1024x3 uint8 RGB ``face`` photo, the same array as ``scipy.datasets.face()``."""
+    return _load_scipy_image("face", read_face_file)
 
 
 # ---------------------------------------------------------------------------
@@ -412,8 +435,9 @@ def verify_all() -> list[FileStatus]:
             folder = keras_cache_dir() / dataset
         for key, path in _idx_paths(folder, dataset).items():
             rows.append(_check(dataset, path, lambda path=path, key=key: read_idx_gz(path, key)))
-    ascent = (mirror if mirror is not None else scipy_cache_dir()) / "ascent.dat"
-    rows.append(_check("ascent", ascent, lambda: read_ascent_file(ascent)))
+    for name, reader in (("ascent", read_ascent_file), ("face", read_face_file)):
+        path = (mirror if mirror is not None else scipy_cache_dir()) / f"{name}.dat"
+        rows.append(_check(name, path, lambda path=path, reader=reader: reader(path)))
     return rows
 
 
@@ -432,7 +456,7 @@ def warm_caches_from_mirror(mirror: Path) -> list[str]:
     """Copy the mirror's files, after verifying them, into the caches the loaders use when no mirror is set."""
     notes = []
     wanted = [path for dataset in IDX_DATASETS for path in _idx_paths(mirror / dataset, dataset).values()]
-    problem = _mirror_problem(mirror, [*wanted, mirror / "ascent.dat"])
+    problem = _mirror_problem(mirror, [*wanted, mirror / "ascent.dat", mirror / "face.dat"])
     if problem is not None:
         raise DataUnavailableError(f"Cannot warm the caches: {problem}\n{_FIX_HINT}")
     for dataset in IDX_DATASETS:
@@ -442,7 +466,9 @@ def warm_caches_from_mirror(mirror: Path) -> list[str]:
         for path in paths.values():
             notes.append(_copy_if_missing(path, keras_cache_dir() / dataset / path.name))
     read_ascent_file(mirror / "ascent.dat")
-    notes.append(_copy_if_missing(mirror / "ascent.dat", scipy_cache_dir() / "ascent.dat"))
+    read_face_file(mirror / "face.dat")
+    for name in ("ascent", "face"):
+        notes.append(_copy_if_missing(mirror / f"{name}.dat", scipy_cache_dir() / f"{name}.dat"))
     return notes
 
 
@@ -467,7 +493,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(rows) - len(bad)} of {len(rows)} files OK")
         return 1 if bad else 0
     failures = 0
-    for label, loader in (("fashion-mnist", load_fashion_mnist), ("mnist", load_mnist), ("ascent", load_ascent)):
+    for label, loader in (("fashion-mnist", load_fashion_mnist), ("mnist", load_mnist), ("ascent", load_ascent),
+                           ("face", load_face)):
         try:
             loader()
         except DataError as exc:

@@ -35,9 +35,12 @@
 # - what classic kernels (edges, Sobel, sharpen, blur) do to a real photo;
 # - `valid` vs `same` padding, stride, and the output-size formula `(H - k + 2p) / s + 1`;
 # - why `Conv2D` computes a *cross-correlation* and not a flipped convolution;
-# - how to display filter responses that go negative, without losing half of them.
+# - how to display filter responses that go negative, without losing half of them;
+# - what a `Conv2D` layer computes with several channels and filters, reproduced from a trained layer's weights;
+# - what a 1×1 convolution does to channels;
+# - the backward pass: the gradient of a convolution is a convolution, checked against `tf.GradientTape`.
 #
-# No training here: every cell runs in seconds.
+# No training here (unless notebook 02's saved model is missing): every cell runs in seconds.
 
 # %% [markdown]
 # ## Setup
@@ -56,13 +59,15 @@ if "google.colab" in sys.modules:  # on Colab only: install the course helpers (
 from course_utils import env
 
 report = env.setup(seed=42)
+SEED = report.seed  # 42, or COURSE_SEED when you set it
 
+import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import scipy.signal
 import tensorflow as tf
 
-from course_utils import conv, data, mode, plots, results
+from course_utils import conv, data, mode, plots, results, saving
 from course_utils.exercises import nb07 as ex
 from course_utils.timing import Timer
 
@@ -337,7 +342,179 @@ for padding_name in ("valid", "same"):
 results.record("largest_difference_vs_tf", largest_difference, expected=(0.0, 1e-3))
 
 # %% [markdown]
-# ## 8. How fast is each way?
+# ## 8. Several channels, several filters: what `Conv2D` computes
+#
+# A colour photo has 3 channels, and the second layer of notebook 02's CNN reads the 64 maps of the first. A
+# `Conv2D(F, (kh, kw))` layer stores its weights as `(kh, kw, C_in, F)` and one bias per filter. Output map `f` is,
+# at every position, the sum over the window **and over all input channels** of input × weight, plus the bias of
+# filter `f`:
+#
+# out[i, j, f] = Σ over a, b, c of image[i + a, j + b, c] · kernels[a, b, c, f] + bias[f]
+#
+# It is section 2's loop with two more loops around the sum, over filters and over channels. Exercise 2 asks you to
+# write it; here `conv.conv2d_naive` (the course's loop version) computes it, and we check it against the
+# vectorised `conv.conv2d` and against TensorFlow.
+
+# %% [markdown]
+# scipy's `face` photo is in colour, `(768, 1024, 3)`. Two filters that read all three channels: filter 0 applies
+# Sobel x to each channel and sums, so it finds vertical edges in the brightness; filter 1 looks only at the centre
+# pixel, red minus blue, so it answers to colour, not to edges. Two filters, so two output maps.
+
+# %%
+face = data.load_face()  # (768, 1024, 3) uint8, red, green, blue
+face_crop = face[260:420, 560:720].astype(np.float64) / 255  # 160x160 around the raccoon's eye, scaled to 0-1
+colour_kernels = np.zeros((3, 3, 3, 2))  # (kh, kw, C_in, F)
+colour_kernels[:, :, :, 0] = kernels["Sobel x"][:, :, np.newaxis] / 3  # every channel, the same edge kernel
+colour_kernels[1, 1, :, 1] = [1.0, 0.0, -1.0]  # the centre pixel's red minus its blue
+colour_biases = np.zeros(2)  # one per filter; a trained layer learns them (below)
+by_hand = conv.conv2d_naive(face_crop, colour_kernels) + colour_biases  # loops over positions, filters, channels
+vectorized = conv.conv2d(face_crop, colour_kernels) + colour_biases
+with_tf = tf.nn.conv2d(face_crop[np.newaxis], colour_kernels, strides=1, padding="VALID").numpy()[0] + colour_biases
+print(f"image {face_crop.shape}, kernels {colour_kernels.shape} -> output {by_hand.shape}")
+print(f"largest difference: loops vs vectorised {np.abs(by_hand - vectorized).max():.1e}, "
+      f"loops vs tf.nn.conv2d {np.abs(by_hand - with_tf).max():.1e}")
+assert by_hand.shape == (158, 158, 2) and np.allclose(by_hand, vectorized) and np.allclose(by_hand, with_tf)
+
+# %%
+# (extra code)
+fig, axes = plt.subplots(1, 3, figsize=(12, 4))
+axes[0].imshow(face_crop)
+axes[0].set_title("face, 160x160 crop (3 channels)")
+for ax, index, title in zip(axes[1:], (0, 1), ("filter 0: Sobel x on all channels", "filter 1: red minus blue"),
+                            strict=True):
+    limit = np.abs(by_hand[:, :, index]).max()
+    shown = ax.imshow(by_hand[:, :, index], cmap="RdBu_r", vmin=-limit, vmax=limit)
+    ax.set_title(title)
+    fig.colorbar(shown, ax=ax, fraction=0.046)
+for ax in axes:
+    ax.axis("off")
+plt.show()
+
+# %% [markdown]
+# ### A trained layer, reproduced with NumPy
+#
+# Notebook 02 saved its trained CNN in the course output folder. Its first two `Conv2D` layers hold 64 filters of
+# 3×3×1 and 64 filters of 3×3×**64**. We send one Fashion-MNIST test image through them with NumPy, using the layers'
+# own weights (`layer.get_weights()` gives the kernels and the biases), and compare with Keras. If notebook 02 has
+# not run on this machine, the cell trains a small CNN of the same first layers for one epoch instead.
+
+# %%
+cnn, source = saving.load_model(f"02_first_cnn_{mode.name()}.keras", input_shape=(28, 28, 1))
+print(source)
+(train_images, train_labels), (test_images, _) = data.load_fashion_mnist()
+if cnn is None:  # notebook 02 has not run here: train a small CNN with the same first two layers
+    keras.utils.set_random_seed(SEED)
+    cnn = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Rescaling(1 / 255),
+                            keras.layers.Conv2D(64, (3, 3), activation="relu"), keras.layers.MaxPooling2D(2),
+                            keras.layers.Conv2D(64, (3, 3), activation="relu"), keras.layers.MaxPooling2D(2),
+                            keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(10, activation="softmax")])
+    cnn.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    cnn.fit(train_images[:6000, ..., np.newaxis], train_labels[:6000], epochs=1, batch_size=128, verbose=0)
+first_conv, second_conv = [layer for layer in cnn.layers if isinstance(layer, keras.layers.Conv2D)][:2]
+kernels_1, biases_1 = first_conv.get_weights()
+kernels_2, biases_2 = second_conv.get_weights()
+print(f"first Conv2D kernels {kernels_1.shape}, second {kernels_2.shape}: "
+      f"{kernels_2.size + biases_2.size:,} parameters = 3 x 3 x 64 x 64 + 64")
+
+# %%
+image = test_images[0].astype(np.float64)[:, :, np.newaxis] / 255  # (28, 28, 1), scaled like Rescaling does
+maps_1 = np.maximum(conv.conv2d(image, kernels_1) + biases_1, 0)  # Conv2D(64, 3, activation="relu")
+pooled_1 = conv.max_pool2d(maps_1, 2)  # MaxPooling2D(2)
+maps_2 = np.maximum(conv.conv2d(pooled_1, kernels_2) + biases_2, 0)  # 64 input channels summed per filter
+keras_1, keras_2 = keras.Model(cnn.inputs, [first_conv.output, second_conv.output]).predict(
+    test_images[:1, :, :, np.newaxis], verbose=0)
+layer_difference = max(np.abs(maps_1 - keras_1[0]).max() / keras_1.max(), np.abs(maps_2 - keras_2[0]).max()
+                       / keras_2.max())
+print(f"NumPy {maps_1.shape} -> {pooled_1.shape} -> {maps_2.shape}; largest difference from Keras, relative to "
+      f"the largest activation: {layer_difference:.1e}")
+results.record("trained_layer_difference_vs_keras", float(layer_difference), expected=(0.0, 1e-4))
+
+# %% [markdown]
+# The same numbers, up to float32 rounding: a `Conv2D` layer is this sum, over a window and over every input
+# channel, for every filter, plus a bias, then the activation. Nothing more.
+#
+# ## 9. A 1×1 convolution mixes channels
+#
+# A 1×1 kernel sees a single pixel, but all of its channels: each output map is a weighted sum of the input maps at
+# the same position, with the same weights everywhere. It changes the number of channels, not the height and width,
+# and costs C_in × C_out + C_out parameters. GoogLeNet and ResNet use it to shrink the channels cheaply before a
+# larger kernel. Here, 64 maps → 8, each the average of 8 of them:
+
+# %%
+mixer = np.zeros((1, 1, 64, 8))
+for channel in range(64):
+    mixer[0, 0, channel, channel // 8] = 1 / 8  # output map g averages input maps 8g to 8g + 7
+mixed = conv.conv2d(maps_2, mixer)
+per_pixel = maps_2 @ mixer[0, 0]  # the same thing: one (64 -> 8) matrix product at every pixel
+print(f"{maps_2.shape} -> {mixed.shape}; equal to a matrix product at every pixel: {np.allclose(mixed, per_pixel)}")
+assert mixed.shape == (11, 11, 8) and np.allclose(mixed, per_pixel)
+
+# %% [markdown]
+# ## 10. The gradient of a convolution is a convolution
+#
+# Training needs, for every weight, how the loss changes when that weight changes. Take a tiny example: a 4×4 image
+# X, a 2×2 kernel K, the 3×3 output Y = X ⋆ K (⋆ is the correlation of section 2), and the gradient of the loss
+# with respect to Y, G = ∂L/∂Y, which the layers above have already computed (backpropagation runs from the loss
+# backwards, layer by layer).
+#
+# **The kernel's gradient.** Weight K[a, b] multiplies X[i + a, j + b] in output Y[i, j], for every (i, j). So
+# ∂L/∂K[a, b] = Σᵢⱼ G[i, j] · X[i + a, j + b]: slide G over X and sum the products. That is **X ⋆ G**, the image
+# correlated with the output's gradient, and it has the kernel's shape: (4 − 3 + 1) × (4 − 3 + 1) = 2×2.
+#
+# **The image's gradient.** Pixel X[p, q] fed every output whose window covers it, through the weight at its place
+# in that window: ∂L/∂X[p, q] = Σᵢⱼ G[i, j] · K[p − i, q − j]. That is **pad(G) ⋆ flip(K)**: G padded with one row
+# and column of zeros on every side (kernel size − 1), correlated with the kernel turned by 180°, 4×4 like X.
+#
+# Both come from `conv.conv2d` alone. We check them against `conv.conv2d_backward` and against TensorFlow's
+# automatic differentiation, `tf.GradientTape`, with a loss whose gradient with respect to Y is exactly G.
+
+# %%
+X = np.arange(16, dtype=np.float64).reshape(4, 4)
+K = np.array([[1.0, -2.0], [0.5, 3.0]])
+G = np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0], [0.0, -1.0, 1.0]])  # dL/dY, given by the layers above
+
+grad_kernel = conv.conv2d(X, G)  # X correlated with G
+grad_image = conv.conv2d(np.pad(G, 1), K[::-1, ::-1])  # pad(G) correlated with the flipped kernel
+print("dL/dK =\n", grad_kernel, "\ndL/dX =\n", grad_image)
+
+# %%
+library_image, library_kernel = conv.conv2d_backward(X, K, G)
+x_variable, k_variable = tf.Variable(X), tf.Variable(K)
+with tf.GradientTape() as tape:
+    Y = tf.nn.conv2d(x_variable[tf.newaxis, :, :, tf.newaxis], k_variable[:, :, tf.newaxis, tf.newaxis], 1, "VALID")
+    loss = tf.reduce_sum(Y[0, :, :, 0] * G)  # dL/dY = G
+tape_image, tape_kernel = (gradient.numpy() for gradient in tape.gradient(loss, [x_variable, k_variable]))
+for name, ours, reference in [("dL/dK vs conv2d_backward", grad_kernel, library_kernel),
+                              ("dL/dK vs GradientTape", grad_kernel, tape_kernel),
+                              ("dL/dX vs conv2d_backward", grad_image, library_image),
+                              ("dL/dX vs GradientTape", grad_image, tape_image)]:
+    print(f"{name:<26} largest difference {np.abs(ours - reference).max():.1e}")
+    assert np.allclose(ours, reference)
+
+# %% [markdown]
+# With stride, padding, channels and a batch the bookkeeping grows (each filter's gradient sums over the batch and
+# the positions; each input channel's over the filters), but the idea is the same. `conv.conv2d_backward` handles
+# every case, vectorised; `tests/test_conv.py` checks it against `tf.GradientTape` on random shapes, strides and
+# paddings, and with finite differences. Here, on the trained second layer, for a batch of 8 test images:
+
+# %%
+batch = np.stack([conv.max_pool2d(np.maximum(conv.conv2d(test_images[n, :, :, np.newaxis] / 255, kernels_1)
+                                             + biases_1, 0), 2) for n in range(8)]).astype(np.float32)
+outputs_2 = conv.conv2d(batch, kernels_2)  # (8, 11, 11, 64): a batch, 64 channels in, 64 filters out
+upstream = np.cos(np.arange(outputs_2.size, dtype=np.float32)).reshape(outputs_2.shape)  # any dL/dY will do
+grad_batch, grad_kernels_2 = conv.conv2d_backward(batch, kernels_2, upstream)
+batch_variable, kernel_variable = tf.Variable(batch), tf.Variable(kernels_2)
+with tf.GradientTape() as tape:
+    loss = tf.reduce_sum(tf.nn.conv2d(batch_variable, kernel_variable, 1, "VALID") * upstream)
+tape_batch, tape_kernels = (gradient.numpy() for gradient in tape.gradient(loss, [batch_variable, kernel_variable]))
+gradient_difference = max(np.abs(grad_batch - tape_batch).max() / np.abs(tape_batch).max(),
+                          np.abs(grad_kernels_2 - tape_kernels).max() / np.abs(tape_kernels).max())
+print(f"batch {batch.shape}, kernels {kernels_2.shape}: gradients {grad_batch.shape} and {grad_kernels_2.shape}; "
+      f"largest relative difference from GradientTape {gradient_difference:.1e}")
+results.record("batch_gradient_difference_vs_tf", float(gradient_difference), expected=(0.0, 1e-4))
+
+# %% [markdown]
+# ## 11. How fast is each way?
 #
 # The same 3×3 convolution, four ways, timed in this run. In fast mode the image is cropped to 128×128 so CI stays
 # quick.
@@ -372,7 +549,7 @@ for name, duration in seconds.items():
 # `benchmarks/conv_numpy.py` for a careful side-by-side measurement). Write loops to understand, vectorize to use.
 
 # %% [markdown]
-# ## 9. Exercises
+# ## 12. Exercises
 #
 # Write your answer in place of `...`, run the cell, read the feedback. `ex.q1.hint()` and `ex.q1.solution()`
 # help when you are stuck.
@@ -431,6 +608,22 @@ ex.q3.check(horizontal_edge_kernel)
 # ex.q3.solution()
 
 # %% [markdown]
+# **Exercise 4. The kernel's gradient, by hand.** Write `grad_kernel_by_hand(image, grad_output)` for a valid,
+# stride-1 correlation of a 2-D image: given ∂L/∂Y (`grad_output`, shaped like the output), return ∂L/∂K, shaped
+# like the kernel. Section 10 derived it; write it with loops, not with `conv.conv2d`.
+
+# %%
+def grad_kernel_by_hand(image, grad_output):
+    ...  # your code here
+
+
+ex.q4.check(grad_kernel_by_hand)
+
+# %%
+# ex.q4.hint()
+# ex.q4.solution()
+
+# %% [markdown]
 # **Stretch exercise. Design a kernel for diagonal edges.** Sobel x answers to vertical edges, Sobel y to
 # horizontal ones. Write `diagonal_kernel`, a 3×3 array that answers to edges running along `/` (bottom left to
 # top right), and, like every edge detector, gives 0 on a flat area. The next cell measures, on `ascent`, how
@@ -472,6 +665,9 @@ ex.stretch.check(diagonal_verdict, kernel=diagonal_kernel, image=ascent, diagona
 # - Edge responses are signed: rescale or take the absolute value to display them; never clip them. (A sharpened
 #   photo is different: it is a photo again, and clipping its overshoot to 0–255 is how it is shown.)
 # - Our NumPy results equal `tf.nn.conv2d` and `scipy.signal.correlate2d`.
+# - A `Conv2D` layer sums over the window and every input channel, once per filter, then adds a bias: a trained
+#   layer's output is reproduced from its weights. A 1×1 convolution mixes channels at each pixel.
+# - Backward: ∂L/∂K = X ⋆ G and ∂L/∂X = pad(G) ⋆ flip(K), two convolutions again.
 #
 # **Next: [08 · pooling in NumPy](08_manual_pooling.ipynb)**: shrink these feature maps with max and average
 # pooling, and see what is kept and what is lost.

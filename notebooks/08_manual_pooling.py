@@ -33,7 +33,8 @@
 # - the output size of pooling, with and without overlap;
 # - max vs average pooling on a real edge map;
 # - what pooling keeps (robustness to small shifts) and what it loses (resolution, exact positions);
-# - that our NumPy pooling equals Keras's `MaxPooling2D` and `AveragePooling2D`.
+# - that our NumPy pooling equals Keras's `MaxPooling2D` and `AveragePooling2D`;
+# - the backward passes: where each kind of pooling sends the gradient, checked against `tf.GradientTape`.
 #
 # No training here: every cell runs in seconds.
 
@@ -58,6 +59,7 @@ report = env.setup(seed=42)
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
+import tensorflow as tf
 
 from course_utils import conv, data, results
 from course_utils.exercises import nb08 as ex
@@ -269,7 +271,60 @@ for pool, stride, padding in [(2, 2, "valid"), (3, 2, "valid"), (3, 2, "same"), 
 results.record("largest_relative_difference_vs_keras", largest_difference, expected=(0.0, 1e-6))
 
 # %% [markdown]
-# ## 8. Exercises
+# ## 8. The backward pass: where the gradient goes
+#
+# Training sends the loss's gradient backwards through every layer. A pooling layer has no weights, so it only
+# passes the gradient on, from each output to the inputs it came from:
+#
+# - **max pooling** gives each window's whole gradient to the cell that won the window, and nothing to the others:
+#   nudging a loser does not change the output at all;
+# - **average pooling** shares it equally among the cells it counted: each contributed 1/count of the average.
+#
+# On a 4×4 map with 2×2 windows, and an upstream gradient of 10, 20, 30, 40 for the four outputs:
+
+# %% tags=["nbval-check-output"]
+small_map = np.array([[1.0, 3.0, 2.0, 0.0], [4.0, 2.0, 1.0, 1.0], [0.0, 1.0, 5.0, 6.0], [2.0, 2.0, 7.0, 1.0]])
+upstream = np.array([[10.0, 20.0], [30.0, 40.0]])  # dL/d(pooled), from the layers above
+max_gradient = conv.max_pool2d_backward(small_map, upstream, 2)
+average_gradient = conv.avg_pool2d_backward(small_map, upstream, 2)
+print("map:\n", small_map, "\nmax pooled:\n", conv.max_pool2d(small_map, 2))
+print("gradient through max pooling (only the winners):\n", max_gradient)
+print("gradient through average pooling (shared by 4):\n", average_gradient)
+assert max_gradient.sum() == average_gradient.sum() == upstream.sum()  # nothing is lost, only routed
+
+# %% [markdown]
+# With overlapping windows (3×3, stride 2, section 5), a cell that wins two windows collects both gradients; with
+# `padding="same"`, a padded cell never wins and is never counted, so it gets nothing. TensorFlow computes the same
+# gradients with automatic differentiation, `tf.GradientTape`. On a batch of two edge maps (ascent's and the
+# shifted one), for both kinds of pooling and the four settings of section 7:
+
+# %%
+edge_maps = np.stack([edges, shifted_edges]).astype(np.float32)[..., np.newaxis]  # (2, 510, 510, 1)
+largest_gradient_difference = 0.0
+for pool, stride, padding in [(2, 2, "valid"), (3, 2, "valid"), (3, 2, "same"), (2, 1, "same")]:
+    for forward, backward, tf_pool in [
+        (conv.max_pool2d, conv.max_pool2d_backward, tf.nn.max_pool2d),
+        (conv.avg_pool2d, conv.avg_pool2d_backward, tf.nn.avg_pool2d),
+    ]:
+        pooled = forward(edge_maps, pool, stride=stride, padding=padding)
+        gradient_above = np.cos(np.arange(pooled.size, dtype=np.float32)).reshape(pooled.shape)  # any dL/dy
+        ours = backward(edge_maps, gradient_above, pool, stride=stride, padding=padding)
+        tensor = tf.constant(edge_maps)
+        with tf.GradientTape() as tape:
+            tape.watch(tensor)
+            output = tf_pool(tensor, pool, stride, padding.upper())
+        theirs = tape.gradient(output, tensor, output_gradients=tf.constant(gradient_above)).numpy()
+        largest_gradient_difference = max(largest_gradient_difference, float(np.abs(ours - theirs).max()))
+        assert np.allclose(ours, theirs, atol=1e-5)
+    print(f"pool {pool}, stride {stride}, {padding:<5}: max and average pooling gradients match tf.GradientTape")
+results.record("largest_gradient_difference_vs_tf", largest_gradient_difference, expected=(0.0, 1e-5))
+
+# %% [markdown]
+# Notice what max pooling's gradient means for learning: in each window, only the winning cell's input, and so
+# only the weights that produced it, get a signal at that step.
+
+# %% [markdown]
+# ## 9. Exercises
 #
 # Write your answer in place of `...`, run the cell, read the feedback. `ex.q1.hint()` and `ex.q1.solution()`
 # help when you are stuck.
@@ -348,6 +403,8 @@ ex.stretch.check(average_verdict, average_change=average_change, max_change=chan
 # - Max pooling keeps the strongest responses, so edges survive repeated halving; averaging dilutes them.
 # - Pooling makes feature maps less sensitive to small shifts, and pays for it with resolution and exact positions.
 # - Our NumPy pooling equals Keras's `MaxPooling2D` and `AveragePooling2D`.
+# - Backward, max pooling routes each window's gradient to its winner only; average pooling shares it among the
+#   cells it counted. Both equal `tf.GradientTape`'s gradients.
 #
 # **Next:** this is the last notebook. Go back to **[02 · first CNN](02_first_cnn.ipynb)** and read its `Conv2D`
 # and `MaxPooling2D` layers again: you can now compute every number they produce.

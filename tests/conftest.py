@@ -38,10 +38,11 @@ def mirror() -> Path:
 
 @pytest.fixture
 def mirror_copy(mirror: Path, tmp_path: Path) -> Path:
-    """A writable copy of the mirror's MNIST files and ascent.dat (Fashion-MNIST left out: it is big)."""
+    """A writable copy of the mirror's MNIST files, ascent.dat and face.dat (Fashion-MNIST left out: it is big)."""
     copy = tmp_path / "mirror"
     shutil.copytree(mirror / "mnist", copy / "mnist")
-    shutil.copy(mirror / "ascent.dat", copy / "ascent.dat")
+    for name in ("ascent.dat", "face.dat"):
+        shutil.copy(mirror / name, copy / name)
     return copy
 
 

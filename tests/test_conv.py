@@ -170,8 +170,9 @@ KERNEL = np.ones((3, 3))
 @pytest.mark.parametrize(
     ("call", "error", "fragment"),
     [
-        (lambda f: f(np.zeros(6), KERNEL), ValueError, "must be (H, W) or (H, W, C)"),
-        (lambda f: f(np.zeros((2, 6, 6, 1)), np.ones((3, 3, 1, 1))), ValueError, "one image at a time"),
+        (lambda f: f(np.zeros(6), KERNEL), ValueError, "must be (H, W), (H, W, C) or a batch (N, H, W, C)"),
+        (lambda f: f(np.zeros((2, 1, 6, 6, 1)), np.ones((3, 3, 1, 1))), ValueError, "got 5 axes"),
+        (lambda f: f(np.zeros((2, 6, 6, 3)), np.ones((3, 3, 1, 1))), ValueError, "channel mismatch"),
         (lambda f: f(IMAGE, np.ones((3, 3, 1, 4))), ValueError, "image[..., np.newaxis]"),
         (lambda f: f(IMAGE, np.ones(3)), ValueError, "needs a 2-D kernel"),
         (lambda f: f(np.zeros((6, 6, 3)), np.ones((3, 3, 1, 4))), ValueError, "channel mismatch"),
@@ -198,8 +199,9 @@ def test_conv2d_bad_input(function, call, error, fragment):
 @pytest.mark.parametrize(
     ("call", "error", "fragment"),
     [
-        (lambda f: f(np.zeros(6)), ValueError, "must be (H, W) or (H, W, C)"),
-        (lambda f: f(np.zeros((2, 6, 6, 1))), ValueError, "one feature map at a time"),
+        (lambda f: f(np.zeros(6)), ValueError, "must be (H, W), (H, W, C) or a batch (N, H, W, C)"),
+        (lambda f: f(np.zeros((2, 1, 6, 6, 1))), ValueError, "got 5 axes"),
+        (lambda f: f(np.zeros((2, 1, 6, 1))), ValueError, "fits nowhere"),
         (lambda f: f(np.zeros((1, 6))), ValueError, "fits nowhere"),
         (lambda f: f(IMAGE, 0), ValueError, "at least 1"),
         (lambda f: f(IMAGE, 2, stride=2.0), TypeError, "whole number"),
@@ -219,3 +221,170 @@ def test_pooling_bad_input(function, call, error, fragment):
 def test_padding_names_are_case_insensitive_like_tensorflow():
     upper, lower = conv.conv2d(IMAGE, KERNEL, padding="SAME"), conv.conv2d(IMAGE, KERNEL, padding="same")
     np.testing.assert_array_equal(upper, lower)
+
+
+
+# ---------------------------------------------------------------------------
+# Batches, and the backward passes against tf.GradientTape, finite differences and properties
+# ---------------------------------------------------------------------------
+
+
+@st.composite
+def batch_cases(draw):
+    """A batch (N, H, W, C), kernels, stride, padding, and a gradient shaped like the convolution's result."""
+    image, kernels, stride, padding = draw(conv_cases())
+    values = st.floats(-4, 4, width=32, allow_nan=False, allow_subnormal=False)
+    batch = np.concatenate([image[np.newaxis], draw(arrays(np.float32, (draw(st.integers(0, 2)), *image.shape),
+                                                            elements=values))])
+    out_shape = (len(batch), conv.output_size(image.shape[0], kernels.shape[0], stride, padding),
+                 conv.output_size(image.shape[1], kernels.shape[1], stride, padding), kernels.shape[3])
+    grad = draw(arrays(np.float32, out_shape, elements=values))
+    return batch, kernels, stride, padding, grad
+
+
+def _tape_conv(batch, kernels, stride, padding, grad):
+    x, k = tf.constant(batch), tf.constant(kernels)
+    with tf.GradientTape() as tape:
+        tape.watch([x, k])
+        y = tf.nn.conv2d(x, k, strides=stride, padding=padding.upper())
+    return [g.numpy() for g in tape.gradient(y, [x, k], output_gradients=tf.constant(grad))]
+
+
+@settings(max_examples=60, deadline=None)
+@given(batch_cases())
+def test_batch_forward_and_backward_equal_tensorflow(case):
+    batch, kernels, stride, padding, grad = case
+    forward = conv.conv2d(batch, kernels, stride=stride, padding=padding)
+    expected = tf.nn.conv2d(batch, kernels, strides=stride, padding=padding.upper()).numpy()
+    np.testing.assert_allclose(forward, expected, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(conv.conv2d_naive(batch, kernels, stride=stride, padding=padding), forward,
+                               rtol=1e-5, atol=1e-4)
+    grad_image, grad_kernel = conv.conv2d_backward(batch, kernels, grad, stride=stride, padding=padding)
+    tape_image, tape_kernel = _tape_conv(batch, kernels, stride, padding, grad)
+    assert grad_image.shape == batch.shape and grad_kernel.shape == kernels.shape
+    np.testing.assert_allclose(grad_image, tape_image, rtol=1e-4, atol=1e-3)
+    np.testing.assert_allclose(grad_kernel, tape_kernel, rtol=1e-4, atol=1e-3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(batch_cases())
+def test_backward_takes_every_form_that_forward_takes(case):
+    batch, kernels, stride, padding, grad = case
+    full_image, full_kernel = conv.conv2d_backward(batch[:1], kernels, grad[:1], stride=stride, padding=padding)
+    one_image, one_kernel = conv.conv2d_backward(batch[0], kernels, grad[0], stride=stride, padding=padding)
+    np.testing.assert_allclose(one_image, full_image[0], rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(one_kernel, full_kernel, rtol=1e-6, atol=1e-6)
+    flat_image, flat_kernel = conv.conv2d_backward(batch[0, :, :, 0], kernels[:, :, 0, 0], grad[0, :, :, 0],
+                                                   stride=stride, padding=padding)
+    single_image, single_kernel = conv.conv2d_backward(batch[:1, :, :, :1], kernels[:, :, :1, :1],
+                                                       grad[:1, :, :, :1], stride=stride, padding=padding)
+    assert flat_image.shape == batch.shape[1:3] and flat_kernel.shape == kernels.shape[:2]
+    np.testing.assert_allclose(flat_image, single_image[0, :, :, 0], rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(flat_kernel, single_kernel[:, :, 0, 0], rtol=1e-6, atol=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(batch_cases())
+def test_backward_is_the_adjoint_of_forward(case):
+    """conv2d is linear in the image and in the kernel, so <conv(x, k), g> = <x, dx> = <k, dk>."""
+    batch, kernels, stride, padding, grad = (np.asarray(a, np.float64) if isinstance(a, np.ndarray) else a
+                                             for a in case)
+    inner = float((conv.conv2d(batch, kernels, stride=stride, padding=padding) * grad).sum())
+    grad_image, grad_kernel = conv.conv2d_backward(batch, kernels, grad, stride=stride, padding=padding)
+    assert float((batch * grad_image).sum()) == pytest.approx(inner, rel=1e-9, abs=1e-9)
+    assert float((kernels * grad_kernel).sum()) == pytest.approx(inner, rel=1e-9, abs=1e-9)
+
+
+def _numerical_gradient(loss, array: np.ndarray, step: float = 1e-6) -> np.ndarray:
+    """Central differences, one element at a time."""
+    grad = np.zeros_like(array)
+    for index in np.ndindex(array.shape):
+        saved = array[index]
+        array[index] = saved + step
+        above = loss()
+        array[index] = saved - step
+        below = loss()
+        array[index] = saved
+        grad[index] = (above - below) / (2 * step)
+    return grad
+
+
+@pytest.mark.parametrize(("stride", "padding"), [(1, "valid"), (2, "same"), (2, "valid"), (3, "same")])
+def test_gradients_pass_a_finite_difference_check(stride, padding):
+    rng = np.random.default_rng(stride)
+    x, k = rng.normal(size=(2, 7, 6, 3)), rng.normal(size=(3, 2, 3, 4))
+    g = rng.normal(size=conv.conv2d(x, k, stride=stride, padding=padding).shape)
+
+    def conv_loss() -> float:
+        return float((conv.conv2d(x, k, stride=stride, padding=padding) * g).sum())
+
+    grad_image, grad_kernel = conv.conv2d_backward(x, k, g, stride=stride, padding=padding)
+    np.testing.assert_allclose(grad_image, _numerical_gradient(conv_loss, x), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(grad_kernel, _numerical_gradient(conv_loss, k), rtol=1e-6, atol=1e-7)
+    for forward, backward in [(conv.max_pool2d, conv.max_pool2d_backward),
+                              (conv.avg_pool2d, conv.avg_pool2d_backward)]:
+        pooled = forward(x, 3, stride=stride, padding=padding)
+        gp = rng.normal(size=pooled.shape)
+
+        def pool_loss(forward=forward, gp=gp) -> float:
+            return float((forward(x, 3, stride=stride, padding=padding) * gp).sum())
+
+        np.testing.assert_allclose(backward(x, gp, 3, stride=stride, padding=padding),
+                                   _numerical_gradient(pool_loss, x), rtol=1e-6, atol=1e-7)
+
+
+def _tape_pool(function, x, grad, pool, stride, padding):
+    tensor = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(tensor)
+        y = function(tensor, pool, stride, padding.upper())
+    return tape.gradient(y, tensor, output_gradients=tf.constant(grad)).numpy()
+
+
+@settings(max_examples=60, deadline=None)
+@given(batch_cases(), st.integers(1, 4), st.booleans())
+def test_pooling_backward_equals_tensorflow_ties_included(case, pool, coarse):
+    batch, _, stride, padding, _ = case
+    if coarse:  # few distinct values, so that windows often hold tied maxima, as after a ReLU
+        batch = np.round(batch).clip(0, None)
+    if padding == "valid":
+        pool = min(pool, *batch.shape[1:3])
+    for ours_forward, ours, theirs in [(conv.max_pool2d, conv.max_pool2d_backward, tf.nn.max_pool2d),
+                                       (conv.avg_pool2d, conv.avg_pool2d_backward, tf.nn.avg_pool2d)]:
+        pooled = ours_forward(batch, pool, stride=stride, padding=padding)
+        grad = np.arange(1, pooled.size + 1, dtype=np.float32).reshape(pooled.shape)  # every window distinct
+        expected = _tape_pool(theirs, batch, grad, pool, stride, padding)
+        np.testing.assert_allclose(ours(batch, grad, pool, stride=stride, padding=padding), expected,
+                                   rtol=1e-5, atol=1e-5)
+        flat = ours(batch[0, :, :, 0], grad[0, :, :, 0], pool, stride=stride, padding=padding)
+        np.testing.assert_allclose(flat, expected[0, :, :, 0], rtol=1e-5, atol=1e-5)
+
+
+def test_max_pool_sends_the_gradient_to_the_winner_and_average_pool_shares_it():
+    x = np.array([[1.0, 5.0], [2.0, 3.0]])
+    np.testing.assert_array_equal(conv.max_pool2d_backward(x, np.array([[10.0]])), [[0, 10], [0, 0]])
+    np.testing.assert_array_equal(conv.avg_pool2d_backward(x, np.array([[10.0]])), [[2.5, 2.5], [2.5, 2.5]])
+    tied = np.zeros((2, 2))  # all equal, as after a ReLU: the first cell in row-major order wins
+    np.testing.assert_array_equal(conv.max_pool2d_backward(tied, np.array([[1.0]])), [[1, 0], [0, 0]])
+
+
+@pytest.mark.parametrize(
+    ("call", "fragment"),
+    [
+        (lambda: conv.conv2d_backward(np.zeros((6, 6)), KERNEL, np.zeros((3, 3))),
+         "grad_output has shape (3, 3), but the forward convolution gives (4, 4)"),
+        (lambda: conv.conv2d_backward(np.zeros((2, 6, 6, 1)), np.ones((3, 3, 1, 2)), np.zeros((2, 4, 4, 1))),
+         "grad_output has shape (2, 4, 4, 1), but the forward convolution gives (2, 4, 4, 2)"),
+        (lambda: conv.conv2d_backward(np.zeros((6, 6, 3)), np.ones((3, 3, 2, 2)), np.zeros((4, 4, 2))),
+         "channel mismatch"),
+        (lambda: conv.max_pool2d_backward(np.zeros((6, 6)), np.zeros((2, 2))),
+         "grad_output has shape (2, 2), but the forward max pooling gives (3, 3)"),
+        (lambda: conv.avg_pool2d_backward(np.zeros((1, 6, 6, 2)), np.zeros((1, 3, 3, 1))),
+         "grad_output has shape (1, 3, 3, 1), but the forward average pooling gives (1, 3, 3, 2)"),
+        (lambda: conv.avg_pool2d_backward(np.zeros((6, 6)), "grad"), "numeric"),
+    ],
+)
+def test_backward_bad_input_names_both_shapes(call, fragment):
+    with pytest.raises((ValueError, TypeError)) as caught:
+        call()
+    assert fragment in str(caught.value)

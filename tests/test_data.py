@@ -51,6 +51,25 @@ def test_ascent_from_mirror_is_scipys_image(mirror, monkeypatch):
     assert registry.registry["ascent.dat"] == data.ASCENT_SHA256
 
 
+def test_face_from_mirror_is_scipys_colour_photo(mirror, monkeypatch):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(mirror))
+    image = data.load_face()
+    assert image.shape == (768, 1024, 3) and image.dtype == np.uint8 and abs(image.mean() - 110.16) < 0.01
+    import scipy.datasets._registry as registry
+
+    assert registry.registry["face.dat"] == data.FACE_SHA256
+
+
+def test_face_with_wrong_checksum_is_reported_and_left_alone(mirror_copy, monkeypatch):
+    bad = mirror_copy / "face.dat"
+    bad.write_bytes(b"BZh9 not the photo")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(mirror_copy))
+    before = snapshot(mirror_copy)
+    with pytest.raises(data.DataFileError, match="checksum mismatch") as caught:
+        data.load_face()
+    assert str(bad) in str(caught.value) and snapshot(mirror_copy) == before
+
+
 def test_relative_mirror_path_error_says_use_absolute(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COURSE_DATA_DIR", "../no-such-mirror")
@@ -108,16 +127,16 @@ def test_missing_cache_is_downloaded_through_keras(mirror, isolated_caches, monk
 def test_ascent_cache_and_download(mirror, isolated_caches, monkeypatch):
     cache = data.scipy_cache_dir()
 
-    def fake_download():
+    def fake_download(name="ascent"):
         cache.mkdir(parents=True)
-        shutil.copy(mirror / "ascent.dat", cache / "ascent.dat")
+        shutil.copy(mirror / f"{name}.dat", cache / f"{name}.dat")
 
     monkeypatch.setattr(data, "_download_with_scipy", fake_download)
     assert data.load_ascent().shape == (512, 512)
     assert (cache / "ascent.dat").is_file()
 
 
-@pytest.mark.parametrize("loader", [data.load_mnist, data.load_fashion_mnist, data.load_ascent])
+@pytest.mark.parametrize("loader", [data.load_mnist, data.load_fashion_mnist, data.load_ascent, data.load_face])
 def test_offline_without_mirror_gives_one_clear_error(isolated_caches, loader):
     with pytest.raises(data.DataUnavailableError) as caught:
         loader()
@@ -265,7 +284,7 @@ def test_verify_cli_passes_on_the_mirror(mirror, monkeypatch, capsys):
     monkeypatch.setenv("COURSE_DATA_DIR", str(mirror))
     assert data.main(["verify"]) == 0
     out = capsys.readouterr().out
-    assert "9 of 9 files OK" in out and "fashion-mnist" in out and "ascent.dat" in out
+    assert "10 of 10 files OK" in out and "fashion-mnist" in out and "ascent.dat" in out
 
 
 def test_verify_cli_fails_and_names_bad_and_missing_files(mirror_copy, monkeypatch, capsys):
@@ -300,6 +319,7 @@ def test_download_with_a_mirror_warms_the_caches_and_never_overwrites(mirror, is
     assert f"kept existing {existing}" in out and existing.read_bytes() == b"a file the user put here"
     assert (keras_cache / "mnist" / "train-images-idx3-ubyte.gz").is_file()
     assert (isolated_caches / "scipy-data" / "ascent.dat").is_file()
+    assert (isolated_caches / "scipy-data" / "face.dat").is_file()
     assert not list(keras_cache.rglob(".*.partial"))
     existing.unlink()  # our test's stand-in; now a clean cache should serve every loader without the mirror
     data._copy_if_missing(mirror / "fashion-mnist" / existing.name, existing)

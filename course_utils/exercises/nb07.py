@@ -183,6 +183,59 @@ q3 = Exercise(
 )
 
 
+# The kernel's gradient: a non-square image and output gradient, so a transpose or a flip cannot pass.
+_GRAD_IMAGE = np.arange(30, dtype=np.float64).reshape(5, 6) % 7 - 3
+_GRAD_OUTPUT = np.array([[1.0, -2.0, 0.5, 0.0, 3.0], [2.0, 1.0, -1.0, 0.5, 0.0], [0.0, 1.5, 2.0, -3.0, 1.0]])
+
+
+def grad_kernel_reference(image: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+    """dL/dK for a valid, stride-1 correlation: entry [a, b] sums grad_output[i, j] * image[i + a, j + b]."""
+    (oh, ow), (h, w) = grad_output.shape, image.shape
+    return np.array([[np.sum(image[a:a + oh, b:b + ow] * grad_output) for b in range(w - ow + 1)]
+                     for a in range(h - oh + 1)])
+
+
+def _verify_grad_kernel(grad_kernel_by_hand: Callable[..., Any]) -> str:
+    expect_function(grad_kernel_by_hand, "grad_kernel_by_hand")
+    result = expect_returned(grad_kernel_by_hand(_GRAD_IMAGE.copy(), _GRAD_OUTPUT.copy()), "grad_kernel_by_hand")
+    result = np.asarray(result, dtype=float)
+    expected = grad_kernel_reference(_GRAD_IMAGE, _GRAD_OUTPUT)
+    if result.shape in {_GRAD_IMAGE.shape, _GRAD_OUTPUT.shape}:
+        raise CheckFailed(f"for a {_GRAD_IMAGE.shape} image and a {_GRAD_OUTPUT.shape} grad_output you returned "
+                          f"{result.shape}. The kernel's gradient has the kernel's shape: (H - H' + 1, W - W' + 1) = "
+                          f"{expected.shape}")
+    if result.shape == expected.shape[::-1]:
+        raise CheckFailed(f"rows and columns are swapped: expected {expected.shape}, got {result.shape}")
+    if result.shape != expected.shape:
+        raise CheckFailed(f"expected shape (H - H' + 1, W - W' + 1) = {expected.shape}, got {result.shape}")
+    if np.allclose(result, expected[::-1, ::-1]):
+        raise CheckFailed("the result is turned by 180 degrees. dL/dK[a, b] pairs grad_output[i, j] with "
+                          "image[i + a, j + b]: no flip (the flip belongs to the image's gradient)")
+    if not np.allclose(result, expected):
+        a, b = np.argwhere(~np.isclose(result, expected))[0]
+        raise CheckFailed(f"wrong value at [{a}, {b}]: got {result[a, b]:.4g}, expected {expected[a, b]:.4g}. Slide "
+                          "grad_output over the image: the sum of image[a:a + H', b:b + W'] * grad_output")
+    return "dL/dK = image correlated with grad_output: the gradient of a convolution is a convolution."
+
+
+q4 = Exercise(
+    "The kernel's gradient by hand: grad_kernel_by_hand(image, grad_output)",
+    _verify_grad_kernel,
+    hint=("The kernel is (H - H' + 1) x (W - W' + 1), where (H', W') is grad_output's shape. Entry [a, b] is "
+          "np.sum(image[a:a + H', b:b + W'] * grad_output), as section 10 derived."),
+    solution=(
+        "def grad_kernel_by_hand(image, grad_output):\n"
+        "    out_h, out_w = grad_output.shape\n"
+        "    kh, kw = image.shape[0] - out_h + 1, image.shape[1] - out_w + 1\n"
+        "    grad = np.zeros((kh, kw))\n"
+        "    for a in range(kh):\n"
+        "        for b in range(kw):\n"
+        "            grad[a, b] = np.sum(image[a:a + out_h, b:b + out_w] * grad_output)\n"
+        "    return grad"
+    ),
+)
+
+
 def _edge_image(rising: bool, size: int = 9) -> np.ndarray:
     """A bright corner cut off by a diagonal: along '/' (top-left bright) or along '\\' (top-right bright)."""
     rows, cols = np.indices((size, size))
