@@ -18,7 +18,7 @@ ifdef COURSE_DATA_DIR
 export COURSE_DATA_DIR := $(abspath $(COURSE_DATA_DIR))
 endif
 
-.PHONY: help venv lab test seed-study solve test-colab test-latest test-browser lint sync execute report links verify-data clean
+.PHONY: help venv lab test seed-study solve lite test-colab test-latest test-browser lint sync execute report links verify-data clean
 
 help:
 	@echo "make lab          set up .venv and open the course in JupyterLab"
@@ -29,6 +29,7 @@ help:
 	@echo "make links        regenerate every Colab/Binder badge and the Colab install line from pyproject.toml"
 	@echo "make execute      re-run notebooks in FULL mode and store their outputs (NB=01 for one)"
 	@echo "make report       run every notebook in FULL mode, write docs/results.md and the README times (ONLY=03)"
+	@echo "make lite         build the JupyterLite site (07-08 in the browser) into _site/ (PYODIDE_DIR=... offline)"
 	@echo "make solve        run every notebook in FULL mode with every published solution; writes docs/exercises.md"
 	@echo "make seed-study   run every notebook in FULL mode with COURSE_SEED = each of SEEDS (default 1 2 3)"
 	@echo "make sync         update each notebook from its paired .py (jupytext)"
@@ -90,6 +91,18 @@ SEEDS ?= 1 2 3
 seed-study: $(STAMP)
 	$(BIN)/python tools/report.py --seeds $(SEEDS) $(if $(ONLY),--only $(ONLY))
 
+# The JupyterLite site (notebooks 07-08 in the browser) in _site/, built in its own virtualenv (compat/lite.txt).
+# PYODIDE_DIR=../shared/pyodide makes it work offline; without it the site loads Pyodide from its public CDN.
+LITE_STAMP := .venv-lite/.installed
+$(LITE_STAMP): compat/lite.txt
+	test -x .venv-lite/bin/python || $(PYTHON) -m venv .venv-lite
+	.venv-lite/bin/python -m pip install --quiet --upgrade pip
+	.venv-lite/bin/python -m pip install --quiet -r compat/lite.txt
+	touch $(LITE_STAMP)
+
+lite: $(LITE_STAMP)
+	.venv-lite/bin/python tools/build_lite.py $(if $(PYODIDE_DIR),--pyodide-dir $(PYODIDE_DIR))
+
 # Every notebook in full mode with every published solution pasted in; docs/exercises.md gets the stretch times.
 solve: $(STAMP)
 	env -u COURSE_FAST -u MPLBACKEND $(BIN)/python tools/solve_notebooks.py notebooks/[0-9][0-9]_*.ipynb \
@@ -102,4 +115,4 @@ verify-data: $(STAMP)
 	$(BIN)/python -m course_utils.data verify
 
 clean:
-	rm -rf $(VENV) .venv-colab .venv-latest outputs
+	rm -rf $(VENV) .venv-colab .venv-latest .venv-lite _site outputs

@@ -64,8 +64,15 @@ def chosen_seed(default: int) -> int:
                          f"to use the notebook's seed ({default})") from None
 
 
+def in_browser() -> bool:
+    """True inside Pyodide (JupyterLite in a web browser), where there is no TensorFlow."""
+    return sys.platform == "emscripten"
+
+
 def where_running() -> str:
-    """Return ``"Colab"``, ``"Binder"``, ``"CI"`` or ``"local"``."""
+    """Return ``"browser (Pyodide)"``, ``"Colab"``, ``"Binder"``, ``"CI"`` or ``"local"``."""
+    if in_browser():
+        return "browser (Pyodide)"
     if "google.colab" in sys.modules:
         return "Colab"
     if any(key.startswith("BINDER_") for key in os.environ):
@@ -100,7 +107,8 @@ class EnvironmentReport:
             f"Python {self.python} | TensorFlow {self.tensorflow} | Keras {self.keras} | NumPy {self.numpy}",
             f"hardware: {self.cpus} CPU cores; GPU: {gpus}",
             f"running on: {self.where} ({self.platform})",
-            f"mode: {self.mode.upper()} | seed: {self.seed} ({self.seed_source}; op determinism on)",
+            f"mode: {self.mode.upper()} | seed: {self.seed} ({self.seed_source}"
+            + ("; op determinism on)" if self.tensorflow[:1].isdigit() else ")"),
             f"data: {self.data_source}",
             f"outputs: {self.output_dir}",
         ]
@@ -123,26 +131,42 @@ def _show_banner(text: str, fast: bool) -> None:
 
 
 def setup(seed: int = 42) -> EnvironmentReport:
-    """Import TF quietly, seed Python/NumPy/TF (``COURSE_SEED`` overrides ``seed``), and print the report."""
+    """Import TF quietly, seed Python/NumPy/TF (``COURSE_SEED`` overrides ``seed``), and print the report.
+
+    In the browser (Pyodide) there is no TensorFlow: it seeds Python and NumPy only, and reads the data files that
+    the JupyterLite site ships next to the notebooks (``data/``).
+    """
     default_seed = seed
     seed = chosen_seed(default_seed)
-    tf = import_tensorflow_quietly()
-    import keras
     import numpy as np
 
-    # Seeds Python's random, NumPy and TensorFlow in one call.
-    keras.utils.set_random_seed(seed)
-    # Same seed, same machine and versions, same numbers (tests/test_env.py). Other CPUs, thread counts, versions
-    # or a GPU round differently, so metrics move in their last digits: the expected ranges allow for that.
-    tf.config.experimental.enable_op_determinism()
+    if in_browser():
+        import random
+
+        random.seed(seed)
+        np.random.seed(seed)
+        os.environ.setdefault(data.DATA_DIR_ENV, os.path.abspath("data"))  # the site's copy of ascent and face
+        tf_version = keras_version = "not available in the browser"
+        gpus: tuple[str, ...] = ()
+    else:
+        tf = import_tensorflow_quietly()
+        import keras
+
+        # Seeds Python's random, NumPy and TensorFlow in one call.
+        keras.utils.set_random_seed(seed)
+        # Same seed, same machine and versions, same numbers (tests/test_env.py). Other CPUs, thread counts,
+        # versions or a GPU round differently, so metrics move in their last digits: the ranges allow for that.
+        tf.config.experimental.enable_op_determinism()
+        tf_version, keras_version = tf.__version__, keras.__version__
+        gpus = tuple(d.name for d in tf.config.list_physical_devices("GPU"))
 
     report = EnvironmentReport(
         python=platform.python_version(),
-        tensorflow=tf.__version__,
-        keras=keras.__version__,
+        tensorflow=tf_version,
+        keras=keras_version,
         numpy=np.__version__,
         cpus=os.cpu_count() or 1,
-        gpus=tuple(d.name for d in tf.config.list_physical_devices("GPU")),
+        gpus=gpus,
         platform=f"{platform.system()} {platform.machine()}",
         where=where_running(),
         mode=mode.name(),

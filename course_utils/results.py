@@ -9,6 +9,7 @@ The three return nothing, so a call that ends a notebook cell shows its own line
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -86,3 +87,23 @@ def read_recorded(notebook: Any) -> list[dict[str, Any]]:
             if payload is not None:
                 found.append(dict(payload))
     return found
+
+
+VERIFIED_FILE = "verified.json"  # in the JupyterLite site's data folder: what the stored full-mode runs recorded
+
+
+def show_verified(name: str) -> None:
+    """Where TensorFlow is missing (the browser), print what the stored, tested full-mode run recorded for ``name``."""
+    from course_utils import data
+
+    folder = data.mirror_dir()
+    path = folder / VERIFIED_FILE if folder is not None else None
+    recorded = json.loads(path.read_text()).get(name) if path is not None and path.is_file() else None
+    note = "TensorFlow is not available here (a browser has none), so this comparison did not run."
+    if recorded is None:
+        print(f"{note} It runs wherever TensorFlow is installed: Colab, Binder or your own machine.")
+        return
+    low, high = recorded.get("expected") or (None, None)
+    bounds = f" (expected {low:g} to {high:g})" if low is not None else ""
+    print(f"{note} In the course's full-mode run, which the test suite checks, it recorded "
+          f"{name} = {recorded['value']:.3g}{bounds}.")

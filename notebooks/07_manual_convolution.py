@@ -26,6 +26,7 @@
 #
 # [![Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/cnns-hands-on/cnns-hands-on/blob/v0.2.0/notebooks/07_manual_convolution.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/cnns-hands-on/cnns-hands-on/v0.2.0?urlpath=lab/tree/notebooks/07_manual_convolution.ipynb)
+# **[Run it in your browser](https://cnns-hands-on.github.io/cnns-hands-on/lab/index.html?path=07_manual_convolution.ipynb)**
 
 # %% [markdown]
 # ## You will learn
@@ -46,7 +47,8 @@
 # ## Setup
 #
 # Run this cell first: it seeds the random generators and reports the environment and the mode. On Colab it
-# first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
+# first installs the course's helper package, `course_utils` (about 10 s), and in the browser it installs the copy
+# the site ships; anywhere else it installs nothing.
 
 # %%
 import importlib
@@ -55,21 +57,28 @@ import sys
 if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@v0.2.0"
     importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
+if sys.platform == "emscripten":  # in the browser (JupyterLite): install the helpers that the site ships
+    # %pip install --no-deps course-utils
+    importlib.invalidate_caches()
 
 from course_utils import env
 
 report = env.setup(seed=42)
 SEED = report.seed  # 42, or COURSE_SEED when you set it
 
-import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import scipy.signal
-import tensorflow as tf
 
 from course_utils import conv, data, mode, plots, results, saving
 from course_utils.exercises import nb07 as ex
 from course_utils.timing import Timer
+
+try:  # a browser (JupyterLite) has no TensorFlow: the cells that compare with it say so, and show the tested result
+    import keras
+    import tensorflow as tf
+except ImportError:
+    keras = tf = None
 
 # %% [markdown]
 # ## 1. Warm-up: one output value, by hand
@@ -328,18 +337,21 @@ plt.show()
 # accepts the same layout for one image, `(H, W, C)`. Same numbers, up to float32 rounding:
 
 # %%
-ascent_hwc = ascent.astype(np.float32)[:, :, np.newaxis]  # (512, 512, 1): add the channel axis
-kernel_stack = np.stack([k.astype(np.float32) for k in kernels.values()], axis=-1)[:, :, np.newaxis, :]
-print("image", ascent_hwc.shape, "kernels", kernel_stack.shape)
-largest_difference = 0.0
-for padding_name in ("valid", "same"):
-    ours = conv.conv2d(ascent_hwc, kernel_stack, padding=padding_name)
-    theirs = tf.nn.conv2d(ascent_hwc[np.newaxis], kernel_stack, strides=1, padding=padding_name.upper()).numpy()[0]
-    difference = np.abs(ours - theirs).max()
-    print(f"{padding_name}: output {ours.shape}, largest difference from tf.nn.conv2d: {difference:.2e}")
-    assert ours.shape == theirs.shape and difference < 1e-3
-    largest_difference = max(largest_difference, float(difference))
-results.record("largest_difference_vs_tf", largest_difference, expected=(0.0, 1e-3))
+if tf is None:
+    results.show_verified("largest_difference_vs_tf")
+else:
+    ascent_hwc = ascent.astype(np.float32)[:, :, np.newaxis]  # (512, 512, 1): add the channel axis
+    kernel_stack = np.stack([k.astype(np.float32) for k in kernels.values()], axis=-1)[:, :, np.newaxis, :]
+    print("image", ascent_hwc.shape, "kernels", kernel_stack.shape)
+    largest_difference = 0.0
+    for padding_name in ("valid", "same"):
+        ours = conv.conv2d(ascent_hwc, kernel_stack, padding=padding_name)
+        theirs = tf.nn.conv2d(ascent_hwc[np.newaxis], kernel_stack, strides=1, padding=padding_name.upper()).numpy()[0]
+        difference = np.abs(ours - theirs).max()
+        print(f"{padding_name}: output {ours.shape}, largest difference from tf.nn.conv2d: {difference:.2e}")
+        assert ours.shape == theirs.shape and difference < 1e-3
+        largest_difference = max(largest_difference, float(difference))
+    results.record("largest_difference_vs_tf", largest_difference, expected=(0.0, 1e-3))
 
 # %% [markdown]
 # ## 8. Several channels, several filters: what `Conv2D` computes
@@ -369,11 +381,13 @@ colour_kernels[1, 1, :, 1] = [1.0, 0.0, -1.0]  # the centre pixel's red minus it
 colour_biases = np.zeros(2)  # one per filter; a trained layer learns them (below)
 by_hand = conv.conv2d_naive(face_crop, colour_kernels) + colour_biases  # loops over positions, filters, channels
 vectorized = conv.conv2d(face_crop, colour_kernels) + colour_biases
-with_tf = tf.nn.conv2d(face_crop[np.newaxis], colour_kernels, strides=1, padding="VALID").numpy()[0] + colour_biases
 print(f"image {face_crop.shape}, kernels {colour_kernels.shape} -> output {by_hand.shape}")
-print(f"largest difference: loops vs vectorised {np.abs(by_hand - vectorized).max():.1e}, "
-      f"loops vs tf.nn.conv2d {np.abs(by_hand - with_tf).max():.1e}")
-assert by_hand.shape == (158, 158, 2) and np.allclose(by_hand, vectorized) and np.allclose(by_hand, with_tf)
+print(f"largest difference, loops vs vectorised: {np.abs(by_hand - vectorized).max():.1e}")
+assert by_hand.shape == (158, 158, 2) and np.allclose(by_hand, vectorized)
+if tf is not None:
+    with_tf = tf.nn.conv2d(face_crop[np.newaxis], colour_kernels, strides=1, padding="VALID").numpy()[0]
+    print(f"largest difference, loops vs tf.nn.conv2d: {np.abs(by_hand - (with_tf + colour_biases)).max():.1e}")
+    assert np.allclose(by_hand, with_tf + colour_biases)
 
 # %%
 # (extra code)
@@ -399,35 +413,42 @@ plt.show()
 # not run on this machine, the cell trains a small CNN of the same first layers for one epoch instead.
 
 # %%
-cnn, source = saving.load_model(f"02_first_cnn_{mode.name()}.keras", input_shape=(28, 28, 1))
-print(source)
-(train_images, train_labels), (test_images, _) = data.load_fashion_mnist()
-if cnn is None:  # notebook 02 has not run here: train a small CNN with the same first two layers
-    keras.utils.set_random_seed(SEED)
-    cnn = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Rescaling(1 / 255),
-                            keras.layers.Conv2D(64, (3, 3), activation="relu"), keras.layers.MaxPooling2D(2),
-                            keras.layers.Conv2D(64, (3, 3), activation="relu"), keras.layers.MaxPooling2D(2),
-                            keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(10, activation="softmax")])
-    cnn.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-    cnn.fit(train_images[:6000, ..., np.newaxis], train_labels[:6000], epochs=1, batch_size=128, verbose=0)
-first_conv, second_conv = [layer for layer in cnn.layers if isinstance(layer, keras.layers.Conv2D)][:2]
-kernels_1, biases_1 = first_conv.get_weights()
-kernels_2, biases_2 = second_conv.get_weights()
-print(f"first Conv2D kernels {kernels_1.shape}, second {kernels_2.shape}: "
-      f"{kernels_2.size + biases_2.size:,} parameters = 3 x 3 x 64 x 64 + 64")
+if keras is None:
+    print("Keras is not available here (a browser has none): this part runs on Colab, Binder or your own "
+          "machine.")
+else:
+    cnn, source = saving.load_model(f"02_first_cnn_{mode.name()}.keras", input_shape=(28, 28, 1))
+    print(source)
+    (train_images, train_labels), (test_images, _) = data.load_fashion_mnist()
+    if cnn is None:  # notebook 02 has not run here: train a small CNN with the same first two layers
+        keras.utils.set_random_seed(SEED)
+        cnn = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Rescaling(1 / 255),
+                                keras.layers.Conv2D(64, (3, 3), activation="relu"), keras.layers.MaxPooling2D(2),
+                                keras.layers.Conv2D(64, (3, 3), activation="relu"), keras.layers.MaxPooling2D(2),
+                                keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(10, activation="softmax")])
+        cnn.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        cnn.fit(train_images[:6000, ..., np.newaxis], train_labels[:6000], epochs=1, batch_size=128, verbose=0)
+    first_conv, second_conv = [layer for layer in cnn.layers if isinstance(layer, keras.layers.Conv2D)][:2]
+    kernels_1, biases_1 = first_conv.get_weights()
+    kernels_2, biases_2 = second_conv.get_weights()
+    print(f"first Conv2D kernels {kernels_1.shape}, second {kernels_2.shape}: "
+          f"{kernels_2.size + biases_2.size:,} parameters = 3 x 3 x 64 x 64 + 64")
 
 # %%
-image = test_images[0].astype(np.float64)[:, :, np.newaxis] / 255  # (28, 28, 1), scaled like Rescaling does
-maps_1 = np.maximum(conv.conv2d(image, kernels_1) + biases_1, 0)  # Conv2D(64, 3, activation="relu")
-pooled_1 = conv.max_pool2d(maps_1, 2)  # MaxPooling2D(2)
-maps_2 = np.maximum(conv.conv2d(pooled_1, kernels_2) + biases_2, 0)  # 64 input channels summed per filter
-keras_1, keras_2 = keras.Model(cnn.inputs, [first_conv.output, second_conv.output]).predict(
-    test_images[:1, :, :, np.newaxis], verbose=0)
-layer_difference = max(np.abs(maps_1 - keras_1[0]).max() / keras_1.max(), np.abs(maps_2 - keras_2[0]).max()
-                       / keras_2.max())
-print(f"NumPy {maps_1.shape} -> {pooled_1.shape} -> {maps_2.shape}; largest difference from Keras, relative to "
-      f"the largest activation: {layer_difference:.1e}")
-results.record("trained_layer_difference_vs_keras", float(layer_difference), expected=(0.0, 1e-4))
+if keras is None:
+    results.show_verified("trained_layer_difference_vs_keras")
+else:
+    image = test_images[0].astype(np.float64)[:, :, np.newaxis] / 255  # (28, 28, 1), scaled like Rescaling does
+    maps_1 = np.maximum(conv.conv2d(image, kernels_1) + biases_1, 0)  # Conv2D(64, 3, activation="relu")
+    pooled_1 = conv.max_pool2d(maps_1, 2)  # MaxPooling2D(2)
+    maps_2 = np.maximum(conv.conv2d(pooled_1, kernels_2) + biases_2, 0)  # 64 input channels summed per filter
+    keras_1, keras_2 = keras.Model(cnn.inputs, [first_conv.output, second_conv.output]).predict(
+        test_images[:1, :, :, np.newaxis], verbose=0)
+    layer_difference = max(np.abs(maps_1 - keras_1[0]).max() / keras_1.max(), np.abs(maps_2 - keras_2[0]).max()
+                           / keras_2.max())
+    print(f"NumPy {maps_1.shape} -> {pooled_1.shape} -> {maps_2.shape}; largest difference from Keras, relative to "
+          f"the largest activation: {layer_difference:.1e}")
+    results.record("trained_layer_difference_vs_keras", float(layer_difference), expected=(0.0, 1e-4))
 
 # %% [markdown]
 # The same numbers, up to float32 rounding: a `Conv2D` layer is this sum, over a window and over every input
@@ -438,16 +459,15 @@ results.record("trained_layer_difference_vs_keras", float(layer_difference), exp
 # A 1×1 kernel sees a single pixel, but all of its channels: each output map is a weighted sum of the input maps at
 # the same position, with the same weights everywhere. It changes the number of channels, not the height and width,
 # and costs C_in × C_out + C_out parameters. GoogLeNet and ResNet use it to shrink the channels cheaply before a
-# larger kernel. Here, 64 maps → 8, each the average of 8 of them:
+# larger kernel. The most familiar 1×1 convolution turns a colour photo grey: 3 channels in, 1 out, with the
+# luminance weights of the ITU-R BT.601 standard (green counts most, blue least):
 
 # %%
-mixer = np.zeros((1, 1, 64, 8))
-for channel in range(64):
-    mixer[0, 0, channel, channel // 8] = 1 / 8  # output map g averages input maps 8g to 8g + 7
-mixed = conv.conv2d(maps_2, mixer)
-per_pixel = maps_2 @ mixer[0, 0]  # the same thing: one (64 -> 8) matrix product at every pixel
-print(f"{maps_2.shape} -> {mixed.shape}; equal to a matrix product at every pixel: {np.allclose(mixed, per_pixel)}")
-assert mixed.shape == (11, 11, 8) and np.allclose(mixed, per_pixel)
+to_grey = np.array([0.299, 0.587, 0.114]).reshape(1, 1, 3, 1)  # (kh, kw, C_in, F) = (1, 1, 3, 1)
+grey = conv.conv2d(face_crop, to_grey)
+per_pixel = face_crop @ to_grey[0, 0]  # the same thing: one (3 -> 1) matrix product at every pixel
+print(f"{face_crop.shape} -> {grey.shape}; equal to a matrix product at every pixel: {np.allclose(grey, per_pixel)}")
+assert grey.shape == (160, 160, 1) and np.allclose(grey, per_pixel)
 
 # %% [markdown]
 # ## 10. The gradient of a convolution is a convolution
@@ -479,17 +499,22 @@ print("dL/dK =\n", grad_kernel, "\ndL/dX =\n", grad_image)
 
 # %%
 library_image, library_kernel = conv.conv2d_backward(X, K, G)
-x_variable, k_variable = tf.Variable(X), tf.Variable(K)
-with tf.GradientTape() as tape:
-    Y = tf.nn.conv2d(x_variable[tf.newaxis, :, :, tf.newaxis], k_variable[:, :, tf.newaxis, tf.newaxis], 1, "VALID")
-    loss = tf.reduce_sum(Y[0, :, :, 0] * G)  # dL/dY = G
-tape_image, tape_kernel = (gradient.numpy() for gradient in tape.gradient(loss, [x_variable, k_variable]))
-for name, ours, reference in [("dL/dK vs conv2d_backward", grad_kernel, library_kernel),
-                              ("dL/dK vs GradientTape", grad_kernel, tape_kernel),
-                              ("dL/dX vs conv2d_backward", grad_image, library_image),
-                              ("dL/dX vs GradientTape", grad_image, tape_image)]:
-    print(f"{name:<26} largest difference {np.abs(ours - reference).max():.1e}")
-    assert np.allclose(ours, reference)
+print(f"conv2d_backward: dL/dK differs by {np.abs(grad_kernel - library_kernel).max():.1e}, "
+      f"dL/dX by {np.abs(grad_image - library_image).max():.1e}")
+assert np.allclose(grad_kernel, library_kernel) and np.allclose(grad_image, library_image)
+if tf is None:
+    print("TensorFlow is not available here (a browser has none): the GradientTape check runs on Colab, Binder or "
+          "your own machine, and in the course's tests.")
+else:
+    x_variable, k_variable = tf.Variable(X), tf.Variable(K)
+    with tf.GradientTape() as tape:
+        Y = tf.nn.conv2d(x_variable[tf.newaxis, :, :, tf.newaxis], k_variable[:, :, tf.newaxis, tf.newaxis], 1,
+                         "VALID")
+        loss = tf.reduce_sum(Y[0, :, :, 0] * G)  # dL/dY = G
+    tape_image, tape_kernel = (gradient.numpy() for gradient in tape.gradient(loss, [x_variable, k_variable]))
+    print(f"GradientTape: dL/dK differs by {np.abs(grad_kernel - tape_kernel).max():.1e}, "
+          f"dL/dX by {np.abs(grad_image - tape_image).max():.1e}")
+    assert np.allclose(grad_kernel, tape_kernel) and np.allclose(grad_image, tape_image)
 
 # %% [markdown]
 # With stride, padding, channels and a batch the bookkeeping grows (each filter's gradient sums over the batch and
@@ -498,20 +523,23 @@ for name, ours, reference in [("dL/dK vs conv2d_backward", grad_kernel, library_
 # paddings, and with finite differences. Here, on the trained second layer, for a batch of 8 test images:
 
 # %%
-batch = np.stack([conv.max_pool2d(np.maximum(conv.conv2d(test_images[n, :, :, np.newaxis] / 255, kernels_1)
-                                             + biases_1, 0), 2) for n in range(8)]).astype(np.float32)
-outputs_2 = conv.conv2d(batch, kernels_2)  # (8, 11, 11, 64): a batch, 64 channels in, 64 filters out
-upstream = np.cos(np.arange(outputs_2.size, dtype=np.float32)).reshape(outputs_2.shape)  # any dL/dY will do
-grad_batch, grad_kernels_2 = conv.conv2d_backward(batch, kernels_2, upstream)
-batch_variable, kernel_variable = tf.Variable(batch), tf.Variable(kernels_2)
-with tf.GradientTape() as tape:
-    loss = tf.reduce_sum(tf.nn.conv2d(batch_variable, kernel_variable, 1, "VALID") * upstream)
-tape_batch, tape_kernels = (gradient.numpy() for gradient in tape.gradient(loss, [batch_variable, kernel_variable]))
-gradient_difference = max(np.abs(grad_batch - tape_batch).max() / np.abs(tape_batch).max(),
-                          np.abs(grad_kernels_2 - tape_kernels).max() / np.abs(tape_kernels).max())
-print(f"batch {batch.shape}, kernels {kernels_2.shape}: gradients {grad_batch.shape} and {grad_kernels_2.shape}; "
-      f"largest relative difference from GradientTape {gradient_difference:.1e}")
-results.record("batch_gradient_difference_vs_tf", float(gradient_difference), expected=(0.0, 1e-4))
+if tf is None:
+    results.show_verified("batch_gradient_difference_vs_tf")
+else:
+    batch = np.stack([conv.max_pool2d(np.maximum(conv.conv2d(test_images[n, :, :, np.newaxis] / 255, kernels_1)
+                                                 + biases_1, 0), 2) for n in range(8)]).astype(np.float32)
+    outputs_2 = conv.conv2d(batch, kernels_2)  # (8, 11, 11, 64): a batch, 64 channels in, 64 filters out
+    upstream = np.cos(np.arange(outputs_2.size, dtype=np.float32)).reshape(outputs_2.shape)  # any dL/dY will do
+    grad_batch, grad_kernels_2 = conv.conv2d_backward(batch, kernels_2, upstream)
+    batch_variable, kernel_variable = tf.Variable(batch), tf.Variable(kernels_2)
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(tf.nn.conv2d(batch_variable, kernel_variable, 1, "VALID") * upstream)
+    tape_batch, tape_kernels = (gradient.numpy() for gradient in tape.gradient(loss, [batch_variable, kernel_variable]))
+    gradient_difference = max(np.abs(grad_batch - tape_batch).max() / np.abs(tape_batch).max(),
+                              np.abs(grad_kernels_2 - tape_kernels).max() / np.abs(tape_kernels).max())
+    print(f"batch {batch.shape}, kernels {kernels_2.shape}: gradients {grad_batch.shape} and {grad_kernels_2.shape}; "
+          f"largest relative difference from GradientTape {gradient_difference:.1e}")
+    results.record("batch_gradient_difference_vs_tf", float(gradient_difference), expected=(0.0, 1e-4))
 
 # %% [markdown]
 # ## 11. How fast is each way?
@@ -523,14 +551,15 @@ results.record("batch_gradient_difference_vs_tf", float(gradient_difference), ex
 side = mode.by_mode(full=512, fast=128)
 image = ascent[:side, :side].astype(np.float64)
 kernel = kernels["Sobel x"].astype(np.float64)
-image_tf = tf.constant(image[np.newaxis, :, :, np.newaxis], dtype=tf.float32)
-kernel_tf = tf.constant(kernel[:, :, np.newaxis, np.newaxis], dtype=tf.float32)
 ways = {
     "loops (conv2d_naive)": lambda: conv.conv2d_naive(image, kernel),
     "vectorized NumPy (conv2d)": lambda: conv.conv2d(image, kernel),
     "scipy.signal.correlate2d": lambda: scipy.signal.correlate2d(image, kernel, mode="valid"),
-    "tf.nn.conv2d": lambda: tf.nn.conv2d(image_tf, kernel_tf, strides=1, padding="VALID"),
 }
+if tf is not None:  # not in the browser
+    image_tf = tf.constant(image[np.newaxis, :, :, np.newaxis], dtype=tf.float32)
+    kernel_tf = tf.constant(kernel[:, :, np.newaxis, np.newaxis], dtype=tf.float32)
+    ways["tf.nn.conv2d"] = lambda: tf.nn.conv2d(image_tf, kernel_tf, strides=1, padding="VALID")
 seconds = {}
 for name, run in ways.items():
     run()  # warm-up: TensorFlow builds its kernel on the first call

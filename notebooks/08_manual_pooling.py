@@ -25,6 +25,7 @@
 #
 # [![Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/cnns-hands-on/cnns-hands-on/blob/v0.2.0/notebooks/08_manual_pooling.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/cnns-hands-on/cnns-hands-on/v0.2.0?urlpath=lab/tree/notebooks/08_manual_pooling.ipynb)
+# **[Run it in your browser](https://cnns-hands-on.github.io/cnns-hands-on/lab/index.html?path=08_manual_pooling.ipynb)**
 
 # %% [markdown]
 # ## You will learn
@@ -42,7 +43,8 @@
 # ## Setup
 #
 # Run this cell first: it seeds the random generators and reports the environment and the mode. On Colab it
-# first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
+# first installs the course's helper package, `course_utils` (about 10 s), and in the browser it installs the copy
+# the site ships; anywhere else it installs nothing.
 
 # %%
 import importlib
@@ -51,18 +53,25 @@ import sys
 if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@v0.2.0"
     importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
+if sys.platform == "emscripten":  # in the browser (JupyterLite): install the helpers that the site ships
+    # %pip install --no-deps course-utils
+    importlib.invalidate_caches()
 
 from course_utils import env
 
 report = env.setup(seed=42)
 
-import keras
 import matplotlib.pyplot as plt
 import numpy as np
-import tensorflow as tf
 
 from course_utils import conv, data, results
 from course_utils.exercises import nb08 as ex
+
+try:  # a browser (JupyterLite) has no TensorFlow: the cells that compare with it say so, and show the tested result
+    import keras
+    import tensorflow as tf
+except ImportError:
+    keras = tf = None
 
 # %% [markdown]
 # ## 1. Max pooling by hand
@@ -257,18 +266,21 @@ assert conv.max_pool2d(two_lines, 2).min() == 1
 # without overlap:
 
 # %%
-edges_batch = edges.astype(np.float32)[np.newaxis, :, :, np.newaxis]  # (1, 510, 510, 1)
-largest_difference = 0.0
-for pool, stride, padding in [(2, 2, "valid"), (3, 2, "valid"), (3, 2, "same"), (2, 1, "same")]:
-    pairs = ((keras.layers.MaxPooling2D, conv.max_pool2d), (keras.layers.AveragePooling2D, conv.avg_pool2d))
-    for layer, ours in pairs:
-        theirs = layer(pool_size=pool, strides=stride, padding=padding)(edges_batch).numpy()[0, :, :, 0]
-        mine = ours(edges.astype(np.float32), pool, stride=stride, padding=padding)
-        difference = np.abs(mine - theirs).max() / edges.max()
-        assert mine.shape == theirs.shape and difference < 1e-6
-        largest_difference = max(largest_difference, float(difference))
-    print(f"pool {pool}, stride {stride}, {padding:<5}: output {mine.shape}, max and average pooling match Keras")
-results.record("largest_relative_difference_vs_keras", largest_difference, expected=(0.0, 1e-6))
+if keras is None:
+    results.show_verified("largest_relative_difference_vs_keras")
+else:
+    edges_batch = edges.astype(np.float32)[np.newaxis, :, :, np.newaxis]  # (1, 510, 510, 1)
+    largest_difference = 0.0
+    for pool, stride, padding in [(2, 2, "valid"), (3, 2, "valid"), (3, 2, "same"), (2, 1, "same")]:
+        pairs = ((keras.layers.MaxPooling2D, conv.max_pool2d), (keras.layers.AveragePooling2D, conv.avg_pool2d))
+        for layer, ours in pairs:
+            theirs = layer(pool_size=pool, strides=stride, padding=padding)(edges_batch).numpy()[0, :, :, 0]
+            mine = ours(edges.astype(np.float32), pool, stride=stride, padding=padding)
+            difference = np.abs(mine - theirs).max() / edges.max()
+            assert mine.shape == theirs.shape and difference < 1e-6
+            largest_difference = max(largest_difference, float(difference))
+        print(f"pool {pool}, stride {stride}, {padding:<5}: output {mine.shape}, max and average pooling match Keras")
+    results.record("largest_relative_difference_vs_keras", largest_difference, expected=(0.0, 1e-6))
 
 # %% [markdown]
 # ## 8. The backward pass: where the gradient goes
@@ -299,25 +311,28 @@ assert max_gradient.sum() == average_gradient.sum() == upstream.sum()  # nothing
 # shifted one), for both kinds of pooling and the four settings of section 7:
 
 # %%
-edge_maps = np.stack([edges, shifted_edges]).astype(np.float32)[..., np.newaxis]  # (2, 510, 510, 1)
-largest_gradient_difference = 0.0
-for pool, stride, padding in [(2, 2, "valid"), (3, 2, "valid"), (3, 2, "same"), (2, 1, "same")]:
-    for forward, backward, tf_pool in [
-        (conv.max_pool2d, conv.max_pool2d_backward, tf.nn.max_pool2d),
-        (conv.avg_pool2d, conv.avg_pool2d_backward, tf.nn.avg_pool2d),
-    ]:
-        pooled = forward(edge_maps, pool, stride=stride, padding=padding)
-        gradient_above = np.cos(np.arange(pooled.size, dtype=np.float32)).reshape(pooled.shape)  # any dL/dy
-        ours = backward(edge_maps, gradient_above, pool, stride=stride, padding=padding)
-        tensor = tf.constant(edge_maps)
-        with tf.GradientTape() as tape:
-            tape.watch(tensor)
-            output = tf_pool(tensor, pool, stride, padding.upper())
-        theirs = tape.gradient(output, tensor, output_gradients=tf.constant(gradient_above)).numpy()
-        largest_gradient_difference = max(largest_gradient_difference, float(np.abs(ours - theirs).max()))
-        assert np.allclose(ours, theirs, atol=1e-5)
-    print(f"pool {pool}, stride {stride}, {padding:<5}: max and average pooling gradients match tf.GradientTape")
-results.record("largest_gradient_difference_vs_tf", largest_gradient_difference, expected=(0.0, 1e-5))
+if tf is None:
+    results.show_verified("largest_gradient_difference_vs_tf")
+else:
+    edge_maps = np.stack([edges, shifted_edges]).astype(np.float32)[..., np.newaxis]  # (2, 510, 510, 1)
+    largest_gradient_difference = 0.0
+    for pool, stride, padding in [(2, 2, "valid"), (3, 2, "valid"), (3, 2, "same"), (2, 1, "same")]:
+        for forward, backward, tf_pool in [
+            (conv.max_pool2d, conv.max_pool2d_backward, tf.nn.max_pool2d),
+            (conv.avg_pool2d, conv.avg_pool2d_backward, tf.nn.avg_pool2d),
+        ]:
+            pooled = forward(edge_maps, pool, stride=stride, padding=padding)
+            gradient_above = np.cos(np.arange(pooled.size, dtype=np.float32)).reshape(pooled.shape)  # any dL/dy
+            ours = backward(edge_maps, gradient_above, pool, stride=stride, padding=padding)
+            tensor = tf.constant(edge_maps)
+            with tf.GradientTape() as tape:
+                tape.watch(tensor)
+                output = tf_pool(tensor, pool, stride, padding.upper())
+            theirs = tape.gradient(output, tensor, output_gradients=tf.constant(gradient_above)).numpy()
+            largest_gradient_difference = max(largest_gradient_difference, float(np.abs(ours - theirs).max()))
+            assert np.allclose(ours, theirs, atol=1e-5)
+        print(f"pool {pool}, stride {stride}, {padding:<5}: max and average pooling gradients match tf.GradientTape")
+    results.record("largest_gradient_difference_vs_tf", largest_gradient_difference, expected=(0.0, 1e-5))
 
 # %% [markdown]
 # Notice what max pooling's gradient means for learning: in each window, only the winning cell's input, and so

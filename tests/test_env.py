@@ -82,3 +82,42 @@ def test_setup_reports_the_seed_from_course_seed(mirror):
                   COURSE_DATA_DIR=str(mirror), COURSE_SEED="5")
     assert result.returncode == 0, result.stderr
     assert "seed: 5 (from COURSE_SEED" in result.stdout and "SEED 5" in result.stdout
+
+
+def test_the_browser_path_never_imports_tensorflow(mirror, tmp_path):
+    """What notebooks 07-08 use in Pyodide works with TensorFlow and Keras unimportable, as in the browser."""
+    script = textwrap.dedent(
+        """
+        import sys
+        sys.modules["tensorflow"] = sys.modules["keras"] = None  # any import of them now raises ImportError
+        import course_utils
+        from course_utils import checks, conv, data, env, mode, plots, results
+        from course_utils.exercises import nb07, nb08
+        sys.platform = "emscripten"  # what Pyodide reports
+        report = env.setup(seed=3)
+        assert report.where == "browser (Pyodide)" and report.tensorflow == "not available in the browser"
+        assert data.load_ascent().shape == (512, 512) and data.load_face().shape == (768, 1024, 3)
+        results.show_verified("largest_difference_vs_tf")
+        nb07.q1.check(...)
+        print("TF imported:", [name for name in sys.modules if name.split(".")[0] in ("tensorflow", "keras")
+                               and sys.modules[name] is not None])
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
+                          env={**os.environ, "COURSE_DATA_DIR": str(mirror), "MPLBACKEND": "Agg"}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "running on: browser (Pyodide)" in done.stdout and "op determinism" not in done.stdout
+    assert "TensorFlow is not available here" in done.stdout and "✏️ Not attempted yet" in done.stdout
+    assert "TF imported: []" in done.stdout
+
+
+def test_show_verified_prints_the_tested_value_from_the_sites_data(tmp_path, monkeypatch, capsys):
+    from course_utils import results
+
+    (tmp_path / results.VERIFIED_FILE).write_text('{"difference": {"value": 4.6e-05, "expected": [0, 0.001]}}')
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    results.show_verified("difference")
+    results.show_verified("missing")
+    out = capsys.readouterr().out
+    assert "recorded difference = 4.6e-05 (expected 0 to 0.001)" in out
+    assert "runs wherever TensorFlow is installed" in out

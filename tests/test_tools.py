@@ -57,3 +57,41 @@ def test_seed_study_table_shows_spread_margin_and_failures():
     study["01_a"]["2"] = _row("01_a", 0, 0, 0.0, error="CellExecutionError: claim")
     assert "error with seed [2]" in "\n".join(report.seed_study_lines(rows, study))
     assert report.seed_study_lines(rows, {}) == []
+
+
+def test_browser_links_point_to_the_pages_site_of_the_configured_repository():
+    assert links.lite_url("Some-One/fork", "07_manual_convolution.ipynb") == \
+        "https://some-one.github.io/fork/lab/index.html?path=07_manual_convolution.ipynb"
+    pair = (ROOT / "notebooks" / "07_manual_convolution.py").read_text()
+    assert links.lite_line(*links.course_config()[:1], "07_manual_convolution.ipynb") in pair
+    other = (ROOT / "notebooks" / "02_first_cnn.py").read_text()
+    assert "Run it in your browser" not in other
+    readme = (ROOT / "README.md").read_text()
+    assert all(links.lite_url(links.course_config()[0], name) in readme for name in links.LITE_NOTEBOOKS)
+
+
+def test_the_lite_build_refuses_to_replace_a_folder_it_did_not_make(tmp_path):
+    import build_lite
+    import pytest
+
+    mine = tmp_path / "_site"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("a learner's file")
+    with pytest.raises(SystemExit, match="was not made by this build"):
+        build_lite.build(mine, None)
+    with pytest.raises(SystemExit, match="has no pyodide.js"):
+        build_lite.build(tmp_path / "new", tmp_path)
+    assert (mine / "notes.txt").read_text() == "a learner's file" and not (tmp_path / "new").exists()
+
+
+def test_the_lite_site_gets_the_values_the_stored_runs_recorded_and_no_pypi():
+    import build_lite
+
+    values = build_lite.verified_values([ROOT / "notebooks" / name for name in links.LITE_NOTEBOOKS])
+    assert {"largest_difference_vs_tf", "largest_gradient_difference_vs_tf"} <= set(values)
+    assert all(value["expected"][0] <= value["value"] <= value["expected"][1] for value in values.values())
+    offline = build_lite.lite_config(None)["jupyter-config-data"]["litePluginSettings"][build_lite.KERNEL_SETTINGS]
+    assert offline["disablePyPIFallback"] is True and "pyodideUrl" not in offline
+    assert set(offline["loadPyodideOptions"]["packages"]) == {"numpy", "scipy", "matplotlib"}
+    public = build_lite.lite_config(build_lite.PUBLIC_PYODIDE)["jupyter-config-data"]["litePluginSettings"]
+    assert public[build_lite.KERNEL_SETTINGS]["pyodideUrl"].endswith("/v0.27.7/full/pyodide.js")

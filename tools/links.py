@@ -4,7 +4,9 @@
     python tools/links.py --check  # exit 1 if anything is out of date (used by the tests)
 
 Rewrites, in place: the badge line in each notebook's title cell, the pinned ``%pip install`` in each setup
-cell, and the course map in README.md (between the ``course-map`` markers). Notebooks are edited through their
+cell, the "run it in your browser" link of the notebooks that JupyterLite serves (GitHub Pages of the same
+repository), the course map in README.md (between the ``course-map`` markers) and its browser links (between
+the ``lite-links`` markers). Notebooks are edited through their
 paired .py files and then updated with jupytext, which keeps the stored outputs.
 """
 
@@ -23,6 +25,10 @@ BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
 PIP_LINE = re.compile(r'^(\s*# )?%pip install --quiet --no-deps "course-utils @ git\+[^"]*"', re.MULTILINE)
 BADGE_LINES = re.compile(r"^# \[!\[Colab\]\(.*\n# \[!\[Binder\]\(.*$", re.MULTILINE)
 MAP_START, MAP_END = "<!-- course-map:start -->", "<!-- course-map:end -->"
+LITE_START, LITE_END = "<!-- lite-links:start -->", "<!-- lite-links:end -->"
+# The notebooks that need nothing beyond NumPy, SciPy and matplotlib: `make lite` puts them in the browser.
+LITE_NOTEBOOKS = ("07_manual_convolution.ipynb", "08_manual_pooling.ipynb")
+LITE_LINE = re.compile(r"^# \*\*\[Run it in your browser\]\(.*$", re.MULTILINE)
 
 
 def course_config() -> tuple[str, str]:
@@ -41,6 +47,16 @@ def binder_url(repository: str, ref: str, notebook: str) -> str:
     return f"https://mybinder.org/v2/gh/{repository}/{ref}?urlpath=lab/tree/notebooks/{notebook}"
 
 
+def lite_url(repository: str, notebook: str) -> str:
+    """The notebook on the JupyterLite site that .github/workflows/pages.yml publishes to GitHub Pages."""
+    owner, name = repository.split("/")
+    return f"https://{owner.lower()}.github.io/{name}/lab/index.html?path={notebook}"
+
+
+def lite_line(repository: str, notebook: str) -> str:
+    return f"# **[Run it in your browser]({lite_url(repository, notebook)})**"  # one word: no line-length limit
+
+
 def badges(repository: str, ref: str, notebook: str, separator: str = " ") -> str:
     """The Colab and Binder badges for one notebook, as Markdown (one word each, so linters accept long lines)."""
     return (f"[![Colab]({COLAB_BADGE})]({colab_url(repository, ref, notebook)}){separator}"
@@ -56,7 +72,21 @@ def updated_pair(text: str, repository: str, ref: str, notebook: str) -> str:
     if not BADGE_LINES.search(text) or not PIP_LINE.search(text):
         raise ValueError(f"{notebook}: needs the '# [![Colab]...' and '# [![Binder]...' lines and the Colab %pip line")
     text = BADGE_LINES.sub(lambda _: "# " + badges(repository, ref, notebook, separator="\n# "), text, count=1)
+    if notebook in LITE_NOTEBOOKS:
+        if LITE_LINE.search(text):
+            text = LITE_LINE.sub(lambda _: lite_line(repository, notebook), text, count=1)
+        else:  # first run: add the line after the badges
+            end = BADGE_LINES.search(text).end()
+            text = text[:end] + "\n" + lite_line(repository, notebook) + text[end:]
     return PIP_LINE.sub(lambda m: (m.group(1) or "") + pip_spec(repository, ref), text, count=1)
+
+
+def lite_links(repository: str) -> str:
+    """The README's browser links, between the lite-links markers."""
+    links = " · ".join(f"[{name[:2]} · {name[3:-6].replace('_', ' ')}]({lite_url(repository, name)})"
+                       for name in LITE_NOTEBOOKS)
+    return (f"{LITE_START}\n**Run 07–08 in your browser, nothing to install:** {links} (JupyterLite, built by "
+            f"`make lite`; TensorFlow cells show the tested result).\n{LITE_END}")
 
 
 def course_map(repository: str, ref: str, rows: list[tuple[str, str, str, str]]) -> str:
@@ -97,11 +127,13 @@ def regenerate(check: bool) -> list[str]:
     readme_path = ROOT / "README.md"
     readme = readme_path.read_text(encoding="utf-8")
     start, end = readme.index(MAP_START), readme.index(MAP_END) + len(MAP_END)
-    new_map = course_map(repository, ref, _map_rows(readme))
-    if readme[start:end] != new_map:
+    new_readme = readme[:start] + course_map(repository, ref, _map_rows(readme)) + readme[end:]
+    start, end = new_readme.index(LITE_START), new_readme.index(LITE_END) + len(LITE_END)
+    new_readme = new_readme[:start] + lite_links(repository) + new_readme[end:]
+    if new_readme != readme:
         stale.append("README.md")
         if not check:
-            readme_path.write_text(readme[:start] + new_map + readme[end:], encoding="utf-8")
+            readme_path.write_text(new_readme, encoding="utf-8")
     return stale
 
 
