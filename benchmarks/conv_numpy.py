@@ -73,7 +73,9 @@ def main() -> None:
 
 def _layer_ratios(rounds: int) -> tuple[float, float]:
     """Notebook 02's second layer, batch 128: NumPy vs TensorFlow, forward and forward + backward."""
-    import tensorflow as tf
+    from course_utils.env import import_tensorflow_quietly
+
+    tf = import_tensorflow_quietly()  # without its start-up lines on stderr
 
     rng = np.random.default_rng(0)
     maps = rng.random((128, 13, 13, 64), dtype=np.float32)  # after ReLU and pooling: non-negative
