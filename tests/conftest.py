@@ -124,3 +124,13 @@ def lab(tmp_path_factory):
         server.wait(timeout=30)
 
 
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print the lines tests recorded with record_property("summary", ...), such as the browser timings."""
+    lines = [value for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
+             for key, value in getattr(report, "user_properties", []) if key == "summary"]
+    if lines:
+        terminalreporter.write_sep("-", "measured")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -92,7 +92,7 @@ def test_simulated_binder_build_runs_a_notebook_with_baked_in_data(mirror, tmp_p
     # A Binder session: no mirror, no network, only what the image holds.
     session_env = {**clean_env, "COURSE_FAST": "1", "MPLBACKEND": "Agg"}
     verify = step([str(venv / "bin" / "python"), "-m", "course_utils.data", "verify"], session_env)
-    assert "9 of 9 files OK" in verify and str(home) in verify
+    assert "10 of 10 files OK" in verify and str(home) in verify
     executed = tmp_path / "06_executed.ipynb"
     step(["bash", "binder/start", str(venv / "bin" / "jupyter"), "nbconvert", "--to", "notebook", "--execute",
           "--ExecutePreprocessor.timeout=900", "notebooks/06_mnist_callbacks.ipynb", "--output", str(executed)],

@@ -157,7 +157,7 @@ def _text(output: dict) -> str:
 
 
 @pytest.mark.parametrize("notebook", LITE_NOTEBOOKS)
-def test_lite_notebook_runs_every_cell_in_the_browser_offline(chromium, lite_site, notebook):
+def test_lite_notebook_runs_every_cell_in_the_browser_offline(chromium, lite_site, notebook, record_property):
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     blocked = _count_outside_requests(context)
     page = context.new_page()
@@ -170,8 +170,10 @@ def test_lite_notebook_runs_every_cell_in_the_browser_offline(chromium, lite_sit
         seconds = time.perf_counter() - start
     finally:
         context.close()
-    print(f"\n{notebook}: {seconds:.0f} s from opening the page to the last cell finished (goal <= "
-          f"{LITE_GOAL_SECONDS} s), {len(cells)} code cells, {len(blocked)} outside requests blocked")
+    line = (f"JupyterLite {notebook}: {seconds:.0f} s from opening the page to the last cell finished (goal <= "
+            f"{LITE_GOAL_SECONDS} s), {len(cells)} code cells, {len(blocked)} outside requests blocked")
+    record_property("summary", line)  # printed after the run by conftest.py, even under xdist
+    print(line)
     errors = [(cell["source"], output.get("ename"), output.get("evalue")) for cell in cells
               for output in cell["outputs"] if output.get("output_type") == "error"]
     assert not errors, errors
