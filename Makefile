@@ -25,7 +25,7 @@ help:
 	@echo "make test         set up .venv and run the whole test suite (unit tests, lint, nbval)"
 	@echo "make test-colab   the whole suite (fast mode) in .venv-colab, on Colab's package versions (compat/colab.txt)"
 	@echo "make test-latest  the whole suite (fast mode) in .venv-latest, on the newest release of everything"
-	@echo "make test-browser open notebook 01 in JupyterLab in headless chromium; saves docs/images/jupyterlab.png"
+	@echo "make test-browser 01 in JupyterLab and 07-08 in JupyterLite (after make lite) in headless chromium"
 	@echo "make links        regenerate every Colab/Binder badge and the Colab install line from pyproject.toml"
 	@echo "make execute      re-run notebooks in FULL mode and store their outputs (NB=01 for one)"
 	@echo "make report       run every notebook in FULL mode, write docs/results.md and the README times (ONLY=03)"
@@ -62,10 +62,10 @@ test-colab test-latest: test-%:
 	.venv-$*/bin/python -m pip list 2>/dev/null | grep -iE '^(tensorflow|keras|numpy|scipy|matplotlib|ipywidgets) '
 	COURSE_FAST=1 MPLBACKEND=Agg .venv-$*/bin/python -m pytest -n 2 --dist loadscope
 
-# Opt-in browser check: Debian's chromium (apt) driven by Playwright, which never downloads a browser itself.
+# The browser tests alone (make test runs them too), saving the README's JupyterLab picture; the JupyterLite ones
+# need `make lite` first. Debian's chromium (apt), driven by Playwright, which never downloads a browser itself.
 test-browser: $(STAMP)
 	@test -x /usr/bin/chromium || { echo "needs Debian's chromium: sudo apt-get install -y chromium"; exit 1; }
-	$(BIN)/python -m pip install --quiet playwright==1.63.0
 	COURSE_SCREENSHOT=docs/images/jupyterlab.png $(BIN)/python -m pytest -p no:randomly tests/test_browser.py -v
 
 lint: $(STAMP)
