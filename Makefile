@@ -66,7 +66,8 @@ test-colab test-latest: test-%:
 # need `make lite` first. Debian's chromium (apt), driven by Playwright, which never downloads a browser itself.
 test-browser: $(STAMP)
 	@test -x /usr/bin/chromium || { echo "needs Debian's chromium: sudo apt-get install -y chromium"; exit 1; }
-	COURSE_SCREENSHOT=docs/images/jupyterlab.png $(BIN)/python -m pytest -p no:randomly tests/test_browser.py -v
+	COURSE_SCREENSHOT=docs/images/jupyterlab.png COURSE_LITE_SCREENSHOT=docs/images/jupyterlite.png \
+	  $(BIN)/python -m pytest -p no:randomly tests/test_browser.py -v
 
 lint: $(STAMP)
 	$(BIN)/ruff check course_utils tests notebooks benchmarks tools

@@ -6,6 +6,8 @@
    builds into _site/ (COURSE_LITE_SITE overrides), served on 127.0.0.1. Every request that does not go to
    127.0.0.1 is blocked and counted; the count must be 0.
 
+With COURSE_LITE_SCREENSHOT=path, the JupyterLite test saves a picture of notebook 07 in the browser there.
+
 Both skip when chromium, Playwright or the site is missing, unless COURSE_BROWSER_TESTS=required (CI sets it),
 which turns each skip into a failure that says what to install or build.
 """
@@ -168,6 +170,16 @@ def test_lite_notebook_runs_every_cell_in_the_browser_offline(chromium, lite_sit
                                "&& window.jupyterapp.shell.currentWidget.sessionContext", timeout=120_000)
         cells = page.evaluate(RUN_ALL)
         seconds = time.perf_counter() - start
+        shot = os.environ.get("COURSE_LITE_SCREENSHOT")
+        if shot and notebook == LITE_NOTEBOOKS[0]:  # the README's picture: the setup cell's report, in the browser
+            page.evaluate("""async () => {
+              const notebook = window.jupyterapp.shell.currentWidget.content;
+              const setup = notebook.widgets.findIndex(c => c.model.sharedModel.getSource().includes('env.setup('));
+              notebook.activeCellIndex = setup;
+              await notebook.scrollToCell(notebook.widgets[setup], 'start');
+            }""")
+            page.wait_for_timeout(1000)
+            page.screenshot(path=shot)
     finally:
         context.close()
     line = (f"JupyterLite {notebook}: {seconds:.0f} s from opening the page to the last cell finished (goal <= "
