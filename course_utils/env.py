@@ -99,6 +99,7 @@ class EnvironmentReport:
     seed_source: str
     data_source: str
     output_dir: str
+    op_determinism: bool = True  # TensorFlow's deterministic ops; off in the browser, which has no TensorFlow
 
     def lines(self) -> list[str]:
         """Return the report as ``label: value`` lines."""
@@ -108,7 +109,7 @@ class EnvironmentReport:
             f"hardware: {self.cpus} CPU cores; GPU: {gpus}",
             f"running on: {self.where} ({self.platform})",
             f"mode: {self.mode.upper()} | seed: {self.seed} ({self.seed_source}"
-            + ("; op determinism on)" if self.tensorflow[:1].isdigit() else ")"),
+            + ("; op determinism on)" if self.op_determinism else ")"),
             f"data: {self.data_source}",
             f"outputs: {self.output_dir}",
         ]
@@ -174,6 +175,7 @@ def setup(seed: int = 42) -> EnvironmentReport:
         seed_source=f"from {SEED_ENV}" if os.environ.get(SEED_ENV, "").strip() else "the notebook's default",
         data_source=data.describe_source(),
         output_dir=str(paths.output_dir()),
+        op_determinism=not in_browser(),
     )
     print("\n".join(report.lines()))
     _show_banner(mode.banner_text(), mode.is_fast())

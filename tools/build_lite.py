@@ -30,6 +30,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import nbformat
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from course_utils import data, results  # noqa: E402  (NumPy only: no TensorFlow needed to build)
@@ -71,15 +73,8 @@ def for_the_browser(notebook: dict) -> dict:
 
 def verified_values(notebooks: list[Path]) -> dict[str, dict]:
     """Every value the stored full-mode runs of ``notebooks`` recorded (tests/ check them): name -> payload."""
-    values: dict[str, dict] = {}
-    for path in notebooks:
-        for cell in json.loads(path.read_text())["cells"]:
-            for output in cell.get("outputs", []):
-                payload = output.get("data", {}).get(results.MIME_TYPE)
-                if payload is not None:
-                    values[payload["name"]] = {"value": payload["value"], "expected": payload.get("expected"),
-                                               "notebook": path.name}
-    return values
+    return {value["name"]: {"value": value["value"], "expected": value.get("expected"), "notebook": path.name}
+            for path in notebooks for value in results.read_recorded(nbformat.read(path, as_version=4))}
 
 
 def lite_config(pyodide_url: str | None) -> dict:
