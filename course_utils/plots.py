@@ -332,3 +332,30 @@ def padding_and_stride(size: int, kernel: int, settings: Sequence[tuple[str, int
                  "row's windows; dots mark every window's centre", fontsize=10)
     fig.tight_layout(rect=(0, 0, 1, 0.9))
     return fig
+
+
+def image_rows(rows: Mapping[str, np.ndarray], *, title: str) -> Figure:
+    """Show one row of images per entry, its name on the left: e.g. several random augmentations of one image."""
+    if not rows:
+        raise ValueError("image_rows needs at least one row of images")
+    batches = {name: np.asarray(images) for name, images in rows.items()}
+    for name, images in batches.items():
+        if images.ndim == 4 and images.shape[-1] == 1:
+            batches[name] = images = images[..., 0]
+        if images.ndim != 3:
+            raise ValueError(f"row {name!r}: expected images shaped (N, H, W) or (N, H, W, 1), got {images.shape}")
+    columns = max(len(images) for images in batches.values())
+    fig, axes = plt.subplots(len(batches), columns, figsize=(1.3 * columns + 2.2, 1.35 * len(batches) + 0.5),
+                             squeeze=False)
+    for ax_row, (name, images) in zip(axes, batches.items(), strict=True):
+        for index, ax in enumerate(ax_row):
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if index < len(images):
+                ax.imshow(images[index], cmap="gray_r", vmin=0, vmax=255 if images.max() > 1.5 else 1)
+            else:
+                ax.axis("off")
+        ax_row[0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig

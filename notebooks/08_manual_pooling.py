@@ -21,7 +21,8 @@
 # network barely notices when an object moves by a pixel. Here you compute it yourself and see what it keeps and
 # what it throws away.
 #
-# *CNNs, hands-on* · notebook 8 of 8 · previous: [**07 · convolution in NumPy**](07_manual_convolution.ipynb)
+# *CNNs, hands-on* · notebook 8 of 8 · previous: [**07 · convolution in NumPy**](07_manual_convolution.ipynb) ·
+# going further: [**09 · augmentation and global pooling**](09_augmentation_global_pooling.ipynb)
 #
 # [![Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/cnns-hands-on/cnns-hands-on/blob/v0.2.0/notebooks/08_manual_pooling.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/cnns-hands-on/cnns-hands-on/v0.2.0?urlpath=lab/tree/notebooks/08_manual_pooling.ipynb)
@@ -421,5 +422,7 @@ ex.stretch.check(average_verdict, average_change=average_change, max_change=chan
 # - Backward, max pooling routes each window's gradient to its winner only; average pooling shares it among the
 #   cells it counted. Both equal `tf.GradientTape`'s gradients.
 #
-# **Next:** this is the last notebook. Go back to **[02 · first CNN](02_first_cnn.ipynb)** and read its `Conv2D`
-# and `MaxPooling2D` layers again: you can now compute every number they produce.
+# **Next:** this is the last notebook of the core course. Go back to **[02 · first CNN](02_first_cnn.ipynb)** and
+# read its `Conv2D` and `MaxPooling2D` layers again: you can now compute every number they produce. Then go further
+# with **[09 · augmentation and global pooling](09_augmentation_global_pooling.ipynb)** (it needs TensorFlow, so
+# not in the browser-only version), which answers the shift problem that pooling only partly solves.

@@ -22,7 +22,7 @@ from course_utils.checks import (
     is_untouched_stub,
 )
 from course_utils.data import FASHION_CLASS_NAMES
-from course_utils.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08
+from course_utils.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10
 
 
 def _exercise() -> Exercise:
@@ -110,12 +110,36 @@ def _forgot_return(*args):
     result = args  # noqa: F841 - a body that computes something but never returns it
 
 
+def _freeze_top_level_batchnorm(model):
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            layer.trainable = False
+
+
+def _freeze_nested_batchnorm(model):
+    for layer in model.layers[0].layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            layer.trainable = False
+
+
+def _freeze_batchnorm_by_name(model):
+    """A right answer written another way: walk every sublayer Keras knows of."""
+    for layer in model._flatten_layers(include_self=False):
+        if type(layer).__name__ == "BatchNormalization":
+            layer.trainable = False
+
+
+def _mirror_in_place(images):
+    images[:] = images[:, :, ::-1].copy()
+    return images
+
+
 def _exercise_id(exercise: Exercise) -> str:
     return next(f"{module.__name__[-4:]}.{name}" for module in MODULES for name, value in vars(module).items()
                 if value is exercise)
 
 
-MODULES = (nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08)
+MODULES = (nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10)
 EXERCISES = [value for module in MODULES for name, value in sorted(vars(module).items())
              if re.fullmatch(r"q\d+", name)]
 
@@ -360,6 +384,37 @@ WRONG_ANSWERS = [
     (nb08.q3, 4, "padding='same'"),
     (nb08.q3, 7, "three times"),
     (nb08.q3, (3, 3), "one number"),
+    (nb09.q1, {"translation", "rotation", "zoom", "horizontal flip"}, "horizontal flip can change"),
+    (nb09.q1, {"translation", "vertical flip"}, "a 6 upside down"),
+    (nb09.q1, {"translation", "zoom"}, "you left out rotation"),
+    (nb09.q1, "translation", "you left out rotation, zoom"),
+    (nb09.q1, {"translation", "shear"}, "'shear' is not one of the choices"),
+    (nb09.q1, 3, "give a set of names"),
+    (nb09.q2, 640, "weights only"),
+    (nb09.q2, 5770, "Flatten -> Dense(10)"),
+    (nb09.q2, 0, "no parameters, but the Dense(10)"),
+    (nb09.q2, 74, "is not it"),
+    (nb09.q2, "650", "is text"),
+    (nb09.q3, lambda x: x[:, ::-1, :], "top to bottom"),
+    (nb09.q3, lambda x: x[::-1], "order of the images"),
+    (nb09.q3, lambda x: x[::-1, :, ::-1], "also in reverse order"),
+    (nb09.q3, lambda x: x.transpose(0, 2, 1), "shape must not change"),
+    (nb09.q3, lambda x: x + 1, "not each image mirrored"),
+    (nb09.q3, _mirror_in_place, "changed the array"),
+    (nb09.q3, _forgot_return, "forget `return`"),
+    (nb10.q1, 74_368, "weights only"),
+    (nb10.q1, 73_856, "Dense(128) alone"),
+    (nb10.q1, 8_965, "576 values, not 64"),
+    (nb10.q1, 98_133, "includes the base"),
+    (nb10.q1, 1, "is not it"),
+    (nb10.q1, "74501", "is text"),
+    (nb10.q2, lambda model: setattr(model, "trainable", False), "the model itself"),
+    (nb10.q2, _freeze_top_level_batchnorm, "nested base are still trainable"),
+    (nb10.q2, lambda model: model.layers, "no BatchNormalization layer is frozen"),
+    (nb10.q2, lambda model: setattr(model.layers[0], "trainable", False), "you also froze Conv2D"),
+    (nb10.q2, _freeze_nested_batchnorm, "at the top level"),
+    (nb10.q3, "first block", "carries over best"),
+    (nb10.q3, "middle block", "not one of the choices"),
     (nb02.q1, 2400, "weights only"),
     (nb02.q1, 832, "all 3 colour channels"),
     (nb02.q1, 76, "one filter"),
@@ -453,6 +508,9 @@ RIGHT_ANSWERS = [
     (nb03.q3, 256.0), (nb04.q2, 4.0), (nb04.q2, np.float32(4)), (nb04.q3, " b "), (nb05.q1, [6, 6, 64]),
     (nb05.q1, np.array([6, 6, 64])), (nb02.q2, (5.0, 5.0, 64.0)), (nb07.q3, " b "), (nb08.q3, 3.0),
     (nb05.q3, lambda maps: np.argmax(maps.mean(axis=(0, 1)))),
+    (nb09.q1, ["Translation", " zoom", "rotation"]), (nb09.q1, ("translation", "rotation", "zoom")),
+    (nb09.q2, 650.0), (nb09.q3, lambda x: np.flip(x, axis=-1)), (nb09.q3, lambda x: x[..., ::-1].copy()),
+    (nb10.q1, 74_501.0), (nb10.q3, " Last Block "), (nb10.q2, _freeze_batchnorm_by_name),
     (nb05.q3, lambda maps: float(np.argmax(maps.mean(axis=(0, 1))))),
 ]
 

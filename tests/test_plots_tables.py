@@ -76,3 +76,14 @@ def test_multiply_adds_counts_conv_and_dense_work():
     dense = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), keras.layers.Dense(128),
                               keras.layers.Dense(10)])
     assert multiply_adds(dense) == 784 * 128 + 128 * 10
+
+
+def test_image_rows_names_each_row_and_rejects_bad_shapes():
+    rows = {"original": np.zeros((1, 28, 28)), "shifted": np.ones((4, 28, 28, 1)) * 255}
+    fig = plots.image_rows(rows, title="t")
+    assert [ax.get_ylabel() for ax in fig.axes[::4]] == ["original", "shifted"]
+    assert len(fig.axes) == 8
+    with pytest.raises(ValueError, match="row 'flat'"):
+        plots.image_rows({"flat": np.zeros((3, 784))}, title="t")
+    with pytest.raises(ValueError, match="at least one row"):
+        plots.image_rows({}, title="t")

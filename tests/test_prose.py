@@ -36,6 +36,9 @@ CONSTANTS: dict[str, set[str]] = {
     "06": {"10%", "0.003", "0.988", "1.0", "99%"},  # split and schedule floor, learning rate, target, bounds
     "07": {"5%"},  # the stretch's band
     "08": set(),
+    "09": {"10%", "2.8", "0.05", "0.003", "0.02"},  # augmentation settings (10% = 2.8 px, 0.05 of a turn),
+    # the learning rate, the stretch's band
+    "10": {"0.01", "0.003", "0.001", "1.2"},  # learning rates (head, scratch, fine-tuning); ImageNet's 1.2 million
 }
 
 

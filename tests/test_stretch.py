@@ -14,10 +14,10 @@ import pytest
 
 from course_utils import conv
 from course_utils.checks import VERDICTS, CheckResult, verdict
-from course_utils.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08
+from course_utils.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10
 
 STRETCHES = [nb01.stretch, nb02.stretch, nb03.stretch, nb04.stretch, nb05.stretch, nb06.stretch, nb07.stretch,
-             nb08.stretch]
+             nb08.stretch, nb09.stretch, nb10.stretch]
 
 
 def _defined_by(solution_cell: str, name: str, **names):
@@ -45,6 +45,39 @@ def _first_cnn(head: str = "flatten", trained: bool = False) -> keras.Model:
     return model
 
 
+def _small_cnn(head: str, augmentation: list | None = None, augment_after_conv: bool = False) -> keras.Model:
+    """A stand-in for notebook 09's build_cnn: the same layer types, far fewer filters."""
+    top = [keras.layers.Flatten()] if head == "flatten" else [keras.layers.GlobalAveragePooling2D()]
+    augmentation = augmentation or []
+    before, after = ([], augmentation) if augment_after_conv else (augmentation, [])
+    layers = [*before, keras.layers.Rescaling(1 / 255), keras.layers.Conv2D(4, 3, padding="same"), *after,
+              keras.layers.MaxPooling2D(2)]
+    return keras.Sequential([keras.Input(shape=(28, 28, 1)), *layers, *top, keras.layers.Dense(10)])
+
+
+def _small_base(trainable: bool = False) -> keras.Sequential:
+    """A stand-in for notebook 10's base: three Conv2D + BatchNormalization blocks, frozen unless asked."""
+    layers = [keras.Input(shape=(28, 28, 1))]
+    for _ in range(3):
+        layers += [keras.layers.Conv2D(2, 3, padding="same", use_bias=False), keras.layers.BatchNormalization(),
+                   keras.layers.ReLU(), keras.layers.MaxPooling2D(2)]
+    base = keras.Sequential(layers)
+    base.trainable = trainable
+    return base
+
+
+def _unfrozen(**trainable_by_index: bool) -> keras.Sequential:
+    """A base made trainable, then with the named layers (by index, e.g. i0=False) set as given."""
+    base = _small_base(trainable=True)
+    for key, value in trainable_by_index.items():
+        base.layers[int(key[1:])].trainable = value
+    return base
+
+
+def _shift_augmentation() -> list:
+    return [keras.layers.RandomTranslation(0.1, 0.1, fill_mode="constant")]
+
+
 @pytest.fixture(scope="module")
 def solved() -> dict:
     """The models and measurements a learner who followed the published solutions would pass to the checks."""
@@ -55,6 +88,10 @@ def solved() -> dict:
     shifted = np.roll(image, 1, axis=1)
     kernel = _defined_by(nb07.stretch.solution_cells[0], "diagonal_kernel")
     sobel = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])
+    gap_augmented = _defined_by(nb09.stretch.solution_cells[0], "build_gap_augmented", build_cnn=_small_cnn,
+                                shift_augmentation=_shift_augmentation)()
+    last_block = _small_base()
+    _defined_by(nb10.stretch.solution_cells[0], "unfreeze_last_block")(last_block)
     return {
         "01": {"model": deeper, "accuracy": 0.8721, "baseline": 0.8709},
         "02": {"results": {"Flatten": {"model": _first_cnn(), "accuracy": 0.85, "shifted": 0.45, "kept": 0.53},
@@ -73,6 +110,8 @@ def solved() -> dict:
                "sobel": nb07.strength(image, sobel)},
         "08": {"edges": image, "shifted_edges": shifted, "max_change": 0.30,
                "average_change": nb08.shift_change(image, shifted, conv.avg_pool2d)},
+        "09": {"run": {"model": gap_augmented, "shifted": 0.794, "baseline shifted": 0.767}},
+        "10": {"run": {"base": last_block, "accuracy": 0.612, "baseline": 0.634}},
     }
 
 
@@ -90,12 +129,14 @@ def _conclusion(number: str, measured: dict):
         "04": (0.8250, 0.7977, 2 * np.hypot(0.0030, 0.0046)),
         "07": (measured.get("diagonal"), measured.get("sobel"), nb07.STRETCH_NOISE * (measured.get("sobel") or 1)),
         "08": (measured.get("average_change"), 0.30, nb08.STRETCH_NOISE),
+        "09": (0.794, 0.767, nb09.STRETCH_NOISE),
+        "10": (0.612, 0.634, nb10.STRETCH_NOISE),
     }
     value, baseline, noise = pairs[number]
     return verdict(value, baseline, noise)
 
 
-NUMBERS = ["01", "02", "03", "04", "05", "06", "07", "08"]
+NUMBERS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10"]
 
 
 @pytest.mark.parametrize("number", NUMBERS)
@@ -186,6 +227,24 @@ WRONG_EXPERIMENTS = [
     ("08", lambda s: _changed("08", s, average_change=nb08.shift_change(s["08"]["edges"], s["08"]["shifted_edges"],
                                                                         conv.avg_pool2d, border=0)), "crop the pooled"),
     ("08", lambda s: _changed("08", s, average_change="0.42"), "is text"),
+    ("09", lambda s: _changed("09", s, run={**s["09"]["run"], "model": _small_cnn("flatten", _shift_augmentation())}),
+     "should end with the GAP head"),
+    ("09", lambda s: _changed("09", s, run={**s["09"]["run"], "model": _small_cnn("gap")}),
+     "no RandomTranslation layer"),
+    ("09", lambda s: _changed("09", s, run={**s["09"]["run"], "model": _small_cnn("gap", _shift_augmentation(),
+                                                                                 augment_after_conv=True)}),
+     "before the first Conv2D"),
+    ("09", lambda s: _changed("09", s, run={"model": 1}), "pass run=stretch_run"),
+    ("09", lambda s: _changed("09", s, run={**s["09"]["run"], "shifted": "0.8"}), "is text"),
+    ("10", lambda s: _changed("10", s, run={**s["10"]["run"], "base": _small_base()}), "still frozen"),
+    ("10", lambda s: _changed("10", s, run={**s["10"]["run"], "base": _unfrozen(i8=False, i9=False)}),
+     "last block's Conv2D is frozen"),
+    ("10", lambda s: _changed("10", s, run={**s["10"]["run"], "base": _unfrozen(i1=False, i5=False, i9=False)}),
+     "an earlier block's Conv2D"),
+    ("10", lambda s: _changed("10", s, run={**s["10"]["run"], "base": _unfrozen(i0=False, i4=False)}),
+     "BatchNormalization layer is trainable"),
+    ("10", lambda s: _changed("10", s, run={"base": 1}), "pass run=stretch_run"),
+    ("10", lambda s: _changed("10", s, run={**s["10"]["run"], "accuracy": "0.6"}), "is text"),
 ]
 
 
@@ -220,7 +279,8 @@ def test_the_diagonal_test_images_are_cut_along_the_named_diagonals():
 
 
 @pytest.mark.parametrize(("module", "quoted"), [(nb01, "±0.005"), (nb02, "±0.05"), (nb03, "±0.01"), (nb07, "5%"),
-                                                (nb08, "1 percentage point")])
+                                                (nb08, "1 percentage point"), (nb09, "±0.02"),
+                                                (nb10, "±0.01")])
 def test_the_noise_band_in_the_text_is_the_one_the_check_uses(module, quoted):
     import re
     from pathlib import Path

@@ -89,9 +89,16 @@ def lite_links(repository: str) -> str:
             f"`make lite`; TensorFlow cells show the tested result).\n{LITE_END}")
 
 
+CORE_COUNT = 8  # notebooks 01-08 are the core course; the rest are "Going further"
+TABLE_HEAD = ["| # | Notebook | What you do | Full-mode time* | Open |", "|---|---|---|---|---|"]
+
+
 def course_map(repository: str, ref: str, rows: list[tuple[str, str, str, str]]) -> str:
-    lines = [MAP_START, "| # | Notebook | What you do | Full-mode time* | Open |", "|---|---|---|---|---|"]
+    """The README's course map: the core notebooks, then a "Going further" table for the others."""
+    lines = [MAP_START, *TABLE_HEAD]
     for number, title, goal, time_text in rows:
+        if int(number) == CORE_COUNT + 1:
+            lines += ["", "**Going further**", "", *TABLE_HEAD]
         notebook = next(NOTEBOOKS.glob(f"{number}_*.ipynb")).name
         lines.append(f"| {number} | [{title}](notebooks/{notebook}) | {goal} | {time_text} | "
                      f"{badges(repository, ref, notebook)} |")

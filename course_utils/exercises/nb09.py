@@ -1,0 +1,148 @@
+"""Exercises for notebook 09 (data augmentation and global pooling)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from course_utils.checks import (
+    CheckFailed,
+    Exercise,
+    expect_choice,
+    expect_function,
+    expect_measured,
+    expect_model,
+    expect_returned,
+    expect_verdict,
+    expect_whole_number,
+    layer_types,
+)
+
+AUGMENTATIONS = ("translation", "rotation", "zoom", "horizontal flip", "vertical flip")
+_DIGIT_SAFE = {"translation", "rotation", "zoom"}
+
+
+def _verify_digit_augmentations(answer: Any) -> str:
+    if isinstance(answer, str):
+        answer = {answer}
+    if not isinstance(answer, (set, frozenset, list, tuple)):
+        raise CheckFailed(f"give a set of names, e.g. {{'translation', 'zoom'}}, not {type(answer).__name__}")
+    chosen = {expect_choice(name, AUGMENTATIONS, "each augmentation") for name in answer}
+    flips = sorted(chosen & {"horizontal flip", "vertical flip"})
+    if flips:
+        raise CheckFailed(f"{' and '.join(flips)} can change a digit's meaning: a mirrored 2, 3, 4 or 7 is no "
+                          "digit, and a 6 upside down reads as a 9. Keep only transformations that never change "
+                          "the label")
+    missing = sorted(_DIGIT_SAFE - chosen)
+    if missing:
+        raise CheckFailed(f"you left out {', '.join(missing)}: a digit moved, turned a little or zoomed a little is "
+                          "still the same digit, so it is a safe augmentation")
+    return ("small moves, turns and zooms keep every digit's label; flips do not. Notebook 06's digits would gain "
+            "from the first three, not from a flip.")
+
+
+q1 = Exercise(
+    "Which augmentations keep every MNIST digit's label?",
+    _verify_digit_augmentations,
+    hint="For each one, picture a 2, a 6 and a 7 after it. Is it still the same digit?",
+    solution='digit_augmentations = {"translation", "rotation", "zoom"}',
+)
+
+
+def _verify_gap_head(answer: Any) -> str:
+    answer = expect_whole_number(answer, "a whole number of parameters")
+    if answer == 64 * 10:
+        raise CheckFailed("that counts the weights only. Dense(10) also has one bias per output")
+    if answer == 3 * 3 * 64 * 10 + 10:
+        raise CheckFailed("that is Flatten -> Dense(10): 3 x 3 x 64 inputs. GlobalAveragePooling2D hands on one "
+                          "number per map, 64 in all")
+    if answer == 0:
+        raise CheckFailed("GlobalAveragePooling2D has no parameters, but the Dense(10) after it has")
+    if answer != 64 * 10 + 10:
+        raise CheckFailed(f"{answer} is not it. GlobalAveragePooling2D gives 64 numbers; Dense(10) has a weight "
+                          "for each input per output, plus a bias per output")
+    return ("GlobalAveragePooling2D has no parameters and gives 64 averages; Dense(10) has 64 x 10 + 10 = 650. "
+            "The Flatten head of section 6 needs over 70,000.")
+
+
+q2 = Exercise(
+    "Parameters of GlobalAveragePooling2D -> Dense(10) after 64 feature maps",
+    _verify_gap_head,
+    hint="GlobalAveragePooling2D turns each of the 64 maps into one number and learns nothing. Then count Dense(10).",
+    solution="gap_head_parameters = 64 * 10 + 10  # 650",
+)
+
+_BATCH = np.arange(3 * 4 * 5, dtype=np.float32).reshape(3, 4, 5)
+
+
+def _verify_mirror(mirror: Callable[[np.ndarray], Any]) -> str:
+    expect_function(mirror, "mirror")
+    given = _BATCH.copy()
+    result = expect_returned(mirror(given), "mirror")
+    if not np.array_equal(given, _BATCH):
+        raise CheckFailed("mirror changed the array it was given. Return a new (or view) array; leave the input "
+                          "as it is")
+    result = np.asarray(result)
+    if result.shape != _BATCH.shape:
+        raise CheckFailed(f"for a batch shaped {_BATCH.shape} you returned shape {result.shape}; the shape must "
+                          "not change")
+    if np.array_equal(result, _BATCH[:, ::-1, :]):
+        raise CheckFailed("that flips top to bottom (the rows). Left to right reverses the columns: the last axis")
+    if np.array_equal(result, _BATCH[::-1]):
+        raise CheckFailed("that reverses the order of the images in the batch, not each image")
+    if np.array_equal(result, _BATCH[::-1, :, ::-1]):
+        raise CheckFailed("each image is mirrored, but the images are also in reverse order. Reverse only the "
+                          "last axis")
+    if not np.array_equal(result, _BATCH[:, :, ::-1]):
+        raise CheckFailed("the result is not each image mirrored left to right. Reverse the width axis, the last")
+    return "images[:, :, ::-1] reverses the width axis of every image: the first column becomes the last."
+
+
+q3 = Exercise(
+    "Write mirror(images): flip a batch (N, height, width) left to right",
+    _verify_mirror,
+    hint="Slicing with ::-1 reverses an axis. Which of the three axes runs from left to right?",
+    solution="def mirror(images):\n    return images[:, :, ::-1]",
+)
+
+
+STRETCH_NOISE = 0.02  # one seed moves the shifted accuracy by about this much (docs/results.md, section 7's sd)
+
+
+def _verify_gap_augmented(conclusion: Any, *, run: Any = None) -> str:
+    if run is None:
+        raise CheckFailed("stretch_run is None: run the cell that trains build_gap_augmented() first")
+    if not isinstance(run, dict) or not {"model", "shifted", "baseline shifted"} <= set(run):
+        raise CheckFailed("pass run=stretch_run, the dict the training cell fills")
+    model = expect_model(run["model"], "the GAP + shifts model")
+    layers = layer_types(model)
+    if "Flatten" in layers or "GlobalAveragePooling2D" not in layers:
+        raise CheckFailed(f"the model should end with the GAP head (GlobalAveragePooling2D -> Dense(10)), no "
+                          f"Flatten; found {layers}. build_cnn('gap', ...) builds it")
+    if "RandomTranslation" not in layers:
+        raise CheckFailed("the model has no RandomTranslation layer: pass shift_augmentation() to build_cnn")
+    if layers.index("RandomTranslation") > layers.index("Conv2D"):
+        raise CheckFailed("the augmentation must come before the first Conv2D, right after the input")
+    shifted = expect_measured(run["shifted"], "the shifted accuracy")
+    baseline = expect_measured(run["baseline shifted"], "the GAP model's shifted accuracy")
+    said = expect_verdict(conclusion, shifted, baseline, STRETCH_NOISE, "GAP + shifts on shifted images")
+    return (f"{shifted:.4f} against {baseline:.4f} for GAP alone: {said}. Compare with section 7's Flatten + "
+            "shifts: the two remedies overlap, since both target position.")
+
+
+stretch = Exercise(
+    "Stretch: global pooling and augmentation together",
+    _verify_gap_augmented,
+    hint="build_cnn('gap', shift_augmentation()) is the whole model. Then compare stretch_run['shifted'] with "
+         "stretch_run['baseline shifted'], within ±0.02.",
+    solution=(
+        "def build_gap_augmented():\n"
+        "    return build_cnn('gap', shift_augmentation())",
+        "difference = stretch_run['shifted'] - stretch_run['baseline shifted']\n"
+        "both_verdict = 'higher' if difference > 0.02 else 'lower' if difference < -0.02 else 'about the same'\n"
+        "\n"
+        "ex.stretch.check(both_verdict, run=stretch_run)",
+    ),
+)

@@ -1,0 +1,593 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 10 · Transfer learning: reuse a trained convolutional base
+#
+# **Why this matters.** Labelled images are expensive. In practice you rarely train a CNN from nothing: you take
+# the convolutional blocks of a network trained on a large dataset, put a new classifier head on top, and train
+# that head (and perhaps the blocks, gently) on your few labelled images. This is *transfer learning*, the way most
+# image models are built today. Here you do it with a network you train yourself, and measure when it pays and when
+# it does not.
+#
+# *CNNs, hands-on* · going further, notebook 10 · previous:
+# [**09 · augmentation and global pooling**](09_augmentation_global_pooling.ipynb)
+#
+# [![Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/cnns-hands-on/cnns-hands-on/blob/v0.2.0/notebooks/10_transfer_learning.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/cnns-hands-on/cnns-hands-on/v0.2.0?urlpath=lab/tree/notebooks/10_transfer_learning.ipynb)
+
+# %% [markdown]
+# ## You will learn
+#
+# - the mechanics: reuse a trained base, freeze it with `trainable = False`, add a new head, then fine-tune with a
+#   lower learning rate;
+# - what freezing does to `BatchNormalization`, and a Keras 3 trap with `training=False`;
+# - how training from scratch, feature extraction and fine-tuning compare, with learning curves;
+# - a data-efficiency curve: accuracy against the number of labelled images, from scratch and transferred, over
+#   three seeds and two training budgets;
+# - why fine-tuning at a high learning rate destroys what the base learned;
+# - the same steps with a network pretrained on ImageNet (`keras.applications`).
+#
+# Cells whose first line is `# (extra code)` only draw figures or tables.
+
+# %% [markdown]
+# ## Setup
+#
+# Run this cell first: it seeds the random generators and reports the environment and the mode. On Colab it
+# first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
+
+# %%
+import importlib
+import sys
+
+if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
+    # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@v0.2.0"
+    importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
+
+from course_utils import env
+
+report = env.setup(seed=42)
+SEED = report.seed  # 42, or COURSE_SEED when you set it: every random choice below follows it
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
+
+from course_utils import data, mode, results
+from course_utils.exercises import nb10 as ex
+from course_utils.tables import format_table
+from course_utils.timing import Timer
+
+# %% [markdown]
+# ## 1. Two tasks from one dataset
+#
+# Pretrained ImageNet weights cannot be downloaded everywhere this course runs, so we make the two tasks ourselves
+# from Fashion-MNIST, by splitting its 10 classes in two halves:
+#
+# - the **source task** (the stand-in for ImageNet): T-shirt/top, Trouser, Dress, Sandal and Bag, with all their
+#   30,000 training images;
+# - the **target task** (your problem): Pullover, Coat, Shirt, Sneaker and Ankle boot, with only a few labelled
+#   images, from 2 to 100 per class.
+#
+# No class appears in both, so whatever helps on the target must come from features that carry over, not from
+# having seen the classes. The target task holds three of the upper-body garments that notebook 03 found most often
+# confused (Pullover, Coat, Shirt).
+
+# %%
+(train_images, train_labels), (test_images, test_labels) = data.load_fashion_mnist()
+class_names = data.FASHION_CLASS_NAMES
+SOURCE_CLASSES, TARGET_CLASSES = [0, 1, 3, 5, 8], [2, 4, 6, 7, 9]
+
+
+def task(images: np.ndarray, labels: np.ndarray, classes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The images of `classes`, with a channel axis, relabelled 0..len(classes)-1 in the order given."""
+    keep = np.isin(labels, classes)
+    relabel = np.zeros(10, dtype=labels.dtype)
+    relabel[classes] = np.arange(len(classes))
+    return images[keep, ..., np.newaxis], relabel[labels[keep]]
+
+
+x_source, y_source = mode.subset(*task(train_images, train_labels, SOURCE_CLASSES), fast=3000)
+target_pool, target_pool_labels = task(train_images, train_labels, TARGET_CLASSES)
+x_test, y_test = mode.subset(*task(test_images, test_labels, TARGET_CLASSES), fast=1000)
+target_names = [class_names[c] for c in TARGET_CLASSES]
+print(f"source task: {len(x_source):,} images of {[class_names[c] for c in SOURCE_CLASSES]}")
+print(f"target task: a pool of {len(target_pool):,} images of {target_names} to draw the labelled ones from; "
+      f"{len(x_test):,} test images")
+
+# %% [markdown]
+# From the target pool we set aside 1,000 images for validation, then draw the labelled training sets from the
+# rest, the same number per class. `labelled(per_class, seed)` draws them; a different seed draws different images.
+
+# %%
+order = np.random.default_rng(SEED).permutation(len(target_pool))
+validation_count = mode.by_mode(full=1000, fast=500)
+x_val, y_val = target_pool[order[:validation_count]], target_pool_labels[order[:validation_count]]
+draw_from = order[validation_count:]
+
+
+def labelled(per_class: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """`per_class` labelled target images of each class, drawn with `seed` from outside the validation set."""
+    shuffled = np.random.default_rng(seed).permutation(draw_from)
+    picks = np.concatenate([shuffled[target_pool_labels[shuffled] == k][:per_class] for k in range(5)])
+    return target_pool[picks], target_pool_labels[picks]
+
+
+few_per_class = 10
+x_few, y_few = labelled(few_per_class, SEED)
+print(f"the main comparison uses {len(x_few)} labelled images ({few_per_class} per class); "
+      f"validation {len(x_val):,}")
+
+# %% [markdown]
+# ## 2. Pretrain a base on the source task
+#
+# The network is notebook 03's: three blocks of Conv2D, BatchNormalization, ReLU and max pooling make the **base**;
+# `Flatten → Dropout → Dense(128) → Dense(classes)` make the **head**. We keep the two as separate `Sequential`
+# models so the base can be reused on its own, which is also how `keras.applications` hands out pretrained
+# networks (`include_top=False` gives the base without its head).
+
+# %%
+def conv_block(filters: int) -> list[keras.layers.Layer]:
+    """Notebook 03's block: Conv2D (same padding, no bias) -> BatchNormalization -> ReLU -> MaxPooling2D(2)."""
+    return [
+        keras.layers.Conv2D(filters, (3, 3), padding="same", use_bias=False),
+        keras.layers.BatchNormalization(momentum=0.9),
+        keras.layers.ReLU(),
+        keras.layers.MaxPooling2D(2),
+    ]
+
+
+def build_base() -> keras.Sequential:
+    """The convolutional base: Rescaling, then three blocks (16, 32, 64 filters): 28x28x1 in, 3x3x64 out."""
+    return keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Rescaling(1 / 255), *conv_block(16),
+                             *conv_block(32), *conv_block(64)], name="base")
+
+
+def build_head(classes: int) -> keras.Sequential:
+    """Notebook 03's head: Flatten -> Dropout(0.3) -> Dense(128, relu) -> Dense(classes, softmax)."""
+    return keras.Sequential([keras.Input(shape=(3, 3, 64)), keras.layers.Flatten(), keras.layers.Dropout(0.3),
+                             keras.layers.Dense(128, activation="relu"),
+                             keras.layers.Dense(classes, activation="softmax")], name="head")
+
+
+def compile_and_fit(model: keras.Model, x: np.ndarray, y: np.ndarray, *, learning_rate: float, steps: int,
+                    batch_size: int = 32, every: int | None = None, validation=None, seed: int = SEED):
+    """Train for `steps` batches, Adam with a cosine-decayed learning rate; validate every `every` steps if asked.
+
+    The images are shuffled and repeated as often as needed, so 50 images and 30,000 get the same kind of budget:
+    a number of steps, not of epochs.
+    """
+    schedule = keras.optimizers.schedules.CosineDecay(initial_learning_rate=learning_rate, decay_steps=steps)
+    model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    batches = (tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed).repeat()
+               .batch(min(batch_size, len(x))))
+    every = every or steps
+    return model.fit(batches, steps_per_epoch=every, epochs=steps // every, validation_data=validation,
+                     verbose=0)
+
+
+keras.utils.set_random_seed(SEED)
+pretrained_base = build_base()
+source_model = keras.Sequential([pretrained_base, build_head(5)], name="source_model")
+source_steps = mode.by_mode(full=2, fast=1) * int(np.ceil(len(x_source) / 128))  # 2 epochs
+with Timer() as pretraining_time:
+    compile_and_fit(source_model, x_source, y_source, learning_rate=0.003, steps=source_steps, batch_size=128)
+x_source_test, y_source_test = task(test_images, test_labels, SOURCE_CLASSES)
+source_accuracy = source_model.evaluate(x_source_test, y_source_test, batch_size=500, verbose=0)[1]
+print(f"source task: test accuracy {source_accuracy:.4f} after {pretraining_time}")
+results.check("source_accuracy", source_accuracy, full=(0.93, 1.0))
+pretrained_weights = pretrained_base.get_weights()  # every experiment below starts from these
+
+# %% [markdown]
+# ## 3. Reuse the base: freeze it, add a new head
+#
+# The recipe has three lines. Load the trained base, set `trainable = False` so its weights stay as they are, and
+# put a new head for the 5 target classes on top. Only the head's weights learn.
+
+# %%
+def transfer_model() -> tuple[keras.Model, keras.Sequential]:
+    """A fresh copy of the pretrained base, frozen, under a new 5-class head."""
+    base = build_base()
+    base.set_weights(pretrained_weights)
+    base.trainable = False
+    return keras.Sequential([base, build_head(5)], name="transfer"), base
+
+
+keras.utils.set_random_seed(SEED)
+frozen_model, frozen_base = transfer_model()
+trainable_count = sum(int(np.prod(w.shape)) for w in frozen_model.trainable_weights)
+print(f"parameters: {frozen_model.count_params():,} in all, {trainable_count:,} trainable (the head), "
+      f"{frozen_base.count_params():,} frozen in the base")
+
+# %% [markdown]
+# ### BatchNormalization in a frozen base
+#
+# A `BatchNormalization` layer keeps running averages of each channel's mean and variance, and updates them at
+# every training step. Once its layer is frozen, Keras 3 runs it in *inference mode*: it uses the averages it
+# learned on the source task and stops updating them. Training on a few dozen target images would otherwise drag
+# those averages towards the statistics of tiny batches. The next cell trains the head, 150 steps of 32 images at
+# a learning rate of 0.01 (the head starts from nothing and reads fixed features, so it can take large steps), and
+# checks that the base's averages did not move.
+
+# %%
+(steps_budget, every), head_rate = mode.by_mode(full=(150, 10), fast=(40, 10)), 0.01
+first_norm = next(layer for layer in frozen_base.layers if isinstance(layer, keras.layers.BatchNormalization))
+mean_before = keras.ops.convert_to_numpy(first_norm.moving_mean).copy()
+with Timer() as extraction_time:
+    extraction_history = compile_and_fit(frozen_model, x_few, y_few, learning_rate=head_rate, steps=steps_budget,
+                                         every=every, validation=(x_val, y_val))
+mean_moved = float(np.abs(keras.ops.convert_to_numpy(first_norm.moving_mean) - mean_before).max())
+print(f"head trained in {extraction_time}; the frozen base's first moving mean moved by {mean_moved:.3g}")
+assert mean_moved == 0.0, "a frozen BatchNormalization layer must not update its statistics"
+
+# %% [markdown]
+# ## 4. Scratch, feature extraction, fine-tuning
+#
+# Three ways to use the same 50 labelled images (10 per class), each validated every 10 steps:
+#
+# - **from scratch**: the same architecture with random weights, everything trained, for the same 150 steps (at
+#   0.003, the rate every from-scratch model of the course uses);
+# - **feature extraction**: the frozen base and the head of section 3;
+# - **fine-tuning**: start from feature extraction, unfreeze the base, and train everything 100 steps more at a
+#   learning rate ten times lower (0.001), so that the pretrained features shift gently towards the new task.
+#
+# One detail when unfreezing: keep the `BatchNormalization` layers frozen, for the reason of section 3. In Keras 3,
+# setting `trainable = False` on those layers is what keeps them in inference mode (section 6 shows why the older
+# `training=False` advice is not enough).
+
+# %%
+def unfreeze_except_batchnorm(base: keras.Sequential) -> None:
+    """Make the base trainable again, but keep every BatchNormalization layer frozen (inference mode)."""
+    base.trainable = True
+    for layer in base.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            layer.trainable = False
+
+
+keras.utils.set_random_seed(SEED)
+scratch_model = keras.Sequential([build_base(), build_head(5)], name="scratch")
+with Timer() as scratch_time:
+    scratch_history = compile_and_fit(scratch_model, x_few, y_few, learning_rate=0.003, steps=steps_budget,
+                                      every=every, validation=(x_val, y_val))
+
+fine_steps, fine_rate = mode.by_mode(full=100, fast=10), 0.001
+extracted_weights = frozen_model.get_weights()
+unfreeze_except_batchnorm(frozen_base)
+with Timer() as fine_time:
+    fine_history = compile_and_fit(frozen_model, x_few, y_few, learning_rate=fine_rate, steps=fine_steps,
+                                   every=every, validation=(x_val, y_val))
+
+accuracy = {"from scratch": scratch_history.history["val_accuracy"][-1],
+            "feature extraction": extraction_history.history["val_accuracy"][-1],
+            "fine-tuning": fine_history.history["val_accuracy"][-1]}
+first = {"from scratch": scratch_history.history["val_accuracy"][0],
+         "feature extraction": extraction_history.history["val_accuracy"][0]}
+for name, value in accuracy.items():
+    print(f"{name:<19} validation accuracy {value:.4f}" + (f" (after {every} steps: {first[name]:.4f})"
+                                                          if name in first else ""))
+print(f"(times: scratch {scratch_time}, feature extraction {extraction_time}, fine-tuning {fine_time})")
+
+# %%
+# (extra code)
+def validation_curve(history: keras.callbacks.History, first_step: int = 0) -> tuple[list[int], list[float]]:
+    values = history.history["val_accuracy"]
+    return [first_step + every * (i + 1) for i in range(len(values))], values
+
+
+fig, ax = plt.subplots(figsize=(7.5, 4))
+ax.plot(*validation_curve(scratch_history), "o-", label="from scratch")
+ax.plot(*validation_curve(extraction_history), "o-", label="feature extraction (frozen base)")
+ax.plot(*validation_curve(fine_history, steps_budget), "o-", label="then fine-tuning (learning rate 0.001)")
+ax.set_xlabel(f"training steps (batches of {min(32, len(x_few))} of the {len(x_few)} labelled images)")
+ax.set_ylabel("validation accuracy")
+ax.set_title(f"Target task, {few_per_class} labelled images per class")
+ax.grid(alpha=0.3)
+ax.legend(loc="lower right")
+plt.show()
+
+# %%
+for name, key in [("from scratch", "scratch"), ("feature extraction", "extraction"), ("fine-tuning", "fine")]:
+    results.record(f"{key}_accuracy", accuracy[name])
+results.record("scratch_first", first["from scratch"])
+results.record("extraction_first", first["feature extraction"])
+results.claim("transfer_starts_ahead", first["feature extraction"] > first["from scratch"] + 0.1,
+              f"after the first {every} steps, feature extraction is more than 0.1 ahead of training from scratch")
+
+# %% [markdown]
+# In our full-mode run (seed 42), after the first 10 steps the transferred model was already at
+# 0.000<!-- value: extraction_first --> validation accuracy, and the model trained from scratch at
+# 0.000<!-- value: scratch_first -->: the pretrained features give the head something useful from the first
+# steps. After 150 steps the picture changes: feature extraction ended at 0.000<!-- value: extraction_accuracy -->,
+# from scratch at 0.000<!-- value: scratch_accuracy -->, and fine-tuning at 0.000<!-- value: fine_accuracy -->.
+# That is one seed and one draw of 50 images; the next section asks the question properly.
+
+# %% [markdown]
+# ## 5. How many labelled images? A data-efficiency curve, at two budgets
+#
+# For 2, 10 and 100 labelled images per class, and 3 seeds (each draws its own images and starting weights),
+# we train from scratch and by feature extraction, and measure both on 2,000 of the target's test images. We do
+# it twice: with a small budget of 30 steps, and with 200 steps. About a minute.
+
+# %%
+sizes = mode.by_mode(full=[2, 10, 100], fast=[2, 20])
+curve_seeds = mode.by_mode(full=[SEED, SEED + 1, SEED + 2], fast=[SEED])
+budgets = mode.by_mode(full=[30, 200], fast=[10, 40])
+x_curve_test, y_curve_test = x_test[:2000], y_test[:2000]
+curve = {}  # (budget, method, per_class) -> one test accuracy per seed
+with Timer() as curve_time:
+    for per_class in sizes:
+        for seed in curve_seeds:
+            keras.backend.clear_session()  # free the memory of the models already measured
+            x, y = labelled(per_class, seed)
+            for budget in budgets:
+                keras.utils.set_random_seed(seed)
+                model = keras.Sequential([build_base(), build_head(5)])
+                compile_and_fit(model, x, y, learning_rate=0.003, steps=budget, seed=seed)
+                curve.setdefault((budget, "from scratch", per_class), []).append(
+                    model.evaluate(x_curve_test, y_curve_test, batch_size=500, verbose=0)[1])
+                keras.utils.set_random_seed(seed)
+                model, _ = transfer_model()
+                compile_and_fit(model, x, y, learning_rate=head_rate, steps=budget, seed=seed)
+                curve.setdefault((budget, "transferred", per_class), []).append(
+                    model.evaluate(x_curve_test, y_curve_test, batch_size=500, verbose=0)[1])
+        print(f"{per_class:>3} per class done", flush=True)
+print(f"{2 * len(budgets) * len(sizes) * len(curve_seeds)} trainings in {curve_time}")
+
+rows = []
+for budget in budgets:
+    for per_class in sizes:
+        scratch = np.array(curve[budget, "from scratch", per_class])
+        transferred = np.array(curve[budget, "transferred", per_class])
+        gains = transferred - scratch
+        rows.append({"steps": budget, "per class": per_class, "scratch": scratch.mean(),
+                     "transferred": transferred.mean(), "mean gain": gains.mean(), "lowest gain": gains.min(),
+                     "highest gain": gains.max()})
+print(format_table(rows))
+
+# %%
+# (extra code)
+fig, axes = plt.subplots(1, len(budgets), figsize=(12, 4.2), sharey=True)
+for ax, budget in zip(axes, budgets, strict=True):
+    for name, colour, marker in [("from scratch", "C0", "o"), ("transferred", "C1", "s")]:
+        for per_class in sizes:
+            ax.plot([per_class] * len(curve_seeds), curve[budget, name, per_class], marker, color=colour, alpha=0.35)
+        ax.plot(sizes, [np.mean(curve[budget, name, s]) for s in sizes], marker + "-", color=colour,
+                label=f"{name} (line: mean of {len(curve_seeds)} seeds)")
+    ax.set_xscale("log")
+    ax.set_xticks(sizes, [str(s) for s in sizes])
+    ax.set_xlabel("labelled images per class (log scale)")
+    ax.set_title(f"{budget} training steps")
+    ax.grid(alpha=0.3)
+axes[0].set_ylabel("test accuracy, target task")
+axes[-1].legend(loc="lower right")
+fig.suptitle("Data efficiency: the same network from scratch and from a pretrained base")
+fig.tight_layout()
+plt.show()
+
+# %%
+small_budget, full_budget = budgets
+small_rows = [row for row in rows if row["steps"] == small_budget]
+full_rows = [row for row in rows if row["steps"] == full_budget]
+results.record("small_budget_lowest_gain", min(row["lowest gain"] for row in small_rows))
+results.record("full_budget_largest_mean_gain", max(row["mean gain"] for row in full_rows))
+results.record("full_budget_smallest_mean_gain", min(row["mean gain"] for row in full_rows))
+results.check("transferred_fewest_labels", full_rows[0]["transferred"], full=(0.45, 1.0))
+results.claim("transfer_wins_on_a_small_budget", all(row["lowest gain"] > 0.05 for row in small_rows),
+              f"with {small_budget} steps, transfer beats scratch by more than 0.05 at every size, with every seed")
+
+# %% [markdown]
+# What our full-mode run (3 seeds from 42) shows:
+#
+# - **With 30 steps**, the transferred model won at every size, with every seed, by at least
+#   0.000<!-- value: small_budget_lowest_gain -->. Pretrained features are a head start: useful accuracy at a
+#   fraction of the training.
+# - **With 200 steps**, the two curves came together: the mean gain ranged from
+#   0.000<!-- value: full_budget_smallest_mean_gain --> to 0.000<!-- value: full_budget_largest_mean_gain --> across
+#   the sizes, so given time, a fresh network learned from the target images features as useful as ours, even from
+#   2 images per class.
+#
+# That second result is specific to this setup, and worth remembering: our base learned from 30,000 small greyscale
+# images of 5 garment classes, for 2 epochs, so it knows little that 200 steps on the target cannot teach. Transfer
+# pays in data, not only in time, when the source is far larger and more varied than the target, like ImageNet's
+# 1.2 million photos of 1,000 classes, and the target looks like it. Whether it pays on *your* task is a
+# measurement, as here: compare against training from scratch with the same budget, over several seeds.
+
+# %% [markdown]
+# ## 6. Common mistakes: a high fine-tuning rate, and BatchNorm left in training mode
+#
+# **Fine-tuning at the head's learning rate.** The pretrained weights are already good; large steps move them far
+# from where they were before the few labelled images can guide them. We start again from the feature-extraction
+# weights of section 4 and fine-tune with the head's rate, 0.01, instead of 0.001.
+
+# %%
+keras.utils.set_random_seed(SEED)
+hot_model, hot_base = transfer_model()
+hot_model.set_weights(extracted_weights)
+unfreeze_except_batchnorm(hot_base)
+compile_and_fit(hot_model, x_few, y_few, learning_rate=head_rate, steps=fine_steps)
+hot_accuracy = hot_model.evaluate(x_val, y_val, batch_size=500, verbose=0)[1]
+print(f"fine-tuning at 0.01: validation accuracy {hot_accuracy:.4f}; at 0.001 it was {accuracy['fine-tuning']:.4f}; "
+      f"feature extraction alone {accuracy['feature extraction']:.4f}")
+results.record("hot_fine_tuning_accuracy", hot_accuracy)
+results.claim("high_rate_fine_tuning_hurts", hot_accuracy < accuracy["feature extraction"] - 0.02,
+              "fine-tuning at the head's learning rate ends more than 0.02 below feature extraction alone")
+
+# %% [markdown]
+# Fine-tuning at 0.01 ended below the frozen base it started from: the large steps wrecked features that 50
+# images cannot rebuild. Fine-tune with a learning rate about ten times lower than the head's, or lower, and check
+# against feature extraction alone.
+#
+# **BatchNormalization in training mode.** Tutorials written for Keras 2 say: call the base with
+# `base(inputs, training=False)` in a functional model, and BatchNormalization stays in inference mode even after
+# you unfreeze the base. In Keras 3 this no longer holds: `fit` passes `training=True` down to every layer, and that
+# overrides the `training=False` written in the model. The next cell measures it: a model built the old way,
+# unfrozen, trained for 10 steps.
+
+# %%
+keras.utils.set_random_seed(SEED)
+old_way_base = build_base()
+old_way_base.set_weights(pretrained_weights)
+inputs = keras.Input(shape=(28, 28, 1))
+outputs = build_head(5)(old_way_base(inputs, training=False))  # the Keras 2 advice
+old_way_model = keras.Model(inputs, outputs)
+old_way_base.trainable = True  # unfrozen for fine-tuning, BatchNormalization included
+norm = next(layer for layer in old_way_base.layers if isinstance(layer, keras.layers.BatchNormalization))
+before = keras.ops.convert_to_numpy(norm.moving_mean).copy()
+compile_and_fit(old_way_model, x_few, y_few, learning_rate=fine_rate, steps=10)
+old_way_moved = float(np.abs(keras.ops.convert_to_numpy(norm.moving_mean) - before).max())
+print(f"base(inputs, training=False), then unfrozen: the first moving mean moved by {old_way_moved:.3g} "
+      f"(Keras {keras.__version__})")
+results.claim("training_false_is_overridden", old_way_moved > 0,
+              "in Keras 3, base(inputs, training=False) does not stop fit from updating BatchNormalization")
+
+# %% [markdown]
+# The moving averages moved, so the layers ran in training mode despite `training=False`. The dependable way in
+# Keras 3 is the one of section 4: set `trainable = False` on each `BatchNormalization` layer, which Keras 3
+# documents as running the layer in inference mode. Check your own setup the way the cell above does: compare a
+# moving average before and after a few steps.
+
+# %% [markdown]
+# ## 7. The same steps with ImageNet weights
+#
+# On Colab, or any machine that can download, the steps are the same with a network pretrained on ImageNet. This
+# block is **not run** by the course (it downloads about 9 MB of weights, and ImageNet models need colour images of
+# at least 32×32 pixels, so Fashion-MNIST would have to be resized and turned into 3 channels first):
+#
+# ```python
+# base = keras.applications.MobileNetV2(input_shape=(96, 96, 3), include_top=False, weights="imagenet")
+# base.trainable = False                               # 1. freeze: BatchNormalization runs in inference mode
+#
+# model = keras.Sequential([
+#     keras.Input(shape=(96, 96, 3)),
+#     keras.layers.Rescaling(1 / 127.5, offset=-1),    # MobileNetV2 expects pixels in [-1, 1]
+#     base,
+#     keras.layers.GlobalAveragePooling2D(),           # 2. a new head
+#     keras.layers.Dropout(0.2),
+#     keras.layers.Dense(5, activation="softmax"),
+# ])
+# model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
+#               metrics=["accuracy"])
+# model.fit(train_images, train_labels, epochs=10, validation_data=(val_images, val_labels))
+#
+# base.trainable = True                                # 3. fine-tune, gently
+# for layer in base.layers:
+#     if isinstance(layer, keras.layers.BatchNormalization):
+#         layer.trainable = False                      #    keep BatchNormalization in inference mode
+# model.compile(optimizer=keras.optimizers.Adam(1e-5), loss="sparse_categorical_crossentropy",
+#               metrics=["accuracy"])
+# model.fit(train_images, train_labels, epochs=5, validation_data=(val_images, val_labels))
+# ```
+
+# %% [markdown]
+# ## 8. Exercises
+#
+# Write your answer in place of `...`, run the cell, read the feedback. `ex.q1.hint()` and `ex.q1.solution()`
+# help when you are stuck.
+#
+# **Exercise 1.** The transfer model of section 3 has a frozen base and the head
+# `Flatten → Dropout → Dense(128) → Dense(5)` on the base's 3×3×64 output. How many of its parameters are
+# trainable? Work it out, then compare with section 3's printout.
+
+# %%
+trainable_parameters = ...  # a whole number
+
+ex.q1.check(trainable_parameters)
+
+# %%
+# ex.q1.hint()
+# ex.q1.solution()
+
+# %% [markdown]
+# **Exercise 2.** Write `freeze_batchnorm(model)`: set `trainable = False` on every `BatchNormalization` layer of
+# `model`, including those inside nested models such as our `base`, and leave every other layer as it is.
+
+# %%
+def freeze_batchnorm(model):
+    ...  # your code here
+
+
+ex.q2.check(freeze_batchnorm)
+
+# %%
+# ex.q2.hint()
+# ex.q2.solution()
+
+# %% [markdown]
+# **Exercise 3.** You have 50 labelled images per class and a base pretrained on a related task. Which part of the
+# base should you unfreeze first if you fine-tune only a part: `"first block"` or `"last block"`?
+
+# %%
+unfreeze_first = ...  # "first block" or "last block"
+
+ex.q3.check(unfreeze_first)
+
+# %%
+# ex.q3.hint()
+# ex.q3.solution()
+
+# %% [markdown]
+# **Stretch exercise. Fine-tune only the last block.** A real experiment, about 10 s in full mode. Write
+# `unfreeze_last_block(base)`: keep the base frozen except the last block's `Conv2D` (its `BatchNormalization`
+# stays frozen too). The next cell starts from section 4's feature-extraction weights and fine-tunes with the same
+# recipe, then compares with section 4's full fine-tuning.
+
+# %% tags=["stretch-answer"]
+def unfreeze_last_block(base):
+    ...  # your code here: set trainable on the right layers
+
+# %%
+stretch_run = None
+if ex.stretch.ready(unfreeze_last_block):
+    keras.utils.set_random_seed(SEED)
+    last_model, last_base = transfer_model()
+    last_model.set_weights(extracted_weights)
+    unfreeze_last_block(last_base)
+    compile_and_fit(last_model, x_few, y_few, learning_rate=fine_rate, steps=fine_steps)
+    stretch_run = {"base": last_base, "accuracy": last_model.evaluate(x_val, y_val, batch_size=500, verbose=0)[1],
+                   "baseline": accuracy["fine-tuning"]}
+    print(f"last block only: validation accuracy {stretch_run['accuracy']:.4f}; whole base (section 4): "
+          f"{stretch_run['baseline']:.4f}")
+
+# %% [markdown]
+# Is the accuracy with only the last block unfrozen `"higher"`, `"lower"` or `"about the same"` as with the whole
+# base? Count a difference within ±0.01 as the same.
+
+# %% tags=["stretch-answer"]
+last_block_verdict = ...  # "higher", "lower" or "about the same"
+
+ex.stretch.check(last_block_verdict, run=stretch_run)
+
+# %%
+# ex.stretch.hint()
+# ex.stretch.solution()
+
+# %% [markdown]
+# ## Summary
+#
+# - Transfer learning reuses a trained convolutional base: freeze it (`trainable = False`), add a new head, train
+#   the head; then, optionally, fine-tune the base at a learning rate about ten times lower.
+# - A frozen `BatchNormalization` layer runs in inference mode. When you unfreeze a base, keep its
+#   `BatchNormalization` layers frozen; in Keras 3, `base(inputs, training=False)` alone does not.
+# - A pretrained base is a head start: here it won clearly on a small training budget. Given 200 steps, a network
+#   trained from scratch caught up, because our source task was small; with a large, varied source such as
+#   ImageNet the gain in data efficiency is real. Measure it on your task, against training from scratch with the
+#   same budget, over several seeds.
+# - Fine-tuning at a high learning rate destroys the pretrained features.
+#
+# **Next:** this is the last notebook of the course. Go back to
+# **[09 · augmentation](09_augmentation_global_pooling.ipynb)** and combine it with transfer: augmentation
+# multiplies the few labelled images that transfer learning works with.
