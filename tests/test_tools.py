@@ -31,6 +31,17 @@ def test_links_follow_the_configured_repository_and_ref():
     assert "someone/fork/blob/v9/notebooks/05_feature_maps.ipynb" in forked and repository not in forked
 
 
+def test_the_course_map_puts_notebooks_after_the_core_under_going_further():
+    rows = [(number, f"title {number}", "goal", "1 s") for number in ("07", "08", "09", "10")]
+    table = links.course_map("owner/name", "v1", rows)
+    lines = table.splitlines()
+    further = lines.index("**Going further**")
+    assert [line[:4] for line in lines if line.startswith("| 0") or line.startswith("| 1")] == [
+        "| 07", "| 08", "| 09", "| 10"]
+    assert lines[further - 2].startswith("| 08") and lines[further + 4].startswith("| 09")
+    assert table.count("| # | Notebook |") == 2 and links._map_rows(table) == rows
+
+
 def _row(name: str, seconds: float, rss: float, value: float, error: str | None = None) -> dict:
     return {"notebook": name, "seconds": seconds, "peak_rss": rss, "error": error,
             "values": report._check_values([{"name": "test_accuracy", "value": value, "expected": [0.9, 1.0],
