@@ -309,10 +309,10 @@ results.claim("transfer_starts_ahead", first["feature extraction"] > first["from
 
 # %% [markdown]
 # In our full-mode run (seed 42), after the first 10 steps the transferred model was already at
-# 0.000<!-- value: extraction_first --> validation accuracy, and the model trained from scratch at
-# 0.000<!-- value: scratch_first -->: the pretrained features give the head something useful from the first
-# steps. After 150 steps the picture changes: feature extraction ended at 0.000<!-- value: extraction_accuracy -->,
-# from scratch at 0.000<!-- value: scratch_accuracy -->, and fine-tuning at 0.000<!-- value: fine_accuracy -->.
+# 0.639<!-- value: extraction_first --> validation accuracy, and the model trained from scratch at
+# 0.226<!-- value: scratch_first -->: the pretrained features give the head something useful from the first
+# steps. After 150 steps the picture changes: feature extraction ended at 0.706<!-- value: extraction_accuracy -->,
+# from scratch at 0.704<!-- value: scratch_accuracy -->, and fine-tuning at 0.717<!-- value: fine_accuracy -->.
 # That is one seed and one draw of 50 images; the next section asks the question properly.
 
 # %% [markdown]
@@ -393,10 +393,10 @@ results.claim("transfer_wins_on_a_small_budget", all(row["lowest gain"] > 0.05 f
 # What our full-mode run (3 seeds from 42) shows:
 #
 # - **With 30 steps**, the transferred model won at every size, with every seed, by at least
-#   0.000<!-- value: small_budget_lowest_gain -->. Pretrained features are a head start: useful accuracy at a
+#   0.155<!-- value: small_budget_lowest_gain -->. Pretrained features are a head start: useful accuracy at a
 #   fraction of the training.
 # - **With 200 steps**, the two curves came together: the mean gain ranged from
-#   0.000<!-- value: full_budget_smallest_mean_gain --> to 0.000<!-- value: full_budget_largest_mean_gain --> across
+#   -0.022<!-- value: full_budget_smallest_mean_gain --> to 0.001<!-- value: full_budget_largest_mean_gain --> across
 #   the sizes, so given time, a fresh network learned from the target images features as useful as ours, even from
 #   2 images per class.
 #
@@ -451,18 +451,18 @@ for key, row in [("gentle", gentle), ("hot", hot)]:
     results.record(f"{key}_target_accuracy", row["target (validation)"])
 results.claim("high_rate_moves_weights_far", hot["weights moved"] > 3 * gentle["weights moved"],
               "fine-tuning at 0.01 moves the base's weights more than 3 times as far as at 0.001")
-results.claim("high_rate_forgets_the_source", hot["source task"] < gentle["source task"] - 0.1,
-              "after fine-tuning at 0.01 the base does the source task more than 0.1 worse than after 0.001")
+results.claim("high_rate_forgets_the_source", hot["source task"] < gentle["source task"] - 0.05,
+              "after fine-tuning at 0.01 the base does the source task more than 0.05 worse than after 0.001")
 
 # %% [markdown]
-# At 0.01 the base's weights moved about 0.00<!-- value: hot_weights_moved --> of their size, against
-# 0.000<!-- value: gentle_weights_moved --> at 0.001, and the base lost much of what it knew: on its own source task
-# it fell to 0.000<!-- value: hot_source_accuracy --> (0.000<!-- value: gentle_source_accuracy --> after the gentle
-# fine-tuning). Those are the pretrained features being overwritten by 50 images. On the target task the damage was
-# smaller in our run (0.000<!-- value: hot_target_accuracy --> against
-# 0.000<!-- value: gentle_target_accuracy -->) because, as section 5 showed, this base knows little that the target
-# images cannot teach again; with a base worth more than our small one, overwriting it costs more. Fine-tune with a
-# learning rate about ten times lower than the head's, or lower, and compare with feature extraction alone.
+# At 0.01 the base's weights moved about 0.43<!-- value: hot_weights_moved --> of their size, against
+# 0.039<!-- value: gentle_weights_moved --> at 0.001, and the base lost part of what it knew: on its own source task
+# it fell to 0.843<!-- value: hot_source_accuracy --> (0.970<!-- value: gentle_source_accuracy --> after the gentle
+# fine-tuning). Those are the pretrained features being overwritten by 50 images. The target task lost less in our
+# run (0.689<!-- value: hot_target_accuracy --> against 0.717<!-- value: gentle_target_accuracy -->): as section 5
+# showed, this base knows little that the target images cannot teach again. A base worth more than our small one
+# has more to lose. Fine-tune with a learning rate about ten times lower than the head's, or lower, and compare
+# with feature extraction alone.
 #
 # **BatchNormalization in training mode.** Tutorials written for Keras 2 say: call the base with
 # `base(inputs, training=False)` in a functional model, and BatchNormalization stays in inference mode even after
