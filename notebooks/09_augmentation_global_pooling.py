@@ -387,7 +387,7 @@ for name, key in [("Flatten", "flatten"), ("Flatten + shifts", "augmented"), ("G
     results.record(f"{key}_clean", summary[name]["clean"])
     results.record(f"{key}_shifted", summary[name]["shifted 3 px"])
 results.record("augmentation_clean_change", clean_change)
-results.check("augmentation_shift_gain", float(np.mean(shift_gains)), full=(0.08, 1.0))
+results.check("augmentation_shift_gain", float(np.mean(shift_gains)), full=(0.06, 1.0))
 results.claim("augmentation_gain_beats_noise", min(shift_gains) > 3 * noise,
               "with every seed, augmentation raises the shifted accuracy by more than 3 times the largest seed sd")
 results.claim("gap_beats_flatten_on_shifts", min(gap_gains) > 0,

@@ -21,7 +21,7 @@ from course_utils.results import read_recorded
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 
-TAG = re.compile(r"(?P<number>\d[\d,]*(?:\.\d+)?)(?P<percent>%?)\**\s*<!--\s*value:\s*(?P<name>[\w/]+)\s*-->")
+TAG = re.compile(r"(?P<number>(?<![\w.])-?\d[\d,]*(?:\.\d+)?)(?P<percent>%?)\**\s*<!--\s*value:\s*(?P<name>[\w/]+)\s*-->")
 DECIMAL_OR_PERCENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s?%|(?<![\w.])\d+\.\d+(?![\w.])")
 
 # Numbers in the markdown that do not come from a run: hyperparameters, splits, chance levels, formulas.
@@ -102,6 +102,7 @@ def test_every_other_number_in_the_prose_is_a_listed_constant(notebook):
     (0.8213, "82", True, "82"),
     (87.0, "87", False, "87"),
     (2100.0, "2,100", False, "2,100"),
+    (-0.0264, "-0.026", False, "-0.026"),
 ])
 def test_quoted_precision_follows_the_text(value, quoted, percent, expected):
     assert _as_quoted(value, quoted, percent) == expected
@@ -111,3 +112,5 @@ def test_a_drifted_number_is_caught():
     match = TAG.search("reached **0.906**<!-- value: test_accuracy --> on the test set")
     assert match and match["number"] == "0.906" and match["name"] == "test_accuracy"
     assert _as_quoted(0.9074, match["number"], False) != match["number"]
+    negative = TAG.search("changed by -0.026<!-- value: change --> on average")
+    assert negative["number"] == "-0.026" and _as_quoted(0.0264, negative["number"], False) != negative["number"]
