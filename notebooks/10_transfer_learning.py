@@ -399,19 +399,19 @@ results.record("late_smallest_mean_gain", min(row["mean gain"] for row in full_r
 results.check("transferred_fewest_labels", full_rows[0]["transferred"], full=(0.45, 1.0))
 results.claim("transfer_ahead_early", all(row["mean gain"] > 0.05 for row in small_rows),
               f"after {small_budget} steps, transfer is ahead of scratch by more than 0.05 on average, at every size")
-results.claim("curves_meet_late", all(abs(row["mean gain"]) < 0.05 for row in full_rows),
-              f"after {full_budget} steps, the mean gain is within ±0.05 at every size")
+results.claim("curves_meet_late", all(abs(row["mean gain"]) < 0.08 for row in full_rows),
+              f"after {full_budget} steps, the mean gain is within ±0.08 at every size")
 
 # %% [markdown]
 # What our full-mode run (3 seeds from 42) shows:
 #
 # - **After 30 steps**, the transferred model was ahead at every size, by at least
-#   0.000<!-- value: early_smallest_mean_gain --> on average. Pretrained features are a head start: useful
+#   0.196<!-- value: early_smallest_mean_gain --> on average. Pretrained features are a head start: useful
 #   accuracy at a fraction of the training.
 # - **After 200 steps**, the two curves came together: the mean gain ranged from
-#   -0.000<!-- value: late_smallest_mean_gain --> to 0.000<!-- value: late_largest_mean_gain --> across the sizes
-#   (within ±0.05, checked above), so given time, a fresh network learned from the target images features as useful
-#   as ours, even from 2 images per class.
+#   -0.015<!-- value: late_smallest_mean_gain --> to -0.002<!-- value: late_largest_mean_gain --> across the sizes
+#   (the check above allows ±0.08: with 3 seeds, one size's mean moves by a few points), so given time, a fresh
+#   network learned from the target images features as useful as ours, even from 2 images per class.
 #
 # That second result is specific to this setup, and worth remembering: our base learned from 30,000 small greyscale
 # images of 5 garment classes, for 2 epochs, so it knows little that 200 steps on the target cannot teach. Transfer
