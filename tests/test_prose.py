@@ -38,7 +38,8 @@ CONSTANTS: dict[str, set[str]] = {
     "08": set(),
     "09": {"10%", "2.8", "0.05", "0.003", "0.02"},  # augmentation settings (10% = 2.8 px, 0.05 of a turn),
     # the learning rate, the stretch's band
-    "10": {"0.01", "0.003", "0.001", "1.2"},  # learning rates (head, scratch, fine-tuning); ImageNet's 1.2 million
+    "10": {"0.01", "0.003", "0.001", "1.2", "0.08"},  # learning rates (head, scratch, fine-tuning); ImageNet's
+    # 1.2 million photos; the band of the "curves meet" check
 }
 
 
