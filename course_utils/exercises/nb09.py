@@ -128,8 +128,8 @@ def _verify_gap_augmented(conclusion: Any, *, run: Any = None) -> str:
     shifted = expect_measured(run["shifted"], "the shifted accuracy")
     baseline = expect_measured(run["baseline shifted"], "the GAP model's shifted accuracy")
     said = expect_verdict(conclusion, shifted, baseline, STRETCH_NOISE, "GAP + shifts on shifted images")
-    return (f"{shifted:.4f} against {baseline:.4f} for GAP alone: {said}. Compare with section 7's Flatten + "
-            "shifts: the two remedies overlap, since both target position.")
+    return (f"{shifted:.4f} against {baseline:.4f} for GAP alone: {said}. Both remedies target position; your "
+            "numbers say whether they add up. Compare with section 7's Flatten + shifts too.")
 
 
 stretch = Exercise(

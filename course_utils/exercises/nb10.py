@@ -116,8 +116,8 @@ def _verify_unfreeze_first(answer: Any) -> str:
         raise CheckFailed("the first block finds edges and blobs that almost any image task needs, so it carries "
                           "over best as it is. The last block combines them into parts of the source classes: that is "
                           "what the new task most needs to change")
-    return ("the last block holds the most task-specific features, so it gains most from fine-tuning, and it has "
-            "the fewest positions to fit: a safer start with few labels.")
+    return ("the last block holds the most task-specific features, so it is the one the new task most needs to "
+            "change; the first block's edges and blobs carry over as they are.")
 
 
 q3 = Exercise(
@@ -154,7 +154,7 @@ def _verify_last_block(conclusion: Any, *, run: Any = None) -> str:
     baseline = expect_measured(run["baseline"], "section 4's fine-tuning accuracy")
     said = expect_verdict(conclusion, accuracy, baseline, STRETCH_NOISE, "the last-block fine-tuning")
     return (f"{accuracy:.4f} against {baseline:.4f} with the whole base: {said}. With few labels, fine-tuning less "
-            "of the base is the cautious choice; it also trains faster.")
+            "of the base is the cautious choice; measure it, as here, before you decide.")
 
 
 stretch = Exercise(
