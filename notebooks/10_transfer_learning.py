@@ -586,7 +586,7 @@ ex.q3.check(unfreeze_first)
 # ex.q3.solution()
 
 # %% [markdown]
-# **Stretch exercise. Fine-tune only the last block.** A real experiment, about 10 s in full mode. Write
+# **Stretch exercise. Fine-tune only the last block.** A real experiment, a few seconds in full mode. Write
 # `unfreeze_last_block(base)`: keep the base frozen except the last block's `Conv2D` (its `BatchNormalization`
 # stays frozen too). The next cell starts from section 4's feature-extraction weights and fine-tunes with the same
 # recipe, then compares with section 4's full fine-tuning.

@@ -21,7 +21,8 @@ from course_utils.results import read_recorded
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 
-TAG = re.compile(r"(?P<number>(?<![\w.])-?\d[\d,]*(?:\.\d+)?)(?P<percent>%?)\**\s*<!--\s*value:\s*(?P<name>[\w/]+)\s*-->")
+TAG = re.compile(r"(?P<number>(?<![\w.])-?\d[\d,]*(?:\.\d+)?)(?P<percent>%?)\**\s*"
+                 r"<!--\s*value:\s*(?P<name>[\w/]+)\s*-->")
 DECIMAL_OR_PERCENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s?%|(?<![\w.])\d+\.\d+(?![\w.])")
 
 # Numbers in the markdown that do not come from a run: hyperparameters, splits, chance levels, formulas.
