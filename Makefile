@@ -18,11 +18,12 @@ ifdef COURSE_DATA_DIR
 export COURSE_DATA_DIR := $(abspath $(COURSE_DATA_DIR))
 endif
 
-.PHONY: help venv lab test seed-study solve lite test-colab test-latest test-browser lint sync execute report links verify-data clean
+.PHONY: help venv lab test test-fast seed-study solve lite test-colab test-latest test-browser lint sync execute report links verify-data clean
 
 help:
 	@echo "make lab          set up .venv and open the course in JupyterLab"
 	@echo "make test         set up .venv and run the whole test suite (unit tests, lint, nbval)"
+	@echo "make test-fast    the unit tests only (no notebooks, browser or Binder build), for the inner loop"
 	@echo "make test-colab   the whole suite (fast mode) in .venv-colab, on Colab's package versions (compat/colab.txt)"
 	@echo "make test-latest  the whole suite (fast mode) in .venv-latest, on the newest release of everything"
 	@echo "make test-browser 01 in JupyterLab and 07-08 in JupyterLite (after make lite) in headless chromium"
@@ -50,6 +51,10 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadscope
+
+# Everything but the tests marked slow (pyproject.toml): no nbval, no browser, no Binder build, no fresh kernels.
+test-fast: $(STAMP)
+	COURSE_FAST=1 $(BIN)/python -m pytest -n 2 --dist loadscope -m "not slow" tests
 
 # Version checks: a separate virtualenv each, the whole suite in fast mode (unit tests, lint, nbval).
 test-colab test-latest: test-%:

@@ -62,6 +62,7 @@ def _tracked_copy(destination: Path) -> Path:
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git to list the tracked files")
+@pytest.mark.slow
 def test_simulated_binder_build_runs_a_notebook_with_baked_in_data(mirror, tmp_path):
     version = (BINDER / "runtime.txt").read_text(encoding="utf-8").strip().removeprefix("python-")
     python = shutil.which(f"python{version}")

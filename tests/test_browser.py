@@ -45,6 +45,8 @@ LITE_SITE = Path(os.environ.get("COURSE_LITE_SITE") or REPO_ROOT / "_site")
 sys.path.insert(0, str(REPO_ROOT / "tools"))
 from links import LITE_NOTEBOOKS  # noqa: E402  (the notebooks `make lite` serves)
 
+pytestmark = pytest.mark.slow  # whole notebooks or a browser: make test-fast skips these
+
 LITE_GOAL_SECONDS = 60
 
 

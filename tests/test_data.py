@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import pickle
 import shutil
@@ -167,6 +168,7 @@ def _raw(mirror: Path, key: str) -> bytes:
     return gzip.decompress((mirror / f"{key}.gz").read_bytes())
 
 
+@functools.lru_cache(maxsize=1)  # built once for the 9 cases: recompressing the images takes seconds
 def _corruptions(mirror: Path) -> dict[str, tuple[str, bytes, str]]:
     """name -> (file key, bytes to write into the .gz file, expected message fragment)."""
     labels, images = _raw(mirror, LABELS), _raw(mirror, IMAGES)

@@ -33,6 +33,7 @@ def _run(code: str, **extra_env: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=run_env, timeout=600)
 
 
+@pytest.mark.slow
 def test_same_seed_gives_identical_metrics_in_two_fresh_processes(mirror):
     first, second = (_run(TRAIN_ONCE, COURSE_DATA_DIR=str(mirror)) for _ in range(2))
     assert first.returncode == 0, first.stderr

@@ -22,6 +22,7 @@ def _state(folder: Path) -> dict[str, str]:
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git to list the tracked files")
+@pytest.mark.slow
 def test_notebooks_write_only_into_the_output_folder(mirror, tmp_path, monkeypatch):
     listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
     repo = tmp_path / "repo"

@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import solve_notebooks  # noqa: E402
 
+pytestmark = pytest.mark.slow  # whole notebooks or a browser: make test-fast skips these
+
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
