@@ -312,7 +312,7 @@ configurations = {
 }
 
 
-def train(model: keras.Model, seed: int) -> keras.Model:
+def train(model: keras.Model) -> keras.Model:
     """The one recipe of this notebook: Adam, cosine decay from 0.003, batches of 64, `epochs` epochs."""
     steps = epochs * int(np.ceil(len(x_train) / 64))
     schedule = keras.optimizers.schedules.CosineDecay(initial_learning_rate=0.003, decay_steps=steps)
@@ -328,7 +328,7 @@ with Timer() as grid_time:
     for name, build in configurations.items():
         for seed in seeds:
             keras.utils.set_random_seed(seed)
-            model = train(build(), seed)
+            model = train(build())
             runs[name].append({"clean": model.evaluate(x_val, y_val, batch_size=500, verbose=0)[1],
                                "shifted": model.evaluate(x_val_shifted, y_val, batch_size=500, verbose=0)[1]})
             trained[name, seed] = model
@@ -506,7 +506,7 @@ stretch_run = None
 if ex.stretch.ready(build_gap_augmented):
     keras.utils.set_random_seed(SEED)
     with Timer() as stretch_time:
-        both_model = train(build_gap_augmented(), SEED)
+        both_model = train(build_gap_augmented())
     stretch_run = {"model": both_model,
                    "shifted": both_model.evaluate(x_val_shifted, y_val, batch_size=500, verbose=0)[1],
                    "baseline shifted": runs["GAP"][0]["shifted"]}
