@@ -18,7 +18,7 @@ ifdef COURSE_DATA_DIR
 export COURSE_DATA_DIR := $(abspath $(COURSE_DATA_DIR))
 endif
 
-.PHONY: help venv lab test test-fast seed-study solve lite test-colab test-latest test-browser lint sync execute report links verify-data clean
+.PHONY: help venv lab test test-fast seed-study solve lite test-colab test-latest test-browser lint sync export execute report links verify-data clean
 
 help:
 	@echo "make lab          set up .venv and open the course in JupyterLab"
@@ -33,7 +33,8 @@ help:
 	@echo "make lite         build the JupyterLite site (07-08 in the browser) into _site/ (PYODIDE_DIR=... offline)"
 	@echo "make solve        run every notebook in FULL mode with every published solution; writes docs/exercises.md"
 	@echo "make seed-study   run every notebook in FULL mode with COURSE_SEED = each of SEEDS (default 1 2 3)"
-	@echo "make sync         update each notebook from its paired .py (jupytext)"
+	@echo "make sync         update each notebook from its paired .py (jupytext), then make export"
+	@echo "make export       write course_utils/models.py from the notebooks' \`# @save\` functions"
 	@echo "make verify-data  check every data file the course reads"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -79,6 +80,11 @@ lint: $(STAMP)
 
 sync: $(STAMP)
 	$(BIN)/jupytext --sync notebooks/[0-9][0-9]_*.py
+	$(BIN)/python tools/export_models.py
+
+# The functions marked `# @save` in the notebooks, copied into course_utils/models.py for reuse (d2l's #@save).
+export: $(STAMP)
+	$(BIN)/python tools/export_models.py
 
 execute: $(STAMP)
 	@for py in notebooks/$(NB)_*.py; do \

@@ -140,7 +140,7 @@ assert train_scaled.dtype == np.float32 and train_scaled.max() == 1.0
 # gives both copies the same starting weights.
 
 # %%
-def build_dense_baseline() -> keras.Model:
+def build_dense_baseline() -> keras.Model:  # @save
     """Flatten -> Dense(128, relu) -> Dense(10, softmax) for 28x28 images."""
     return keras.Sequential(
         [
@@ -172,12 +172,16 @@ assert model.count_params() == hidden_parameters + output_parameters
 # - `optimizer="adam"`: a good default that adapts its step size for every weight.
 # - `loss="sparse_categorical_crossentropy"`: for integer labels 0–9 (not one-hot vectors).
 # - `metrics=["accuracy"]`: the share of images whose most probable class is the true one.
+# - `steps_per_execution=32`: Keras runs 32 training steps per call from Python instead of 1. The arithmetic is
+#   the same, step for step; for a model this small, the time spent going back and forth between Python and
+#   TensorFlow is a large part of each step, so fewer round trips train faster (`benchmarks/training_speed.py`
+#   measures it). The later notebooks use it too.
 #
 # `validation_split=0.1` holds back the last 10% of the training images. The model never trains on them, so
 # their scores show how it does on images it has not seen, without touching the test set.
 
 # %%
-model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"], steps_per_execution=32)
 
 epochs = mode.by_mode(full=5, fast=2)
 with Timer() as training_time:
@@ -264,7 +268,8 @@ assert np.isclose(per_image_loss.mean(), test_loss, atol=1e-3)
 # %%
 keras.utils.set_random_seed(SEED)
 raw_model = build_dense_baseline()
-raw_model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+raw_model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=32)
 with Timer() as raw_training_time:
     raw_history = raw_model.fit(train_images, train_labels, epochs=epochs, validation_split=0.1, verbose=2)
 raw_test_loss, raw_test_accuracy = raw_model.evaluate(test_images, test_labels, verbose=0)
@@ -357,7 +362,8 @@ deeper_model = deeper_accuracy = None
 if ex.stretch.ready(build_deeper_dense):
     keras.utils.set_random_seed(SEED)
     deeper_model = build_deeper_dense()
-    deeper_model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    deeper_model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                         steps_per_execution=32)
     with Timer() as deeper_time:
         deeper_model.fit(train_scaled, train_labels, epochs=epochs, validation_split=0.1, verbose=0)
     deeper_accuracy = deeper_model.evaluate(test_scaled, test_labels, verbose=0)[1]

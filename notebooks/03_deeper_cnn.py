@@ -120,7 +120,8 @@ assert len(np.intersect1d(fit_index, validation_index)) == 0  # no image in both
 # cannot rely on any single one: a defence against memorising. (`dropout=0.0` leaves it out; section 3 uses that.)
 
 # %%
-def conv_block(filters: int) -> list[keras.layers.Layer]:
+def conv_block(filters: int) -> list[keras.layers.Layer]:  # @save
+    """One block: Conv2D (3x3, same padding, no bias) -> BatchNormalization -> ReLU -> MaxPooling2D(2)."""
     return [
         keras.layers.Conv2D(filters, (3, 3), padding="same", use_bias=False),
         keras.layers.BatchNormalization(momentum=0.9),
@@ -129,7 +130,7 @@ def conv_block(filters: int) -> list[keras.layers.Layer]:
     ]
 
 
-def build_deeper_cnn(dropout: float = 0.3) -> keras.Model:
+def build_deeper_cnn(dropout: float = 0.3) -> keras.Model:  # @save
     """Rescaling, three Conv-BN-ReLU-Pool blocks (16, 32, 64 filters), then Dropout -> Dense(128) -> Dense(10)."""
     return keras.Sequential(
         [
@@ -179,7 +180,7 @@ def train_small(callbacks: list) -> keras.callbacks.History:
     keras.utils.set_random_seed(SEED)
     small_model = build_deeper_cnn(dropout=0.0)
     small_model.compile(optimizer=keras.optimizers.Adam(0.002), loss="sparse_categorical_crossentropy",
-                        metrics=["accuracy"])
+                        metrics=["accuracy"], steps_per_execution=32)
     history = small_model.fit(*small_train, validation_data=small_val, epochs=small_epochs, batch_size=128,
                               callbacks=callbacks, verbose=0)
     history.model_after_fit = small_model
@@ -231,7 +232,7 @@ results.claim("early_stopping_stops_and_restores",
 # Now the real run, on the full training split, with dropout. Two things steer it:
 #
 # - the learning rate follows notebook 02's cosine curve: it starts at 0.002, twice Adam's default, and glides to 0
-#   over 5 epochs, the most we allow;
+#   over 4 epochs, the most we allow;
 # - `EarlyStopping(monitor="val_loss", patience=2, restore_best_weights=True)` watches the validation loss as a
 #   safety net.
 #
@@ -247,10 +248,11 @@ results.claim("early_stopping_stops_and_restores",
 # times on its last line.
 
 # %%
-max_epochs = mode.by_mode(full=5, fast=3)
+max_epochs = mode.by_mode(full=4, fast=3)
 steps = max_epochs * int(np.ceil(len(x_train) / 128))
 schedule = keras.optimizers.schedules.CosineDecay(initial_learning_rate=0.002, decay_steps=steps)
-model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+              steps_per_execution=32)
 early_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=2, restore_best_weights=True)
 with Timer() as training_time:
     history = model.fit(
@@ -430,7 +432,7 @@ if ex.stretch.ready(build_no_batchnorm_cnn):
     no_bn_model = build_no_batchnorm_cnn()
     no_bn_schedule = keras.optimizers.schedules.CosineDecay(initial_learning_rate=0.002, decay_steps=steps)
     no_bn_model.compile(optimizer=keras.optimizers.Adam(no_bn_schedule), loss="sparse_categorical_crossentropy",
-                        metrics=["accuracy"])
+                        metrics=["accuracy"], steps_per_execution=32)
     with Timer() as no_bn_time:
         no_bn_history = no_bn_model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=stretch_epochs,
                                         batch_size=128, verbose=0)

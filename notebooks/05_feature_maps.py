@@ -65,6 +65,7 @@ import tensorflow as tf
 
 from course_utils import data, explorer, mode, plots, results, saving
 from course_utils.exercises import nb05 as ex
+from course_utils.models import build_first_cnn  # notebook 02's model, defined there
 from course_utils.tables import format_table
 from course_utils.timing import Timer
 
@@ -74,7 +75,8 @@ from course_utils.timing import Timer
 # We study the first CNN of notebook 02: `Conv2D(64, 3×3)` → `MaxPooling2D(2)` → `Conv2D(64, 3×3)` →
 # `MaxPooling2D(2)` → `Dense(128)` → `Dense(10)`. Notebook 02 saves its trained model in the course output folder.
 # If that file is there we load it; if not (you skipped 02, or it was trained in fast mode) we train the same
-# model here, for 3 epochs instead of 5, which is enough to look inside.
+# model here, for 3 epochs instead of 5, which is enough to look inside. `build_first_cnn` is notebook 02's own
+# function: a `# @save` mark there exports it to `course_utils.models`, so it is written once.
 
 # %%
 (train_images, train_labels), (test_images, test_labels) = data.load_fashion_mnist()
@@ -82,25 +84,6 @@ class_names = data.FASHION_CLASS_NAMES
 train_images, train_labels = mode.subset(train_images, train_labels, fast=4000)
 test_images, test_labels = mode.subset(test_images, test_labels, fast=1000)
 x_test = test_images[..., np.newaxis]  # uint8 (N, 28, 28, 1): the model scales its own input
-
-
-def build_first_cnn() -> keras.Model:
-    """Notebook 02's model: Rescaling -> Conv(64) -> Pool -> Conv(64) -> Pool -> Dense(128) -> Dense(10)."""
-    return keras.Sequential(
-        [
-            keras.Input(shape=(28, 28, 1)),
-            keras.layers.Rescaling(1 / 255),
-            keras.layers.Conv2D(64, (3, 3), activation="relu"),
-            keras.layers.MaxPooling2D(2),
-            keras.layers.Conv2D(64, (3, 3), activation="relu"),
-            keras.layers.MaxPooling2D(2),
-            keras.layers.Flatten(),
-            keras.layers.Dense(128, activation="relu"),
-            keras.layers.Dense(10, activation="softmax"),
-        ],
-        name="first_cnn",
-    )
-
 
 model, source = saving.load_model(f"02_first_cnn_{mode.name()}.keras", input_shape=(28, 28, 1))
 print(source)

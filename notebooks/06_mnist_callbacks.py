@@ -106,7 +106,7 @@ plt.show()
 # epoch at batch 128, on MNIST and on Fashion-MNIST, from the same starting weights, and compare.
 
 # %%
-def build_cnn() -> keras.Model:
+def build_digits_cnn() -> keras.Model:  # @save
     """Rescaling -> Conv(32) -> Pool -> Conv(64) -> Pool -> Conv(64) -> Flatten -> Dense(64) -> Dense(10)."""
     return keras.Sequential(
         [
@@ -128,9 +128,9 @@ def build_cnn() -> keras.Model:
 def train_one_epoch(x: np.ndarray, y: np.ndarray) -> tuple[keras.Model, Timer]:
     """The fixed budget: a fresh model from the notebook's seed, one epoch at batch 128, Adam at 0.003."""
     keras.utils.set_random_seed(SEED)
-    model = build_cnn()
+    model = build_digits_cnn()
     model.compile(optimizer=keras.optimizers.Adam(0.003), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+                  metrics=["accuracy"], steps_per_execution=32)
     with Timer() as timer:
         model.fit(x, y, epochs=1, batch_size=128, verbose=0)
     return model, timer
@@ -253,10 +253,11 @@ callbacks = [
 ]
 
 keras.utils.set_random_seed(SEED)
-model = build_cnn()
+model = build_digits_cnn()
 steps_per_epoch = int(np.ceil(len(x_train) / 128))
 schedule = keras.optimizers.schedules.CosineDecay(0.003, decay_steps=3 * steps_per_epoch, alpha=0.1)
-model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+              steps_per_execution=32)
 with Timer() as training_time:
     history = model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=10, batch_size=128,
                         callbacks=callbacks, verbose=2)
@@ -413,10 +414,10 @@ loss_history = stop_on_loss = None
 stretch_epochs = 4
 if ex.stretch.ready(StopAtValidationLoss) and ex.stretch.ready(loss_target):
     keras.utils.set_random_seed(SEED)
-    loss_model = build_cnn()
+    loss_model = build_digits_cnn()
     loss_schedule = keras.optimizers.schedules.CosineDecay(0.003, decay_steps=3 * steps_per_epoch, alpha=0.1)
     loss_model.compile(optimizer=keras.optimizers.Adam(loss_schedule), loss="sparse_categorical_crossentropy",
-                       metrics=["accuracy"])
+                       metrics=["accuracy"], steps_per_execution=32)
     stop_on_loss = StopAtValidationLoss(loss_target)
     with Timer() as loss_time:
         loss_history = loss_model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=stretch_epochs,

@@ -410,7 +410,7 @@ plt.show()
 # Notebook 02 saved its trained CNN in the course output folder. Its first two `Conv2D` layers hold 64 filters of
 # 3×3×1 and 64 filters of 3×3×**64**. We send one Fashion-MNIST test image through them with NumPy, using the layers'
 # own weights (`layer.get_weights()` gives the kernels and the biases), and compare with Keras. If notebook 02 has
-# not run on this machine, the cell trains a small CNN of the same first layers for one epoch instead.
+# not run on this machine, the cell trains notebook 02's model (`build_first_cnn`) for one epoch instead.
 
 # %%
 if keras is None:
@@ -420,12 +420,11 @@ else:
     cnn, source = saving.load_model(f"02_first_cnn_{mode.name()}.keras", input_shape=(28, 28, 1))
     print(source)
     (train_images, train_labels), (test_images, _) = data.load_fashion_mnist()
-    if cnn is None:  # notebook 02 has not run here: train a small CNN with the same first two layers
+    if cnn is None:  # notebook 02 has not run here: train its model briefly
+        from course_utils.models import build_first_cnn  # notebook 02's function (needs Keras)
+
         keras.utils.set_random_seed(SEED)
-        cnn = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Rescaling(1 / 255),
-                                keras.layers.Conv2D(64, (3, 3), activation="relu"), keras.layers.MaxPooling2D(2),
-                                keras.layers.Conv2D(64, (3, 3), activation="relu"), keras.layers.MaxPooling2D(2),
-                                keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(10, activation="softmax")])
+        cnn = build_first_cnn()
         cnn.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
         cnn.fit(train_images[:6000, ..., np.newaxis], train_labels[:6000], epochs=1, batch_size=128, verbose=0)
     first_conv, second_conv = [layer for layer in cnn.layers if isinstance(layer, keras.layers.Conv2D)][:2]

@@ -69,6 +69,7 @@ import tensorflow as tf
 
 from course_utils import data, mode, plots, results
 from course_utils.exercises import nb09 as ex
+from course_utils.models import conv_block, shift_right  # defined in notebooks 03 and 02
 from course_utils.tables import format_table
 from course_utils.timing import Timer
 
@@ -96,15 +97,9 @@ print("training images per class:", np.bincount(y_train, minlength=10).tolist())
 
 # %% [markdown]
 # The shift test of notebook 02: every image moved 3 pixels to the right, with black filling the gap on the left.
+# `shift_right` is notebook 02's function, imported from `course_utils.models` (its `# @save` mark exports it).
 
 # %%
-def shift_right(images: np.ndarray, pixels: int = 3) -> np.ndarray:
-    """Notebook 02's shift test: move every image `pixels` to the right, filling with black (0)."""
-    shifted = np.zeros_like(images)
-    shifted[:, :, pixels:] = images[:, :, :-pixels]
-    return shifted
-
-
 x_val_shifted = shift_right(x_val)
 
 # %% [markdown]
@@ -242,8 +237,9 @@ print(f"one batch from the pipeline: images {tuple(images_out.shape)} {images_ou
 # %% [markdown]
 # ## 6. `GlobalAveragePooling2D` against `Flatten`
 #
-# The models below reuse notebook 03's block (Conv2D with `padding="same"`, BatchNormalization, ReLU, 2×2 max
-# pooling) three times: 28 → 14 → 7 → 3, ending in 64 maps of 3×3. Two ways to turn those maps into class scores:
+# The models below reuse notebook 03's block, `conv_block` (Conv2D with `padding="same"`, BatchNormalization, ReLU,
+# 2×2 max pooling; imported from `course_utils.models`), three times: 28 → 14 → 7 → 3, ending in 64 maps of 3×3.
+# Two ways to turn those maps into class scores:
 #
 # - **`Flatten → Dropout → Dense(128) → Dense(10)`**, as in notebook 03: each of the 3 × 3 × 64 = 576 positions gets
 #   its own weights, so a feature is read differently depending on *where* it is;
@@ -251,16 +247,6 @@ print(f"one batch from the pipeline: images {tuple(images_out.shape)} {images_ou
 #   all. Where a feature fired no longer matters, only how strongly, and the head needs 650 parameters.
 
 # %%
-def conv_block(filters: int) -> list[keras.layers.Layer]:
-    """Notebook 03's block: Conv2D (same padding, no bias) -> BatchNormalization -> ReLU -> MaxPooling2D(2)."""
-    return [
-        keras.layers.Conv2D(filters, (3, 3), padding="same", use_bias=False),
-        keras.layers.BatchNormalization(momentum=0.9),
-        keras.layers.ReLU(),
-        keras.layers.MaxPooling2D(2),
-    ]
-
-
 def build_cnn(head: str, augmentation: list[keras.layers.Layer] | None = None) -> keras.Model:
     """Optional augmentation layers, Rescaling, three blocks (16, 32, 64), then a 'flatten' or a 'gap' head."""
     if head == "flatten":
@@ -292,7 +278,7 @@ for head in ["flatten", "gap"]:
 # ## 7. The experiment: augmentation and global pooling, over three seeds
 #
 # Three models, each trained with 3 seeds on the same 2,000 images with one recipe (Adam with a cosine-decayed
-# learning rate from 0.003, batches of 64, 15 epochs):
+# learning rate from 0.003, batches of 64, 12 epochs):
 #
 # - **Flatten**, no augmentation: the baseline;
 # - **Flatten + shifts**: the same model with `RandomTranslation(0.1, 0.1)` in front;
@@ -303,7 +289,7 @@ for head in ["flatten", "gap"]:
 # moves the results. This takes about 2 minutes.
 
 # %%
-epochs = mode.by_mode(full=15, fast=3)
+epochs = mode.by_mode(full=12, fast=3)
 seeds = mode.by_mode(full=[SEED, SEED + 1, SEED + 2], fast=[SEED, SEED + 1])
 configurations = {
     "Flatten": lambda: build_cnn("flatten"),
@@ -317,7 +303,7 @@ def train(model: keras.Model) -> keras.Model:
     steps = epochs * int(np.ceil(len(x_train) / 64))
     schedule = keras.optimizers.schedules.CosineDecay(initial_learning_rate=0.003, decay_steps=steps)
     model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+                  metrics=["accuracy"], steps_per_execution=32)
     model.fit(x_train, y_train, epochs=epochs, batch_size=64, verbose=0)
     return model
 

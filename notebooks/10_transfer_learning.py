@@ -68,6 +68,7 @@ import tensorflow as tf
 
 from course_utils import data, mode, results
 from course_utils.exercises import nb10 as ex
+from course_utils.models import conv_block  # notebook 03's block, defined there
 from course_utils.tables import format_table
 from course_utils.timing import Timer
 
@@ -134,22 +135,13 @@ print(f"the main comparison uses {len(x_few)} labelled images ({few_per_class} p
 # %% [markdown]
 # ## 2. Pretrain a base on the source task
 #
-# The network is notebook 03's: three blocks of Conv2D, BatchNormalization, ReLU and max pooling make the **base**;
+# The network is notebook 03's: three of its blocks (`conv_block`: Conv2D, BatchNormalization, ReLU and max pooling,
+# imported from `course_utils.models`) make the **base**;
 # `Flatten → Dropout → Dense(128) → Dense(classes)` make the **head**. We keep the two as separate `Sequential`
 # models so the base can be reused on its own, which is also how `keras.applications` hands out pretrained
 # networks (`include_top=False` gives the base without its head).
 
 # %%
-def conv_block(filters: int) -> list[keras.layers.Layer]:
-    """Notebook 03's block: Conv2D (same padding, no bias) -> BatchNormalization -> ReLU -> MaxPooling2D(2)."""
-    return [
-        keras.layers.Conv2D(filters, (3, 3), padding="same", use_bias=False),
-        keras.layers.BatchNormalization(momentum=0.9),
-        keras.layers.ReLU(),
-        keras.layers.MaxPooling2D(2),
-    ]
-
-
 def build_base() -> keras.Sequential:
     """The convolutional base: Rescaling, then three blocks (16, 32, 64 filters): 28x28x1 in, 3x3x64 out."""
     return keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Rescaling(1 / 255), *conv_block(16),
