@@ -52,11 +52,14 @@ def test_report_marks_targets_met_and_missed():
     rows = [_row("01_a", 300, 1.0e9, 0.95), _row("02_b", 700, 1.6e9, 0.85),
             _row("03_c", 0, 0, 0.0, error="CellExecutionError: boom")]
     text = report.write_markdown(rows, (200.0, 0), "now")
-    assert "| whole course in full mode ≤ 15 min | 16.7 min | **MISSED** |" in text
+    assert "| whole course in full mode ≤ 12 min | 16.7 min | **MISSED** |" in text
+    assert "| every notebook ≤ 150 s | slowest 700 s (02) | **MISSED** |" in text
     assert "highest 1.60 GB | **MISSED**" in text and "3.3 min, passed | met" in text
-    assert "| 01_a | 5.0 min | 954 MiB | test_accuracy = 0.95 (expected 0.9–1) | pass |" in text
+    assert "| 01_a | 5.0 min (**over 150 s**) | 954 MiB | test_accuracy = 0.95 (expected 0.9–1) | pass |" in text
     assert "**out of range**" in text and "FAIL (memory)" in text and "error: CellExecutionError: boom" in text
-    assert report.write_markdown(rows[:1], (400.0, 1), "now").count("**MISSED**") == 1
+    assert report.write_markdown(rows[:1], (400.0, 1), "now").count("**MISSED**") == 2  # the CI run and 300 s
+    quick = report.write_markdown([_row("01_a", 100, 1.0e9, 0.95)], (200.0, 0), "now")
+    assert "**MISSED**" not in quick and "over 150 s" not in quick and "slowest 100 s (01) | met" in quick
 
 
 def test_seed_study_table_shows_spread_margin_and_failures():
