@@ -51,7 +51,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadscope
+	$(BIN)/python -m pytest -n 2 --dist loadscope --durations=15
 
 # Everything but the tests marked slow (pyproject.toml): no nbval, no browser, no Binder build, no fresh kernels.
 test-fast: $(STAMP)
