@@ -129,10 +129,13 @@ for filters, kernel_size in grid:
 # %% [markdown]
 # ## 3. The grid, with several seeds
 #
-# Every configuration gets the same recipe (Adam with a cosine-decayed learning rate from 0.004, batches of 128,
+# Every configuration gets the same recipe (Adam with a cosine-decayed learning rate from 0.01, batches of 128,
 # 2 epochs) and the same 3 seeds. A seed changes the starting weights and the order of the batches, and that alone
 # moves validation accuracy, by up to a few points here (the `sd` column below shows how much): one run per
 # configuration cannot tell a real difference from luck.
+#
+# 0.01 is a high rate for Adam (its default is 0.001). Batch normalisation keeps such large steps stable, and a
+# budget of 2 epochs needs them: the cosine then brings the rate down to 0 so that the weights settle.
 
 # %%
 epochs = mode.by_mode(full=2, fast=1)
@@ -144,7 +147,7 @@ def train_and_measure(filters: int, kernel_size: int, blocks: int, seed: int) ->
     keras.utils.set_random_seed(seed)
     model = build_cnn(filters, kernel_size, blocks)
     steps = epochs * int(np.ceil(len(x_train) / 128))
-    schedule = keras.optimizers.schedules.CosineDecay(initial_learning_rate=0.004, decay_steps=steps)
+    schedule = keras.optimizers.schedules.CosineDecay(initial_learning_rate=0.01, decay_steps=steps)
     model.compile(
         optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy", metrics=["accuracy"],
         steps_per_execution=32,  # 32 steps per call from Python (notebook 01)
@@ -184,7 +187,7 @@ print(format_table(runs))
 
 # %%
 # (extra code)
-target = 0.80  # the mean validation accuracy we want from a configuration, with this budget
+target = 0.82  # the mean validation accuracy we want from a configuration, with this budget
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.2))
 for ax, x_key in zip(axes, ["parameters", "train seconds"], strict=True):
     ax.errorbar([r[x_key] for r in runs], [r["val accuracy"] for r in runs], yerr=[2 * r["std error"] for r in runs],
@@ -286,7 +289,7 @@ if reaching:
     print(f"recommended: {smallest['name']}, {smallest['parameters']:,} parameters, validation accuracy "
           f"{smallest['val accuracy']:.4f} ± {smallest['std error']:.4f} (standard error, 3 seeds)")
     print(f"within seed noise of it: {', '.join(tied) or 'none'}")
-    results.check("recommended_val_accuracy", smallest["val accuracy"], full=(0.80, 1.0))
+    results.check("recommended_val_accuracy", smallest["val accuracy"], full=(0.82, 1.0))
 
 # %% [markdown]
 # How sure is this? The recommendation is the smallest configuration whose *mean* over 3 seeds reaches the target;
