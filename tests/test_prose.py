@@ -32,7 +32,8 @@ CONSTANTS: dict[str, set[str]] = {
     "02": {"0.002", "2.4", "0.05"},  # the learning rate; 243,786 / 101,770 parameters; the stretch's band
     "03": {"90%", "10%", "0.99", "30%", "0.002", "2.5", "0.01"},  # splits, BN momentum, dropout, learning rate,
     # MAC ratio, the stretch's band
-    "04": {"0.01", "3.5", "0.90"},  # learning rate; parameter ratio of the printed table; exercise 3's target
+    "04": {"0.01", "0.001", "3.5", "0.90"},  # learning rate and Adam's default; parameter ratio of the
+    # printed table; exercise 3's target
     "05": {"0.1", "0.10"},  # chance with 10 classes
     "06": {"10%", "0.003", "0.988", "1.0", "99%"},  # split and schedule floor, learning rate, target, bounds
     "07": {"5%"},  # the stretch's band
