@@ -138,6 +138,8 @@ assert train_scaled.dtype == np.float32 and train_scaled.max() == 1.0
 #
 # We write the model inside a function because section 8 builds it a second time. Seeding right before building
 # gives both copies the same starting weights.
+# The `# @save` comment after `def` marks a function that other notebooks reuse: the course copies it into
+# `course_utils.models`, so it is written once, here, where it is taught.
 
 # %%
 def build_dense_baseline() -> keras.Model:  # @save
