@@ -55,6 +55,18 @@ def snapshot(folder: Path) -> dict[str, str]:
     }
 
 
+def tracked_copy(destination: Path) -> Path:
+    """Copy the repository as a fresh clone would have it (tracked files only); needs git."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO_ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, listed.decode().split("\0")):
+        source = REPO_ROOT / name
+        if source.is_file():
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return destination
+
+
 @pytest.fixture
 def isolated_caches(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """No mirror, empty Keras and scipy caches under tmp, and downloads that fail like an offline machine."""

@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import tracked_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 BINDER = ROOT / "binder"
@@ -49,18 +50,6 @@ def test_binder_scripts_are_strict_and_executable():
     assert (BINDER / "start").read_text(encoding="utf-8").rstrip().endswith('exec "$@"')
 
 
-def _tracked_copy(destination: Path) -> Path:
-    """Copy the repository as a fresh clone would have it (tracked files only)."""
-    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
-    for name in filter(None, listed.decode().split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            target = destination / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    return destination
-
-
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git to list the tracked files")
 @pytest.mark.slow
 def test_simulated_binder_build_runs_a_notebook_with_baked_in_data(mirror, tmp_path):
@@ -68,7 +57,7 @@ def test_simulated_binder_build_runs_a_notebook_with_baked_in_data(mirror, tmp_p
     python = shutil.which(f"python{version}")
     if python is None:
         pytest.skip(f"binder/runtime.txt asks for Python {version}, not installed here")
-    repo = _tracked_copy(tmp_path / "repo")
+    repo = tracked_copy(tmp_path / "repo")
     home = tmp_path / "home"
     home.mkdir()
     venv = tmp_path / "binder-venv"

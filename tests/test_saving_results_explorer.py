@@ -155,3 +155,12 @@ def test_claim_passes_or_stops_in_full_mode(monkeypatch, capsys):
     assert "✓ the CNN wins" in capsys.readouterr().out
     with pytest.raises(results.ExpectationError, match="claim 'cnn_wins' does not hold"):
         results.claim("cnn_wins", False, "the CNN wins")
+
+
+def test_outputs_folder_is_ignored_by_git():
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    ignored = subprocess.run(["git", "check-ignore", "-q", "outputs/x.keras"], cwd=root).returncode
+    assert ignored == 0, "outputs/ must stay out of the repository"
