@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_ruff_is_clean():
     ruff = Path(sys.executable).parent / "ruff"
-    targets = [name for name in ("course_utils", "tests", "notebooks", "benchmarks", "tools") if (ROOT / name).exists()]
+    names = ("course_utils", "tests", "notebooks", "benchmarks", "tools", "conftest.py")
+    targets = [name for name in names if (ROOT / name).exists()]
     result = subprocess.run([str(ruff), "check", *targets], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

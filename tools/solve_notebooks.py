@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run_notebook import run  # noqa: E402
 
 CHECK_LINE = re.compile(r"^ex\.(q\d+)\.check\(", re.MULTILINE)
+EXERCISES_HEADING = re.compile(r"^## \d+\. Exercises\b", re.MULTILINE)
 
 
 def exercise_module(path: Path):
@@ -53,6 +54,21 @@ def with_solutions(path: Path) -> nbformat.NotebookNode:
     if stretch_cells:
         raise ValueError(f"{path.name}: {len(stretch_cells)} stretch solution cell(s) found no tagged cell")
     return notebook
+
+
+def exercise_cells(notebook: nbformat.NotebookNode, name: str) -> list[tuple[int, nbformat.NotebookNode]]:
+    """(code cell number, cell) for every code cell from the "## N. Exercises" heading to the end."""
+    numbered, code_number, in_exercises = [], 0, False
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and EXERCISES_HEADING.search(cell.source):
+            in_exercises = True
+        elif cell.cell_type == "code":
+            if in_exercises:
+                numbered.append((code_number, cell))
+            code_number += 1
+    if not in_exercises:
+        raise ValueError(f"{name}: no markdown heading like '## 7. Exercises', so no exercise section to solve")
+    return numbered
 
 
 def feedback(notebook: nbformat.NotebookNode) -> list[str]:
