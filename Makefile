@@ -76,7 +76,7 @@ test-browser: $(STAMP)
 	  $(BIN)/python -m pytest -p no:randomly tests/test_browser.py -v
 
 lint: $(STAMP)
-	$(BIN)/ruff check course_utils tests notebooks benchmarks tools conftest.py
+	$(BIN)/ruff check --no-cache course_utils tests notebooks benchmarks tools conftest.py
 
 sync: $(STAMP)
 	$(BIN)/jupytext --sync notebooks/[0-9][0-9]_*.py
