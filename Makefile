@@ -51,11 +51,11 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadscope --durations=15
+	$(BIN)/python -m pytest -n 2 --dist loadscope --no-loadscope-reorder --durations=15
 
 # Everything but the tests marked slow (pyproject.toml): no nbval, no browser, no Binder build, no fresh kernels.
 test-fast: $(STAMP)
-	COURSE_FAST=1 $(BIN)/python -m pytest -n 2 --dist loadscope -m "not slow" tests
+	COURSE_FAST=1 $(BIN)/python -m pytest -n 2 --dist loadscope --no-loadscope-reorder -m "not slow" tests
 
 # Version checks: a separate virtualenv each, the whole suite in fast mode (unit tests, lint, nbval).
 test-colab test-latest: test-%:
@@ -66,7 +66,7 @@ test-colab test-latest: test-%:
 	.venv-$*/bin/python -m pip install --quiet -r compat/$*.txt
 	.venv-$*/bin/python -m pip install --quiet --no-deps -e .
 	.venv-$*/bin/python -m pip list 2>/dev/null | grep -iE '^(tensorflow|keras|numpy|scipy|matplotlib|ipywidgets) '
-	COURSE_FAST=1 MPLBACKEND=Agg .venv-$*/bin/python -m pytest -n 2 --dist loadscope
+	COURSE_FAST=1 MPLBACKEND=Agg .venv-$*/bin/python -m pytest -n 2 --dist loadscope --no-loadscope-reorder
 
 # The browser tests alone (make test runs them too), saving the README's JupyterLab picture; the JupyterLite ones
 # need `make lite` first. Debian's chromium (apt), driven by Playwright, which never downloads a browser itself.

@@ -1,8 +1,19 @@
-"""pytest configuration for the repository: nbval also checks every published solution (tools/nbval_solutions.py)."""
+"""pytest configuration for the repository: nbval also checks every published solution, and long tests start first."""
 
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
 
-from nbval_solutions import pytest_collection_modifyitems  # noqa: E402, F401  (a pytest hook)
+from nbval_solutions import add_solved_exercises  # noqa: E402
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
+    """Add the solved exercises (tools/nbval_solutions.py); then put notebooks and slow modules first."""
+    add_solved_exercises(items)
+    # With `--dist loadscope`, a worker takes a module at a time in this order: long ones first leave the many short
+    # unit-test modules to fill the end, instead of one worker finishing a notebook while the other waits.
+    slow_modules = {item.path for item in items if item.get_closest_marker("slow") or item.path.suffix == ".ipynb"}
+    items.sort(key=lambda item: item.path not in slow_modules)  # stable: each module keeps its order

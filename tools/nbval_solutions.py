@@ -1,5 +1,5 @@
 """nbval, extended: after a notebook's own cells, the same kernel runs its exercise section again with every
-published solution in place, and one more test requires every check to pass. The root conftest.py installs it.
+published solution in place, and one more test requires every check to pass. The root conftest.py calls it.
 
 Run this way, each notebook's lesson (data, training) runs once in CI instead of twice, and the solutions are
 checked against the very models and variables the learner's kernel holds. `make solve` (tools/solve_notebooks.py)
@@ -46,8 +46,8 @@ class EverySolutionPasses(pytest.Item):
         return self.path, None, f"{self.path.name}: every published solution passes"
 
 
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
-    """Append each notebook's solved exercise cells, and their verdict, after its last nbval cell."""
+def add_solved_exercises(items: list) -> None:
+    """Append each notebook's solved exercise cells, and their verdict, after its last nbval cell (in place)."""
     if not os.environ.get("COURSE_FAST"):
         return  # in full mode the solutions are `make solve`'s job: it records docs/exercises.md
     import solve_notebooks
