@@ -3,9 +3,11 @@
 (a) the seed baseline: notebook 06's CNN (``build_digits_cnn``: Conv2D(32) -> pool -> Conv2D(64) -> pool ->
     Conv2D(64) -> Dense(64), the seed notebook's layers behind a ``Rescaling`` layer), ``model.fit`` on NumPy
     arrays, Adam at its default rate, 5 epochs at batch 64;
-(b) the course's recipe on a budget of one epoch: the same model fed from a ``tf.data`` pipeline, batches of 32
-    (many small steps, made cheap by 32 steps per execution, notebook 01), and Adam from 0.003 along a cosine decay
-    to 0 over that epoch (notebook 02's schedule).
+(b) the recipe notebook 06 teaches, on a fixed 2-epoch budget: the same model fed from a ``tf.data`` pipeline,
+    batches of 128, 32 steps per execution, and Adam from 0.003 along a cosine decay to 0 over the 2 epochs (the
+    notebook uses a 3-epoch decay and stops at a validation target instead). One epoch is not enough for 0.99: at
+    one epoch of batch 32 or 64 the test accuracy was 0.9888-0.9912 over seeds 1, 2, 3 and 42, and the epoch was no
+    cheaper (docs/speed.md).
 
 Both read uint8 images; the model comes from course_utils.models, generated from notebook 06's ``# @save`` function.
 Both train on the full 60,000 training images and are evaluated on the 10,000 test images after every epoch. Their
@@ -32,7 +34,7 @@ from course_utils.models import build_digits_cnn  # noqa: E402
 
 TARGET_ACCURACY = 0.99
 TARGET_RATIO = 0.25
-RECIPE_EPOCHS, RECIPE_BATCH = 1, 32
+RECIPE_EPOCHS, RECIPE_BATCH = 2, 128
 
 
 def main() -> None:
@@ -65,7 +67,7 @@ def main() -> None:
     baseline = Contender("(a) seed baseline, 5 epochs, batch 64", build_baseline,
                          lambda model: model.fit(x_train, train_labels, batch_size=64, epochs=1, verbose=0),
                          evaluate, max_epochs=5)
-    recipe = Contender(f"(b) recipe, {RECIPE_EPOCHS} epoch, batch {RECIPE_BATCH}, cosine", build_recipe,
+    recipe = Contender(f"(b) recipe, {RECIPE_EPOCHS} epochs, batch {RECIPE_BATCH}, cosine", build_recipe,
                        lambda model: model.fit(pipeline, epochs=1, verbose=0), evaluate, max_epochs=RECIPE_EPOCHS)
     print(f"seed {seed}; epochs take turns: (a) 1, (b) 1, (a) 2, ...", flush=True)
     race([baseline, recipe], seed)
