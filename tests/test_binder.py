@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -75,9 +76,11 @@ def test_simulated_binder_build_runs_a_notebook_with_baked_in_data(mirror, tmp_p
         assert done.returncode == 0, f"{' '.join(command)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
         return done.stdout
 
-    # repo2docker: install binder/requirements.txt, then run postBuild from the repository root. (--no-compile saves
-    # a third of the install here; Python compiles what the session imports instead.)
-    step([str(venv / "bin" / "pip"), "install", "--quiet", "--no-compile", "-r", "binder/requirements.txt"], clean_env)
+    # repo2docker: install binder/requirements.txt, then run postBuild from the repository root. repo2docker uses
+    # pip; uv (requirements.txt) installs the same pinned set from the same index in seconds instead of a minute.
+    uv = Path(sys.executable).parent / "uv"
+    step([str(uv), "pip", "install", "--quiet", "--system-certs", "--compile-bytecode",
+          "--python", str(venv / "bin" / "python"), "-r", "binder/requirements.txt"], clean_env)
     build_output = step(["bash", "binder/postBuild"], {**clean_env, "COURSE_DATA_DIR": str(mirror)})
     assert "copied to" in build_output
 
