@@ -26,8 +26,7 @@ env.setup(seed=42)
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
-from side_by_side import Contender, parse_seed, race  # noqa: E402
+import side_by_side  # noqa: E402
 
 from course_utils import data  # noqa: E402
 from course_utils.models import build_digits_cnn  # noqa: E402
@@ -38,39 +37,24 @@ RECIPE_EPOCHS, RECIPE_BATCH = 2, 128
 
 
 def main() -> None:
-    seed = parse_seed(__doc__.splitlines()[0])
+    seed = side_by_side.parse_seed(__doc__.splitlines()[0])
     (train_images, train_labels), (test_images, test_labels) = data.load_mnist()
     x_train, x_test = train_images[..., np.newaxis], test_images[..., np.newaxis]
 
-    def evaluate(model: keras.Model) -> float:
-        return float(model.evaluate(x_test, test_labels, batch_size=1000, verbose=0)[1])
-
-    def build_baseline() -> keras.Model:
-        model = build_digits_cnn()
-        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        return model
-
+    evaluate = side_by_side.test_accuracy(x_test, test_labels)
+    pipeline = side_by_side.shuffled_batches(x_train, train_labels, RECIPE_BATCH, seed)
     def build_recipe() -> keras.Model:
-        steps = RECIPE_EPOCHS * int(np.ceil(len(x_train) / RECIPE_BATCH))
-        schedule = keras.optimizers.schedules.CosineDecay(0.003, decay_steps=steps)
-        model = build_digits_cnn()
-        model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
-                      metrics=["accuracy"], steps_per_execution=32)
-        return model
+        optimizer = side_by_side.cosine_adam(0.003, RECIPE_EPOCHS, len(x_train), RECIPE_BATCH)
+        return side_by_side.compiled(build_digits_cnn(), optimizer, steps_per_execution=32)
 
-    pipeline = (
-        tf.data.Dataset.from_tensor_slices((x_train, train_labels))
-        .shuffle(len(x_train), seed=seed, reshuffle_each_iteration=True)
-        .batch(RECIPE_BATCH)
-        .prefetch(tf.data.AUTOTUNE)
-    )
-    baseline = Contender("(a) seed baseline, 5 epochs, batch 64", build_baseline,
-                         lambda model: model.fit(x_train, train_labels, batch_size=64, epochs=1, verbose=0),
-                         evaluate, max_epochs=5)
-    recipe = Contender(f"(b) recipe, {RECIPE_EPOCHS} epochs, batch {RECIPE_BATCH}, cosine", build_recipe,
-                       lambda model: model.fit(pipeline, epochs=1, verbose=0), evaluate, max_epochs=RECIPE_EPOCHS)
+    baseline = side_by_side.Contender(
+        "(a) seed baseline, 5 epochs, batch 64", lambda: side_by_side.compiled(build_digits_cnn()),
+        lambda model: model.fit(x_train, train_labels, batch_size=64, epochs=1, verbose=0), evaluate, max_epochs=5)
+    recipe = side_by_side.Contender(
+        f"(b) recipe, {RECIPE_EPOCHS} epochs, batch {RECIPE_BATCH}, cosine", build_recipe,
+        lambda model: model.fit(pipeline, epochs=1, verbose=0), evaluate, max_epochs=RECIPE_EPOCHS)
     print(f"seed {seed}; epochs take turns: (a) 1, (b) 1, (a) 2, ...", flush=True)
-    race([baseline, recipe], seed)
+    side_by_side.race([baseline, recipe], seed)
 
     print()
     for contender in (baseline, recipe):

@@ -1,7 +1,7 @@
 """Two training setups timed side by side: their epochs take turns in one process, so a machine that slows down or
 speeds up during the run slows both alike, and the ratio of their times stays meaningful on a shared machine.
 
-Used by time_to_accuracy.py and mnist_time_to_accuracy.py.
+Used by time_to_accuracy.py and mnist_time_to_accuracy.py, with the small helpers both need.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import keras
+import numpy as np
+import tensorflow as tf
 
 
 def parse_seed(description: str) -> int:
@@ -19,6 +21,30 @@ def parse_seed(description: str) -> int:
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--seed", type=int, default=42, help="weights and batch order (default 42)")
     return parser.parse_args().seed
+
+
+def compiled(model: keras.Model, optimizer: object = "adam", steps_per_execution: int = 1) -> keras.Model:
+    """``model`` compiled for integer labels with accuracy, as in the notebooks."""
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=steps_per_execution)
+    return model
+
+
+def cosine_adam(rate: float, epochs: int, images: int, batch_size: int) -> keras.optimizers.Optimizer:
+    """Adam whose rate decays from ``rate`` to 0 along a cosine over ``epochs`` (notebook 02's schedule)."""
+    steps = epochs * int(np.ceil(images / batch_size))
+    return keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(rate, decay_steps=steps))
+
+
+def shuffled_batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int) -> tf.data.Dataset:
+    """A ``tf.data`` pipeline: reshuffled every epoch, batched, prefetched."""
+    return (tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+            .batch(batch_size).prefetch(tf.data.AUTOTUNE))
+
+
+def test_accuracy(x: np.ndarray, y: np.ndarray) -> Callable[[keras.Model], float]:
+    """A function giving a model's accuracy on (x, y)."""
+    return lambda model: float(model.evaluate(x, y, batch_size=1000, verbose=0)[1])
 
 
 @dataclass

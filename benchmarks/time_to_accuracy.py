@@ -28,8 +28,8 @@ env.setup(seed=42)
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+import side_by_side  # noqa: E402
 import tensorflow as tf  # noqa: E402
-from side_by_side import Contender, parse_seed, race  # noqa: E402
 
 from course_utils import data  # noqa: E402
 from course_utils.models import build_deeper_cnn, build_first_cnn  # noqa: E402
@@ -67,42 +67,28 @@ def matmul_peak_gflops(size: int = 2048, repeats: int = 10) -> float:
 
 
 def main() -> None:
-    seed = parse_seed(__doc__.splitlines()[0])
+    seed = side_by_side.parse_seed(__doc__.splitlines()[0])
     (train_images, y_train), (test_images, y_test) = data.load_fashion_mnist()
     x_train, x_test = train_images[..., np.newaxis], test_images[..., np.newaxis]  # uint8: the models scale
 
-    def evaluate(model: keras.Model) -> float:
-        return float(model.evaluate(x_test, y_test, batch_size=1000, verbose=0)[1])
-
-    def build_baseline() -> keras.Model:
-        model = build_first_cnn()
-        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        return model
-
-    def build_recommended() -> keras.Model:
-        steps = RECOMMENDED_EPOCHS * int(np.ceil(len(x_train) / 128))
-        schedule = keras.optimizers.schedules.CosineDecay(0.006, decay_steps=steps)
-        model = build_deeper_cnn()
-        model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
-                      metrics=["accuracy"], steps_per_execution=32)
-        return model
-
-    pipeline = (
-        tf.data.Dataset.from_tensor_slices((x_train, y_train))
-        .shuffle(len(x_train), seed=seed, reshuffle_each_iteration=True)
-        .batch(128)
-        .prefetch(tf.data.AUTOTUNE)
-    )
+    evaluate = side_by_side.test_accuracy(x_test, y_test)
+    pipeline = side_by_side.shuffled_batches(x_train, y_train, 128, seed)
     peak = matmul_peak_gflops()
     print(f"seed {seed}; tf.matmul float32 peak: {peak:.0f} GFLOP/s; epochs take turns: (a) 1, (b) 1, (a) 2, ...",
           flush=True)
-    baseline = Contender("(a) seed CNN, batch 32", build_baseline,
-                         lambda model: model.fit(x_train, y_train, batch_size=32, epochs=1, verbose=0),
-                         evaluate, max_epochs=MAX_EPOCHS, stop_at=TARGET)
-    recommended = Contender("(b) recommended", build_recommended,
-                            lambda model: model.fit(pipeline, epochs=1, verbose=0), evaluate,
-                            max_epochs=RECOMMENDED_EPOCHS, stop_at=TARGET)
-    race([baseline, recommended], seed)
+
+    def build_recommended() -> keras.Model:
+        optimizer = side_by_side.cosine_adam(0.006, RECOMMENDED_EPOCHS, len(x_train), 128)
+        return side_by_side.compiled(build_deeper_cnn(), optimizer, steps_per_execution=32)
+
+    baseline = side_by_side.Contender(
+        "(a) seed CNN, batch 32", lambda: side_by_side.compiled(build_first_cnn()),
+        lambda model: model.fit(x_train, y_train, batch_size=32, epochs=1, verbose=0), evaluate,
+        max_epochs=MAX_EPOCHS, stop_at=TARGET)
+    recommended = side_by_side.Contender(
+        "(b) recommended", build_recommended, lambda model: model.fit(pipeline, epochs=1, verbose=0), evaluate,
+        max_epochs=RECOMMENDED_EPOCHS, stop_at=TARGET)
+    side_by_side.race([baseline, recommended], seed)
 
     print()
     for contender in (baseline, recommended):
