@@ -6,7 +6,7 @@ Each answer cell is replaced: a cell that calls ``ex.qN.check(...)`` gets ``qN``
 line, and the cells tagged ``stretch-answer`` get the stretch solution's cells, in order. The notebook then runs top
 to bottom (full mode unless COURSE_FAST is set); nothing is written back. Prints, per notebook, the feedback of every
 check and how long the stretch exercise took, from its first answer cell to its check. Exits non-zero unless every
-check passed. tests/test_solutions.py runs the same substitution in fast mode.
+check passed. In fast mode, `make test` runs the same substitution inside nbval (tools/nbval_solutions.py).
 """
 
 from __future__ import annotations
