@@ -47,46 +47,83 @@ def test_accuracy(x: np.ndarray, y: np.ndarray) -> Callable[[keras.Model], float
     return lambda model: float(model.evaluate(x, y, batch_size=1000, verbose=0)[1])
 
 
+def numpy_stages(x: np.ndarray, y: np.ndarray, batch_size: int, stages_per_epoch: int,
+                 seed: int) -> Callable[[keras.Model, int], None]:
+    """Train on stage ``i`` of an epoch cut into ``stages_per_epoch`` runs of whole batches, reshuffled every epoch.
+
+    Fitting the stages one after another is one epoch of ``model.fit(x, y, batch_size)``: the same batches, the
+    same number of steps (the cuts fall between batches); only the order of the images differs.
+    """
+    batches = int(np.ceil(len(x) / batch_size))
+    cuts = [min(round(i * batches / stages_per_epoch) * batch_size, len(x)) for i in range(stages_per_epoch + 1)]
+    orders: dict[int, np.ndarray] = {}
+
+    def fit_stage(model: keras.Model, stage: int) -> None:
+        epoch, part = divmod(stage, stages_per_epoch)
+        if epoch not in orders:
+            orders[epoch] = np.random.default_rng([seed, epoch]).permutation(len(x))
+        chosen = orders[epoch][cuts[part]:cuts[part + 1]]
+        model.fit(x[chosen], y[chosen], batch_size=batch_size, epochs=1, shuffle=False, verbose=0)
+
+    return fit_stage
+
+
 @dataclass
 class Contender:
-    """One training setup: a compiled model, one epoch of training, and its test accuracy."""
+    """One training setup: a compiled model, its training cut into stages (an epoch, or part of one), its accuracy."""
 
     name: str
     build: Callable[[], keras.Model]  # builds and compiles
-    fit_one_epoch: Callable[[keras.Model], None]
+    fit_stage: Callable[[keras.Model, int], None]  # trains stage i (0, 1, ...)
     evaluate: Callable[[keras.Model], float]
-    max_epochs: int
+    max_stages: int
+    stages_per_epoch: int = 1
+    first_evaluation: int = 1  # evaluate after this many stages and after every stage from then on
     stop_at: float | None = None  # stop once the test accuracy reaches this
     model: keras.Model | None = None
-    seconds: float = 0.0  # this setup's own time: build, compile, its epochs and its evaluations
+    seconds: float = 0.0  # this setup's own time: build, compile, its stages and its evaluations
+    stages_done: int = 0
     accuracies: list[float] = field(default_factory=list)
     seconds_to_target: float | None = None
 
     @property
+    def epochs(self) -> float:
+        """Epochs trained so far."""
+        return self.stages_done / self.stages_per_epoch
+
+    @property
     def done(self) -> bool:
         reached = self.stop_at is not None and self.seconds_to_target is not None
-        return reached or len(self.accuracies) >= self.max_epochs
+        return reached or self.stages_done >= self.max_stages
 
     def step(self) -> None:
-        """Build the model on the first call; then train one epoch and evaluate, adding the time to ``seconds``."""
+        """Build the model on the first call; train one stage and evaluate if due, adding the time to ``seconds``."""
         start = time.perf_counter()
         if self.model is None:
             self.model = self.build()
-        self.fit_one_epoch(self.model)
-        self.accuracies.append(self.evaluate(self.model))
+        self.fit_stage(self.model, self.stages_done)
+        self.stages_done += 1
+        evaluated = self.stages_done >= self.first_evaluation
+        if evaluated:
+            self.accuracies.append(self.evaluate(self.model))
         self.seconds += time.perf_counter() - start
-        if self.stop_at is not None and self.accuracies[-1] >= self.stop_at and self.seconds_to_target is None:
+        if evaluated and self.stop_at is not None and self.accuracies[-1] >= self.stop_at:
             self.seconds_to_target = self.seconds
-        print(f"  {self.name}: epoch {len(self.accuracies)} test accuracy {self.accuracies[-1]:.4f}, "
-              f"{self.seconds:.1f} s so far", flush=True)
+        accuracy = f"test accuracy {self.accuracies[-1]:.4f}" if evaluated else "not evaluated"
+        print(f"  {self.name}: epoch {self.epochs:g} {accuracy}, {self.seconds:.1f} s so far", flush=True)
 
 
 def race(contenders: list[Contender], seed: int) -> None:
-    """Run the contenders' epochs in turn (a1, b1, a2, b2, ...) until each is done; each starts from ``seed``."""
+    """Run the contenders' stages in turn until each is done; each starts from ``seed``.
+
+    Next is always the unfinished contender with the smallest share of its stages done (the first listed on a tie),
+    so a short setup's stages spread across a long one's run instead of bunching at its start.
+    """
     for contender in contenders:
         keras.utils.set_random_seed(seed)  # the same starting weights whatever ran before
         contender.step()
     while not all(contender.done for contender in contenders):
-        for contender in contenders:
-            if not contender.done:
-                contender.step()
+        min(
+            (contender for contender in contenders if not contender.done),
+            key=lambda contender: contender.stages_done / contender.max_stages,
+        ).step()

@@ -10,8 +10,9 @@ Both models come from course_utils.models, generated from the notebooks' ``# @sa
 uint8 images (their ``Rescaling`` layer scales them).
 
 Both train on the full 60,000 images and are evaluated on the test set after every epoch (the evaluation counts in
-the time); each stops at 0.91, (a) after 10 epochs at most. Their epochs take turns in one process
-(benchmarks/side_by_side.py), so the machine's load weighs on both alike; each time counts only its own work. Also
+the time); each stops at 0.91, (a) after 10 epochs at most. Their epochs take turns in one process, the next always
+the one less far through its plan ((a) 1, (b) 1, (a) 2, (a) 3, (b) 2, ...; benchmarks/side_by_side.py), so the
+machine's changing load weighs on both alike; each time counts only its own work. Also
 printed: each setup's training throughput in GFLOP/s against a ``tf.matmul`` float32 peak measured in the same run.
 The target is (b)'s time to 0.91 <= 1/4 of (a)'s; the last line holds the ratio.
 
@@ -74,8 +75,8 @@ def main() -> None:
     evaluate = side_by_side.test_accuracy(x_test, y_test)
     pipeline = side_by_side.shuffled_batches(x_train, y_train, 128, seed)
     peak = matmul_peak_gflops()
-    print(f"seed {seed}; tf.matmul float32 peak: {peak:.0f} GFLOP/s; epochs take turns: (a) 1, (b) 1, (a) 2, ...",
-          flush=True)
+    print(f"seed {seed}; tf.matmul float32 peak: {peak:.0f} GFLOP/s; "
+          "epochs take turns: (a) 1, (b) 1, (a) 2, (a) 3, (b) 2, ...", flush=True)
 
     def build_recommended() -> keras.Model:
         optimizer = side_by_side.cosine_adam(0.006, RECOMMENDED_EPOCHS, len(x_train), 128)
@@ -83,17 +84,17 @@ def main() -> None:
 
     baseline = side_by_side.Contender(
         "(a) seed CNN, batch 32", lambda: side_by_side.compiled(build_first_cnn()),
-        lambda model: model.fit(x_train, y_train, batch_size=32, epochs=1, verbose=0), evaluate,
-        max_epochs=MAX_EPOCHS, stop_at=TARGET)
+        lambda model, epoch: model.fit(x_train, y_train, batch_size=32, epochs=1, verbose=0), evaluate,
+        max_stages=MAX_EPOCHS, stop_at=TARGET)
     recommended = side_by_side.Contender(
-        "(b) recommended", build_recommended, lambda model: model.fit(pipeline, epochs=1, verbose=0), evaluate,
-        max_epochs=RECOMMENDED_EPOCHS, stop_at=TARGET)
+        "(b) recommended", build_recommended, lambda model, epoch: model.fit(pipeline, epochs=1, verbose=0),
+        evaluate, max_stages=RECOMMENDED_EPOCHS, stop_at=TARGET)
     side_by_side.race([baseline, recommended], seed)
 
     print()
     for contender in (baseline, recommended):
         reached = (f"{contender.seconds_to_target:.1f} s" if contender.seconds_to_target
-                   else f"not in {contender.max_epochs} epochs")
+                   else f"not in {contender.max_stages} epochs")
         # forward multiply-adds x 2 for FLOPs, x 3 for the backward pass (about twice the forward)
         flops = 3 * forward_flops_per_image(contender.model) * len(x_train) * len(contender.accuracies)
         print(f"{contender.name:<24} time to {TARGET}: {reached:>18} | epochs {len(contender.accuracies):2d} | "

@@ -1,4 +1,4 @@
-"""benchmarks/side_by_side.py: the epochs of two setups take turns, each stops when due, each times only itself."""
+"""benchmarks/side_by_side.py: two setups take turns by stages, each stops when due, each times only itself."""
 
 from __future__ import annotations
 
@@ -6,42 +6,88 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from side_by_side import Contender, race  # noqa: E402
+from side_by_side import Contender, numpy_stages, race  # noqa: E402
 
 
-def _contender(name: str, accuracies: list[float], log: list[str], seconds_per_epoch: float = 0.0,
+def _contender(name: str, accuracies: list[float], log: list[str], seconds_per_stage: float = 0.0,
                **kwargs) -> Contender:
     remaining = iter(accuracies)
 
-    def fit_one_epoch(model: dict) -> None:
+    def fit_stage(model: dict, stage: int) -> None:
+        assert stage == model["stages"], "stages must come in order"
         log.append(name)
-        time.sleep(seconds_per_epoch)
-        model["epochs"] += 1
+        time.sleep(seconds_per_stage)
+        model["stages"] += 1
 
-    return Contender(name, lambda: {"epochs": 0}, fit_one_epoch, lambda model: next(remaining), **kwargs)
+    return Contender(name, lambda: {"stages": 0}, fit_stage, lambda model: next(remaining), **kwargs)
 
 
 def test_epochs_take_turns_and_each_stops_at_its_target_or_its_last_epoch():
     log: list[str] = []
-    slow = _contender("a", [0.5, 0.6, 0.7, 0.8], log, max_epochs=4, stop_at=0.9)
-    fast = _contender("b", [0.8, 0.95, 0.99], log, max_epochs=3, stop_at=0.9)
+    slow = _contender("a", [0.5, 0.6, 0.7, 0.8], log, max_stages=4, stop_at=0.9)
+    fast = _contender("b", [0.8, 0.95, 0.99], log, max_stages=3, stop_at=0.9)
     race([slow, fast], seed=1)
     assert log == ["a", "b", "a", "b", "a", "a"]
     assert fast.accuracies == [0.8, 0.95] and fast.seconds_to_target == fast.seconds
     assert slow.accuracies == [0.5, 0.6, 0.7, 0.8] and slow.seconds_to_target is None and slow.done
 
 
+def test_the_next_turn_goes_to_the_one_less_far_through_its_plan():
+    log: list[str] = []
+    long = _contender("a", [0.1] * 2, log, max_stages=2)
+    short = _contender("b", [0.1] * 6, log, max_stages=6)
+    race([long, short], seed=1)
+    # after a's first half, b catches up to half of its six stages before a goes on
+    assert log == ["a", "b", "b", "b", "a", "b", "b", "b"]
+
+
+def test_stages_before_the_first_evaluation_are_not_evaluated_and_epochs_count_quarters():
+    log: list[str] = []
+    quarters = _contender("b", [0.98, 0.991, 0.999], log, max_stages=12, stages_per_epoch=4, first_evaluation=5,
+                          stop_at=0.99)
+    race([quarters], seed=1)
+    assert len(log) == 6 and quarters.accuracies == [0.98, 0.991]
+    assert quarters.epochs == 1.5 and quarters.seconds_to_target == quarters.seconds
+
+
 def test_a_contender_without_a_target_runs_all_its_epochs():
     log: list[str] = []
-    fixed = _contender("a", [0.99, 0.995], log, max_epochs=2)
+    fixed = _contender("a", [0.99, 0.995], log, max_stages=2)
     race([fixed], seed=1)
     assert log == ["a", "a"] and fixed.seconds_to_target is None
 
 
 def test_each_time_counts_only_its_own_epochs():
     log: list[str] = []
-    slow = _contender("a", [0.1, 0.2], log, seconds_per_epoch=0.2, max_epochs=2)
-    quick = _contender("b", [0.1, 0.2], log, seconds_per_epoch=0.0, max_epochs=2)
+    slow = _contender("a", [0.1, 0.2], log, seconds_per_stage=0.2, max_stages=2)
+    quick = _contender("b", [0.1, 0.2], log, seconds_per_stage=0.0, max_stages=2)
     race([slow, quick], seed=1)
     assert slow.seconds >= 0.4 and quick.seconds < 0.1
+
+
+class _RecordingModel:
+    def __init__(self) -> None:
+        self.fits: list[tuple[np.ndarray, int, bool]] = []
+
+    def fit(self, x: np.ndarray, y: np.ndarray, batch_size: int, epochs: int, shuffle: bool, verbose: int) -> None:
+        assert (x == y).all() and epochs == 1
+        self.fits.append((x.copy(), batch_size, shuffle))
+
+
+def test_numpy_stages_cut_each_epoch_between_batches_into_one_permutation():
+    images = np.arange(1000)
+    fit_stage = numpy_stages(images, images, batch_size=128, stages_per_epoch=4, seed=3)
+    model = _RecordingModel()
+    for stage in range(8):
+        fit_stage(model, stage)
+    sizes = [len(x) for x, _, _ in model.fits]
+    assert sizes[:4] == [256, 256, 256, 232]  # 8 batches of 128 (the last short) cut 2-2-2-2
+    assert all(size % 128 == 0 for size in sizes[:3]) and sizes[4:] == sizes[:4]
+    for epoch in (model.fits[:4], model.fits[4:]):
+        assert sorted(np.concatenate([x for x, _, _ in epoch]).tolist()) == images.tolist()
+    first, second = (np.concatenate([x for x, _, _ in model.fits[i:i + 4]]) for i in (0, 4))
+    assert (first != second).any(), "each epoch has its own order"
+    assert all(batch == 128 and not shuffle for _, batch, shuffle in model.fits)
