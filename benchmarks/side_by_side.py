@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 
 def parse_seed(description: str) -> int:
@@ -34,12 +33,6 @@ def cosine_adam(rate: float, epochs: int, images: int, batch_size: int) -> keras
     """Adam whose rate decays from ``rate`` to 0 along a cosine over ``epochs`` (notebook 02's schedule)."""
     steps = epochs * int(np.ceil(images / batch_size))
     return keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(rate, decay_steps=steps))
-
-
-def shuffled_batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int) -> tf.data.Dataset:
-    """A ``tf.data`` pipeline: reshuffled every epoch, batched, prefetched."""
-    return (tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-            .batch(batch_size).prefetch(tf.data.AUTOTUNE))
 
 
 def test_accuracy(x: np.ndarray, y: np.ndarray) -> Callable[[keras.Model], float]:
@@ -68,6 +61,12 @@ def numpy_stages(x: np.ndarray, y: np.ndarray, batch_size: int, stages_per_epoch
     return fit_stage
 
 
+def evaluated_each_epoch(epochs: int, stages_per_epoch: int) -> dict[str, int]:
+    """Contender settings for ``epochs`` epochs cut into ``stages_per_epoch`` stages, evaluated after each epoch."""
+    return {"max_stages": epochs * stages_per_epoch, "stages_per_epoch": stages_per_epoch,
+            "first_evaluation": stages_per_epoch, "evaluate_every": stages_per_epoch}
+
+
 @dataclass
 class Contender:
     """One training setup: a compiled model, its training cut into stages (an epoch, or part of one), its accuracy."""
@@ -78,7 +77,8 @@ class Contender:
     evaluate: Callable[[keras.Model], float]
     max_stages: int
     stages_per_epoch: int = 1
-    first_evaluation: int = 1  # evaluate after this many stages and after every stage from then on
+    first_evaluation: int = 1  # evaluate after this many stages, then every ``evaluate_every`` stages
+    evaluate_every: int = 1
     stop_at: float | None = None  # stop once the test accuracy reaches this
     model: keras.Model | None = None
     seconds: float = 0.0  # this setup's own time: build, compile, its stages and its evaluations
@@ -103,7 +103,8 @@ class Contender:
             self.model = self.build()
         self.fit_stage(self.model, self.stages_done)
         self.stages_done += 1
-        evaluated = self.stages_done >= self.first_evaluation
+        since_first = self.stages_done - self.first_evaluation
+        evaluated = since_first >= 0 and since_first % self.evaluate_every == 0
         if evaluated:
             self.accuracies.append(self.evaluate(self.model))
         self.seconds += time.perf_counter() - start

@@ -2,19 +2,19 @@
 
 (a) the seed-style baseline: notebook 02's CNN (``build_first_cnn``), ``model.fit`` on NumPy arrays at batch 32,
     Adam at its default rate;
-(b) the setup the course recommends: notebook 03's narrower 3-block BatchNorm CNN (``build_deeper_cnn``), batches
-    of 128 from a ``tf.data`` pipeline, 32 steps per execution, and Adam from 0.006 (batch normalisation takes a
-    high rate, notebook 04) along notebook 02's cosine decay to 0 over 5 epochs.
+(b) the setup the course recommends: notebook 03's narrower 3-block BatchNorm CNN (``build_deeper_cnn``), NumPy
+    arrays in batches of 128 (as notebook 03 trains it), 32 steps per execution, and Adam from 0.006 (batch
+    normalisation takes a high rate, notebook 04) along notebook 02's cosine decay to 0 over 5 epochs.
 
 Both models come from course_utils.models, generated from the notebooks' ``# @save`` functions, and both read the
 uint8 images (their ``Rescaling`` layer scales them).
 
 Both train on the full 60,000 images and are evaluated on the test set after every epoch (the evaluation counts in
-the time); each stops at 0.91, (a) after 10 epochs at most. Their epochs take turns in one process, the next always
-the one less far through its plan ((a) 1, (b) 1, (a) 2, (a) 3, (b) 2, ...; benchmarks/side_by_side.py), so the
-machine's changing load weighs on both alike; each time counts only its own work. Also
-printed: each setup's training throughput in GFLOP/s against a ``tf.matmul`` float32 peak measured in the same run.
-The target is (b)'s time to 0.91 <= 1/4 of (a)'s; the last line holds the ratio.
+the time); each stops at 0.91, (a) after 10 epochs at most. They take turns of a quarter epoch in one process, the
+next always the one less far through its plan (benchmarks/side_by_side.py), so the machine's changing load weighs on
+both alike; each time counts only its own work. Also printed: each setup's training throughput in GFLOP/s against a
+``tf.matmul`` float32 peak measured in the same run. The target is (b)'s time to 0.91 <= 1/4 of (a)'s; the last line
+holds the ratio.
 
     COURSE_DATA_DIR=... python benchmarks/time_to_accuracy.py [--seed 42]
 """
@@ -39,6 +39,7 @@ TARGET = 0.91
 TARGET_RATIO = 0.25
 MAX_EPOCHS = 10
 RECOMMENDED_EPOCHS = 5  # length of (b)'s cosine schedule
+QUARTERS = 4  # stages per epoch: the two take turns every quarter epoch
 
 
 def forward_flops_per_image(model: keras.Model) -> int:
@@ -73,10 +74,9 @@ def main() -> None:
     x_train, x_test = train_images[..., np.newaxis], test_images[..., np.newaxis]  # uint8: the models scale
 
     evaluate = side_by_side.test_accuracy(x_test, y_test)
-    pipeline = side_by_side.shuffled_batches(x_train, y_train, 128, seed)
     peak = matmul_peak_gflops()
     print(f"seed {seed}; tf.matmul float32 peak: {peak:.0f} GFLOP/s; "
-          "epochs take turns: (a) 1, (b) 1, (a) 2, (a) 3, (b) 2, ...", flush=True)
+          "turns of a quarter epoch, the one less far through its plan first", flush=True)
 
     def build_recommended() -> keras.Model:
         optimizer = side_by_side.cosine_adam(0.006, RECOMMENDED_EPOCHS, len(x_train), 128)
@@ -84,11 +84,11 @@ def main() -> None:
 
     baseline = side_by_side.Contender(
         "(a) seed CNN, batch 32", lambda: side_by_side.compiled(build_first_cnn()),
-        lambda model, epoch: model.fit(x_train, y_train, batch_size=32, epochs=1, verbose=0), evaluate,
-        max_stages=MAX_EPOCHS, stop_at=TARGET)
+        side_by_side.numpy_stages(x_train, y_train, 32, QUARTERS, seed), evaluate, stop_at=TARGET,
+        **side_by_side.evaluated_each_epoch(MAX_EPOCHS, QUARTERS))
     recommended = side_by_side.Contender(
-        "(b) recommended", build_recommended, lambda model, epoch: model.fit(pipeline, epochs=1, verbose=0),
-        evaluate, max_stages=RECOMMENDED_EPOCHS, stop_at=TARGET)
+        "(b) recommended", build_recommended, side_by_side.numpy_stages(x_train, y_train, 128, QUARTERS, seed),
+        evaluate, stop_at=TARGET, **side_by_side.evaluated_each_epoch(RECOMMENDED_EPOCHS, QUARTERS))
     side_by_side.race([baseline, recommended], seed)
 
     print()
@@ -96,8 +96,8 @@ def main() -> None:
         reached = (f"{contender.seconds_to_target:.1f} s" if contender.seconds_to_target
                    else f"not in {contender.max_stages} epochs")
         # forward multiply-adds x 2 for FLOPs, x 3 for the backward pass (about twice the forward)
-        flops = 3 * forward_flops_per_image(contender.model) * len(x_train) * len(contender.accuracies)
-        print(f"{contender.name:<24} time to {TARGET}: {reached:>18} | epochs {len(contender.accuracies):2d} | "
+        flops = 3 * forward_flops_per_image(contender.model) * len(x_train) * contender.epochs
+        print(f"{contender.name:<24} time to {TARGET}: {reached:>18} | epochs {contender.epochs:2g} | "
               f"final accuracy {contender.accuracies[-1]:.4f} | {flops / contender.seconds / 1e9:5.1f} GFLOP/s "
               f"including evaluation ({flops / contender.seconds / 1e9 / peak:.0%} of matmul peak)")
     if not recommended.seconds_to_target:

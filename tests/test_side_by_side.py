@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from side_by_side import Contender, numpy_stages, race  # noqa: E402
+from side_by_side import Contender, evaluated_each_epoch, numpy_stages, race  # noqa: E402
 
 
 def _contender(name: str, accuracies: list[float], log: list[str], seconds_per_stage: float = 0.0,
@@ -91,3 +91,10 @@ def test_numpy_stages_cut_each_epoch_between_batches_into_one_permutation():
     first, second = (np.concatenate([x for x, _, _ in model.fits[i:i + 4]]) for i in (0, 4))
     assert (first != second).any(), "each epoch has its own order"
     assert all(batch == 128 and not shuffle for _, batch, shuffle in model.fits)
+
+
+def test_an_epoch_cut_into_quarters_is_evaluated_after_each_whole_epoch():
+    log: list[str] = []
+    quarters = _contender("a", [0.5, 0.95, 0.99], log, stop_at=0.9, **evaluated_each_epoch(3, 4))
+    race([quarters], seed=1)
+    assert len(log) == 8 and quarters.accuracies == [0.5, 0.95] and quarters.epochs == 2
