@@ -242,11 +242,12 @@ results.claim("early_stopping_stops_and_restores",
 #
 # **Why this setup is fast.** It is the course's recommended recipe, and `benchmarks/time_to_accuracy.py` measures
 # this model (with a cosine over 5 epochs from a higher rate, 0.006, to reach the benchmark's target of 0.91 on the
-# test set) against notebook 02's CNN trained at batch 32. Three things help on a CPU: this model needs 2.5 times
-# fewer multiply-adds per image (narrow early layers, where the maps are largest); batches of 128 mean fewer, larger
-# steps; and batch normalisation with a higher learning rate reaches a given accuracy in fewer epochs. To see it on
-# your machine, run `benchmarks/time_to_accuracy.py`: it trains both side by side and prints the ratio of the two
-# times on its last line.
+# test set) against notebook 02's CNN trained at batch 32. Two things make its epochs cheaper on a CPU: this model
+# needs 2.5 times fewer multiply-adds per image (narrow early layers, where the maps are largest), and batches of 128
+# mean fewer, larger steps. Fewer epochs are not guaranteed: in the benchmark's runs, notebook 02's CNN sometimes
+# reached 0.91 in as few epochs as this one and sometimes not within 10 (docs/speed.md). To see it on your machine,
+# run `benchmarks/time_to_accuracy.py`: it trains both side by side and prints the ratio of the two times on its last
+# line.
 
 # %%
 max_epochs = mode.by_mode(full=4, fast=3)
