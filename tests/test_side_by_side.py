@@ -98,3 +98,17 @@ def test_an_epoch_cut_into_quarters_is_evaluated_after_each_whole_epoch():
     quarters = _contender("a", [0.5, 0.95, 0.99], log, stop_at=0.9, **evaluated_each_epoch(3, 4))
     race([quarters], seed=1)
     assert len(log) == 8 and quarters.accuracies == [0.5, 0.95] and quarters.epochs == 2
+
+
+def test_numpy_stages_take_as_many_steps_as_one_fit_of_the_epoch():
+    import keras
+
+    images = np.random.default_rng(0).random((1000, 4)).astype("float32")
+    labels = (images[:, 0] > 0.5).astype("int32")
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", steps_per_execution=4)
+    fit_stage = numpy_stages(images, labels, batch_size=100, stages_per_epoch=4, seed=0)
+    for stage in range(4):
+        fit_stage(model, stage)
+    # 10 steps, as model.fit(images, labels, batch_size=100); four equal cuts of 250 images would take 4 x 3 = 12
+    assert int(model.optimizer.iterations.numpy()) == 10
