@@ -47,10 +47,8 @@ def main() -> None:
     evaluate = side_by_side.test_accuracy(x_test, test_labels)
 
     def build_recipe() -> keras.Model:
-        steps_per_epoch = int(np.ceil(len(x_train) / BATCH))
-        schedule = keras.optimizers.schedules.CosineDecay(RATE, decay_steps=int(DECAY_EPOCHS * steps_per_epoch),
-                                                          alpha=FLOOR)
-        return side_by_side.compiled(build_digits_cnn(), keras.optimizers.Adam(schedule), steps_per_execution=32)
+        optimizer = side_by_side.cosine_adam(RATE, DECAY_EPOCHS, len(x_train), BATCH, floor=FLOOR)
+        return side_by_side.compiled(build_digits_cnn(), optimizer, steps_per_execution=32)
 
     baseline = side_by_side.Contender(
         "(a) seed baseline, 5 epochs, batch 64", lambda: side_by_side.compiled(build_digits_cnn()),

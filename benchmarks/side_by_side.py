@@ -1,5 +1,6 @@
-"""Two training setups timed side by side: their epochs take turns in one process, so a machine that slows down or
-speeds up during the run slows both alike, and the ratio of their times stays meaningful on a shared machine.
+"""Two training setups timed side by side: their stages (epochs or parts of one) take turns in one process, so a
+machine that slows down or speeds up during the run slows both alike, and the ratio of their times stays meaningful
+on a shared machine.
 
 Used by time_to_accuracy.py and mnist_time_to_accuracy.py, with the small helpers both need.
 """
@@ -29,10 +30,11 @@ def compiled(model: keras.Model, optimizer: object = "adam", steps_per_execution
     return model
 
 
-def cosine_adam(rate: float, epochs: int, images: int, batch_size: int) -> keras.optimizers.Optimizer:
-    """Adam whose rate decays from ``rate`` to 0 along a cosine over ``epochs`` (notebook 02's schedule)."""
-    steps = epochs * int(np.ceil(images / batch_size))
-    return keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(rate, decay_steps=steps))
+def cosine_adam(rate: float, epochs: float, images: int, batch_size: int,
+                floor: float = 0.0) -> keras.optimizers.Optimizer:
+    """Adam whose rate decays from ``rate`` to ``floor`` x ``rate`` along a cosine over ``epochs`` (notebook 02's)."""
+    steps = int(epochs * np.ceil(images / batch_size))
+    return keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(rate, decay_steps=steps, alpha=floor))
 
 
 def test_accuracy(x: np.ndarray, y: np.ndarray) -> Callable[[keras.Model], float]:

@@ -94,7 +94,7 @@ def main() -> None:
     print()
     for contender in (baseline, recommended):
         reached = (f"{contender.seconds_to_target:.1f} s" if contender.seconds_to_target
-                   else f"not in {contender.max_stages} epochs")
+                   else f"not in {contender.max_stages // contender.stages_per_epoch} epochs")
         # forward multiply-adds x 2 for FLOPs, x 3 for the backward pass (about twice the forward)
         flops = 3 * forward_flops_per_image(contender.model) * len(x_train) * contender.epochs
         print(f"{contender.name:<24} time to {TARGET}: {reached:>18} | epochs {contender.epochs:2g} | "

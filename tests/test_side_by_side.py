@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from side_by_side import Contender, evaluated_each_epoch, numpy_stages, race  # noqa: E402
+from side_by_side import Contender, cosine_adam, evaluated_each_epoch, numpy_stages, race  # noqa: E402
 
 
 def _contender(name: str, accuracies: list[float], log: list[str], seconds_per_stage: float = 0.0,
@@ -112,3 +112,15 @@ def test_numpy_stages_take_as_many_steps_as_one_fit_of_the_epoch():
         fit_stage(model, stage)
     # 10 steps, as model.fit(images, labels, batch_size=100); four equal cuts of 250 images would take 4 x 3 = 12
     assert int(model.optimizer.iterations.numpy()) == 10
+
+
+def test_cosine_adam_decays_over_the_given_epochs_to_its_floor():
+    import keras
+
+    def schedule(optimizer: keras.optimizers.Optimizer) -> keras.optimizers.schedules.LearningRateSchedule:
+        return keras.optimizers.schedules.deserialize(optimizer.get_config()["learning_rate"])
+
+    floored = schedule(cosine_adam(0.004, 1.5, images=1000, batch_size=100, floor=0.1))
+    assert floored.decay_steps == 15  # 1.5 epochs of 10 batches
+    assert abs(float(floored(0)) - 0.004) < 1e-9 and abs(float(floored(15)) - 0.0004) < 1e-9
+    assert abs(float(schedule(cosine_adam(0.004, 2, 1000, 100))(20))) < 1e-9  # no floor: down to 0
