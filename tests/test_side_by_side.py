@@ -9,7 +9,17 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from side_by_side import Contender, cosine_adam, evaluated_each_epoch, numpy_stages, race  # noqa: E402
+import pytest  # noqa: E402
+from side_by_side import (  # noqa: E402
+    Contender,
+    best_seconds,
+    cosine_adam,
+    evaluated_each_epoch,
+    numpy_stages,
+    parse_options,
+    race,
+    rounds,
+)
 
 
 def _contender(name: str, accuracies: list[float], log: list[str], seconds_per_stage: float = 0.0,
@@ -124,3 +134,39 @@ def test_cosine_adam_decays_over_the_given_epochs_to_its_floor():
     assert floored.decay_steps == 15  # 1.5 epochs of 10 batches
     assert abs(float(floored(0)) - 0.004) < 1e-9 and abs(float(floored(15)) - 0.0004) < 1e-9
     assert abs(float(schedule(cosine_adam(0.004, 2, 1000, 100))(20))) < 1e-9  # no floor: down to 0
+
+
+def test_rounds_race_fresh_contenders_and_the_best_round_counts():
+    log: list[str] = []
+    made: list[list[Contender]] = []
+
+    def contenders() -> list[Contender]:
+        made.append([_contender("a", [0.5, 0.95], log, max_stages=2, stop_at=0.9),
+                     _contender("b", [0.1, 0.2], log, max_stages=2)])
+        return made[-1]
+
+    results = rounds(3, contenders, seed=1)
+    assert results == made and len(results) == 3 and log == ["a", "b", "a", "b"] * 3
+    firsts = [pair[0] for pair in results]
+    for run, seconds in zip(firsts, (3.0, 1.0, 2.0), strict=True):
+        run.seconds_to_target, run.seconds = seconds, seconds + 10
+    assert best_seconds(firsts, to_target=True) == 1.0
+    assert best_seconds(firsts, to_target=False) == 11.0
+    assert best_seconds([pair[1] for pair in results], to_target=True) is None  # b had no target
+
+
+def test_best_seconds_skips_rounds_that_missed_the_target():
+    runs = [_contender(name, [0.1], [], max_stages=1) for name in "ab"]
+    runs[0].seconds_to_target, runs[1].seconds_to_target = None, 4.0
+    assert best_seconds(runs, to_target=True) == 4.0
+
+
+def test_parse_options_defaults_and_rejects_zero_rounds(monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]):
+    monkeypatch.setattr(sys, "argv", ["bench"])
+    options = parse_options("bench", rounds=3)
+    assert (options.seed, options.rounds) == (42, 3)
+    monkeypatch.setattr(sys, "argv", ["bench", "--seed", "7", "--rounds", "0"])
+    with pytest.raises(SystemExit):
+        parse_options("bench")
+    assert "--rounds must be at least 1, not 0" in capsys.readouterr().err
