@@ -4,12 +4,13 @@
     Conv2D(64) -> Dense(64), the seed notebook's layers behind a ``Rescaling`` layer), ``model.fit`` on NumPy
     arrays, Adam at its default rate, 5 epochs at batch 64, evaluated on the test set after every epoch (the seed
     passes the test set as validation data). Its time is the whole 5-epoch run: that is what the seed costs.
-(b) a faster recipe for the same model: NumPy arrays at batch 32 with 32 steps per execution, Adam from 0.004
-    along a cosine to a 10% floor over 1 epoch, at most 3 epochs. It stops at the first test evaluation >= 0.99;
-    evaluations come every quarter epoch from 1 epoch on. Notebook 06 teaches the same pieces (32 steps per
-    execution, a cosine with a 10% floor, stopping at a target) at batch 128 over 3 epochs, which reached 0.99
-    later in probes (1.75-2 epochs). docs/speed.md has the probes behind these settings, and why the ratio stays
-    near 1/4 with this model in float32 on a CPU.
+(b) a faster recipe for the same model: NumPy arrays at batch 32 with 32 steps per execution, Adam rising from
+    0.0006 to 0.006 over the first 5% of an epoch, then along a cosine to a 10% floor at the end of the first
+    epoch (and at that floor after it), at most 3 epochs. It stops at the first test evaluation >= 0.99;
+    evaluations come every quarter epoch from 1 epoch on. Notebook 06 teaches the other pieces (32 steps per
+    execution, a cosine with a 10% floor, stopping at a target), without the warm-up, at batch 128 over 3 epochs,
+    which reached 0.99 later in probes (1.75-2 epochs). docs/speed.md has the probes behind these settings, and
+    why the ratio stays near 1/4 with this model in float32 on a CPU.
 
 The model comes from course_utils.models, generated from notebook 06's ``# @save`` function; both read uint8
 images. The two take turns of a quarter epoch in one process (benchmarks/side_by_side.py), the next always the one
@@ -39,7 +40,7 @@ from course_utils.models import build_digits_cnn  # noqa: E402
 
 TARGET_ACCURACY = 0.99
 TARGET_RATIO = 0.25
-BATCH, RATE, DECAY_EPOCHS, FLOOR, MAX_EPOCHS = 32, 0.004, 1, 0.1, 3
+BATCH, RATE, WARMUP, DECAY_EPOCHS, FLOOR, MAX_EPOCHS = 32, 0.006, 0.05, 1, 0.1, 3
 QUARTERS = 4  # (b)'s stages per epoch
 FIRST_EVALUATION = 4  # quarters: after 1 epoch
 
@@ -51,7 +52,7 @@ def main() -> None:
     evaluate = side_by_side.test_accuracy(x_test, test_labels)
 
     def build_recipe() -> keras.Model:
-        optimizer = side_by_side.cosine_adam(RATE, DECAY_EPOCHS, len(x_train), BATCH, floor=FLOOR)
+        optimizer = side_by_side.cosine_adam(RATE, DECAY_EPOCHS, len(x_train), BATCH, floor=FLOOR, warmup=WARMUP)
         return side_by_side.compiled(build_digits_cnn(), optimizer, steps_per_execution=32)
 
     def contenders() -> list[side_by_side.Contender]:

@@ -136,6 +136,17 @@ def test_cosine_adam_decays_over_the_given_epochs_to_its_floor():
     assert abs(float(schedule(cosine_adam(0.004, 2, 1000, 100))(20))) < 1e-9  # no floor: down to 0
 
 
+def test_cosine_adam_warms_up_then_decays_within_the_same_epochs():
+    import keras
+
+    optimizer = cosine_adam(0.006, 1, images=1000, batch_size=10, floor=0.1, warmup=0.05)
+    schedule = keras.optimizers.schedules.deserialize(optimizer.get_config()["learning_rate"])
+    rates = [float(schedule(step)) for step in (0, 5, 100)]
+    assert abs(rates[0] - 0.0006) < 1e-9, "the warm-up starts at a tenth of the rate"
+    assert abs(rates[1] - 0.006) < 1e-9, "and reaches the rate after 0.05 epochs (5 steps of 100)"
+    assert abs(rates[2] - 0.0006) < 1e-9, "the cosine ends at the floor at the end of the 1 epoch"
+
+
 def test_rounds_race_fresh_contenders_and_the_best_round_counts():
     log: list[str] = []
     made: list[list[Contender]] = []
