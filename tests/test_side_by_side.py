@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-import pytest  # noqa: E402
 from side_by_side import (  # noqa: E402
     Contender,
     best_seconds,
