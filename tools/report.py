@@ -290,7 +290,8 @@ def write_plot(rows: list[dict], path: Path) -> None:
     right.set_ylabel("peak kernel RSS (MiB)")
     right.set_title("memory per notebook")
     right.legend()
-    for ax in (left, right):
+    for ax, target in ((left, NOTEBOOK_SECONDS_TARGET), (right, NOTEBOOK_RSS_TARGET / 2**20)):
+        ax.set_ylim(0, 1.15 * max(target, ax.get_ylim()[1]))  # room for the target line above the legend's reach
         ax.set_xlabel("notebook")
         ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
