@@ -286,7 +286,7 @@ for head in ["flatten", "gap"]:
 #
 # Each is measured on the validation images as they are and shifted 3 pixels right (notebook 02's test). A seed
 # changes the starting weights, the batch order and the random shifts; the `sd` columns show how much that alone
-# moves the results. This takes about 2 minutes.
+# moves the results. This takes one to two minutes on 2 CPU cores (the cell prints its own time).
 
 # %%
 epochs = mode.by_mode(full=12, fast=3)
