@@ -99,7 +99,7 @@ def main() -> None:
     print()
     for number, pair in enumerate(results, 1):
         for contender in pair:
-            reached = (f"{contender.seconds_to_target:.1f} s" if contender.seconds_to_target
+            reached = (f"{contender.seconds_to_target:.1f} s" if contender.seconds_to_target is not None
                        else f"not in {contender.max_stages // contender.stages_per_epoch} epochs")
             # forward multiply-adds x 2 for FLOPs, x 3 for the backward pass (about twice the forward)
             flops = 3 * forward_flops_per_image(contender.model) * len(x_train) * contender.epochs
@@ -110,17 +110,17 @@ def main() -> None:
     baselines, recommendeds = [pair[0] for pair in results], [pair[1] for pair in results]
     baseline_best = side_by_side.best_seconds(baselines, to_target=True)
     recommended_best = side_by_side.best_seconds(recommendeds, to_target=True)
-    rounds = f"best of {options.rounds} round(s)"
+    best_of = f"best of {options.rounds} round(s)"
     if recommended_best is None:
         print(f"RATIO (b)/(a) undefined: (b) did not reach {TARGET} in {RECOMMENDED_EPOCHS} epochs")
     elif baseline_best is not None:
-        print(f"RATIO (b)/(a) time to {TARGET} = {recommended_best / baseline_best:.2f} ({rounds}; "
+        print(f"RATIO (b)/(a) time to {TARGET} = {recommended_best / baseline_best:.2f} ({best_of}; "
               f"target <= {TARGET_RATIO})")
     else:
         # (a) never got there: its whole run is a lower bound on its time, so the ratio is an upper bound.
         baseline_whole = side_by_side.best_seconds(baselines, to_target=False)
         print(f"RATIO (b)/(a) time to {TARGET} < {recommended_best / baseline_whole:.2f} ((a) did not reach it in "
-              f"{MAX_EPOCHS} epochs, {baseline_whole:.0f} s; {rounds}; target <= {TARGET_RATIO})")
+              f"{MAX_EPOCHS} epochs, {baseline_whole:.0f} s; {best_of}; target <= {TARGET_RATIO})")
 
 
 if __name__ == "__main__":
