@@ -18,7 +18,7 @@ ifdef COURSE_DATA_DIR
 export COURSE_DATA_DIR := $(abspath $(COURSE_DATA_DIR))
 endif
 
-.PHONY: help venv lab test test-fast seed-study solve lite test-colab test-latest test-browser lint sync export execute report links verify-data clean
+.PHONY: help venv lab test test-fast seed-study solve lite test-colab test-latest test-browser lint sync export execute report links release test-gpu verify-data clean
 
 help:
 	@echo "make lab          set up .venv and open the course in JupyterLab"
@@ -26,8 +26,10 @@ help:
 	@echo "make test-fast    the unit tests only (no notebooks, browser or Binder build), for the inner loop"
 	@echo "make test-colab   the whole suite (fast mode) in .venv-colab, on Colab's package versions (compat/colab.txt)"
 	@echo "make test-latest  the whole suite (fast mode) in .venv-latest, on the newest release of everything"
+	@echo "make test-gpu     every notebook in fast mode on this machine's GPU, with learners' op determinism"
 	@echo "make test-browser 01 in JupyterLab and 07-08 in JupyterLite (after make lite) in headless chromium"
 	@echo "make links        regenerate every Colab/Binder badge and the Colab install line from pyproject.toml"
+	@echo "make release      VERSION=x.y.z: set the version everywhere, point every link at tag vx.y.z, commit, tag"
 	@echo "make execute      re-run notebooks in FULL mode and store their outputs (NB=01 for one)"
 	@echo "make report       run every notebook in FULL mode, write docs/results.md and the README times (ONLY=03)"
 	@echo "make lite         build the JupyterLite site (07-08 in the browser) into _site/ (PYODIDE_DIR=... offline)"
@@ -71,6 +73,10 @@ test-colab test-latest: test-%:
 	.venv-$*/bin/python -m pip install --quiet --no-deps -e .
 	.venv-$*/bin/python -m pip list 2>/dev/null | grep -iE '^(tensorflow|keras|numpy|scipy|matplotlib|ipywidgets) '
 	COURSE_FAST=1 MPLBACKEND=Agg .venv-$*/bin/python -m pytest -n 2 --dist loadscope --no-loadscope-reorder
+
+# On a GPU machine: every notebook in fast mode, strict, with the op determinism learners get; a row per notebook.
+test-gpu: $(STAMP)
+	$(BIN)/python tools/gpu_check.py
 
 # The browser tests alone (make test runs them too), saving the README's JupyterLab picture; the JupyterLite ones
 # need `make lite` first. Debian's chromium (apt), driven by Playwright, which never downloads a browser itself.
@@ -126,6 +132,12 @@ solve: $(STAMP)
 
 links: $(STAMP)
 	$(BIN)/python tools/links.py
+
+# A release: the version in pyproject.toml and course_utils/__init__.py, every badge and Colab install pinned to
+# the new tag, one commit, an annotated tag (tools/release.py). Then: git push origin main v$(VERSION).
+release: $(STAMP)
+	@test -n "$(VERSION)" || { echo "usage: make release VERSION=0.3.0"; exit 1; }
+	$(BIN)/python tools/release.py $(VERSION)
 
 verify-data: $(STAMP)
 	$(BIN)/python -m course_utils.data verify

@@ -13,6 +13,7 @@ from typing import TypeVar
 import numpy as np
 
 FAST_ENV = "COURSE_FAST"
+STRICT_ENV = "COURSE_STRICT"
 _TRUE_VALUES = {"1", "true", "yes", "on"}
 
 T = TypeVar("T")
@@ -21,6 +22,11 @@ T = TypeVar("T")
 def is_fast() -> bool:
     """Return True when ``COURSE_FAST`` is set to a true value (1/true/yes/on)."""
     return os.environ.get(FAST_ENV, "").strip().lower() in _TRUE_VALUES
+
+
+def is_strict() -> bool:
+    """Return True when ``COURSE_STRICT`` is set: a failed full-mode check then stops the run (CI, reports, tests)."""
+    return os.environ.get(STRICT_ENV, "").strip().lower() in _TRUE_VALUES
 
 
 def name() -> str:

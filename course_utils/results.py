@@ -1,9 +1,13 @@
 """Record a notebook's key figures as data, and check them where full mode promises them.
 
 ``check("test_accuracy", 0.91, full=(0.89, 1.0))`` shows one line, stores the value in the cell's output under
-:data:`MIME_TYPE`, and in full mode stops the notebook with a clear message when the value is outside its range.
-``claim("cnn_beats_dense", cnn > dense, "the CNN beats the dense baseline")`` does the same for a comparison the
-text relies on. ``read_recorded`` collects both from an executed notebook; the report and the tests read them.
+:data:`MIME_TYPE`, and in full mode flags a value outside its range. ``claim("cnn_beats_dense", cnn > dense, "the
+CNN beats the dense baseline")`` does the same for a comparison the text relies on.
+
+A learner's run is never stopped by a check: a failed one shows a visible warning (what differs, what it means for
+the text, how to report it) and the notebook goes on. With ``COURSE_STRICT=1`` (CI, ``make report``, ``make
+seed-study``, ``make execute`` and the tests) it raises :class:`ExpectationError` instead. ``read_recorded``
+collects both from an executed notebook; the report and the tests read them.
 The three return nothing, so a call that ends a notebook cell shows its own line and no stray ``True``.
 """
 
@@ -19,7 +23,31 @@ MIME_TYPE = "application/vnd.course-utils.metric+json"
 
 
 class ExpectationError(AssertionError):
-    """A full-mode figure or claim did not hold."""
+    """A full-mode figure or claim did not hold (raised only with ``COURSE_STRICT=1``)."""
+
+
+REPORT_HINT = ("Check that every cell above ran in order in a fresh kernel (Kernel → Restart and run all). If it "
+               "still differs, please report it to the course (an issue on its repository) with the environment "
+               "report printed by the setup cell.")
+
+
+def _fail(message: str) -> None:
+    """Raise in strict mode; otherwise show ``message`` as a visible warning and let the notebook go on."""
+    if mode.is_strict():
+        raise ExpectationError(message)
+    text = f"⚠ WARNING (the notebook goes on): {message}"
+    try:
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+    except ImportError:
+        get_ipython = None  # type: ignore[assignment]
+    if get_ipython is not None and get_ipython() is not None:
+        import html
+
+        display(HTML('<div style="background:#fff3cd;color:#664d03;border-left:6px solid #b58100;padding:6px 10px;'
+                     f'font-weight:600">{html.escape(text)}</div>'))
+    else:
+        print(text)
 
 
 def _show(text: str, payload: dict[str, Any]) -> None:
@@ -51,18 +79,17 @@ def record(name: str, value: float, *, expected: tuple[float, float] | None = No
 
 
 def check(name: str, value: float, *, full: tuple[float, float], unit: str = "") -> None:
-    """Record ``value``; in full mode raise :class:`ExpectationError` unless it lies within ``full``."""
+    """Record ``value``; in full mode warn (raise when strict) unless it lies within ``full``."""
     record(name, value, expected=full, unit=unit)
     value = float(value)
     if not mode.is_fast() and not full[0] <= value <= full[1]:
-        raise ExpectationError(
-            f"{name} = {value:.4g}{unit} is outside the range full mode expects ({full[0]:g} to {full[1]:g}). "
-            "Ranges come from a study over several seeds (docs/results.md): check that every cell above ran in "
-            "order in a fresh kernel, then report this run to the course with its environment report.")
+        _fail(f"{name} = {value:.4g}{unit} is outside the range full mode expects ({full[0]:g} to {full[1]:g}), "
+              "which comes from a study over several seeds (docs/results.md). The figures quoted in the text above "
+              f"may not match this run. {REPORT_HINT}")
 
 
 def claim(name: str, holds: bool, statement: str) -> None:
-    """Record a comparison the text relies on; in full mode raise :class:`ExpectationError` if it does not hold."""
+    """Record a comparison the text relies on; in full mode warn (raise when strict) if it does not hold."""
     holds = bool(holds)
     payload = {"name": name, "value": float(holds), "expected": [1.0, 1.0], "unit": "", "mode": mode.name(),
                "statement": statement}
@@ -74,8 +101,8 @@ def claim(name: str, holds: bool, statement: str) -> None:
         text = f"✗ does not hold: {statement}"
     _show(text, payload)
     if not holds and not mode.is_fast():
-        raise ExpectationError(f"claim {name!r} does not hold in this full-mode run: {statement}. Check that every "
-                               "cell above ran in order in a fresh kernel, then report this run to the course.")
+        _fail(f"claim {name!r} does not hold in this full-mode run: {statement}. The text around this cell says it "
+              f"does, so read it with care for this run. {REPORT_HINT}")
 
 
 def read_recorded(notebook: Any) -> list[dict[str, Any]]:

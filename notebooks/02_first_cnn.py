@@ -25,8 +25,8 @@
 # *CNNs, hands-on* · notebook 2 of 8 · previous: [**01 · dense baseline**](01_dense_baseline.ipynb) ·
 # next: [**03 · deeper CNN**](03_deeper_cnn.ipynb)
 #
-# [![Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/cnns-hands-on/cnns-hands-on/blob/v0.2.0/notebooks/02_first_cnn.ipynb)
-# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/cnns-hands-on/cnns-hands-on/v0.2.0?urlpath=lab/tree/notebooks/02_first_cnn.ipynb)
+# [![Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/cnns-hands-on/cnns-hands-on/blob/main/notebooks/02_first_cnn.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/cnns-hands-on/cnns-hands-on/main?urlpath=lab/tree/notebooks/02_first_cnn.ipynb)
 
 # %% [markdown]
 # ## You will learn
@@ -50,7 +50,7 @@ import importlib
 import sys
 
 if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
-    # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@v0.2.0"
+    # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
     importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
 
 from course_utils import env

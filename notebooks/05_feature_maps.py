@@ -24,8 +24,8 @@
 # *CNNs, hands-on* · notebook 5 of 8 · previous: [**04 · capacity experiments**](04_capacity_experiments.ipynb) ·
 # next: [**06 · MNIST with callbacks**](06_mnist_callbacks.ipynb)
 #
-# [![Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/cnns-hands-on/cnns-hands-on/blob/v0.2.0/notebooks/05_feature_maps.ipynb)
-# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/cnns-hands-on/cnns-hands-on/v0.2.0?urlpath=lab/tree/notebooks/05_feature_maps.ipynb)
+# [![Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/cnns-hands-on/cnns-hands-on/blob/main/notebooks/05_feature_maps.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/cnns-hands-on/cnns-hands-on/main?urlpath=lab/tree/notebooks/05_feature_maps.ipynb)
 
 # %% [markdown]
 # ## You will learn
@@ -50,7 +50,7 @@ import importlib
 import sys
 
 if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
-    # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@v0.2.0"
+    # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
     importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
 
 from course_utils import env

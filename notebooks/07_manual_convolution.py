@@ -24,8 +24,8 @@
 # *CNNs, hands-on* · notebook 7 of 8 · previous: [**06 · MNIST with callbacks**](06_mnist_callbacks.ipynb) ·
 # next: [**08 · pooling in NumPy**](08_manual_pooling.ipynb)
 #
-# [![Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/cnns-hands-on/cnns-hands-on/blob/v0.2.0/notebooks/07_manual_convolution.ipynb)
-# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/cnns-hands-on/cnns-hands-on/v0.2.0?urlpath=lab/tree/notebooks/07_manual_convolution.ipynb)
+# [![Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/cnns-hands-on/cnns-hands-on/blob/main/notebooks/07_manual_convolution.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/cnns-hands-on/cnns-hands-on/main?urlpath=lab/tree/notebooks/07_manual_convolution.ipynb)
 # **[Run it in your browser](https://cnns-hands-on.github.io/cnns-hands-on/lab/index.html?path=07_manual_convolution.ipynb)**
 
 # %% [markdown]
@@ -55,7 +55,7 @@ import importlib
 import sys
 
 if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
-    # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@v0.2.0"
+    # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
     importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
 if sys.platform == "emscripten":  # in the browser (JupyterLite): install the helpers that the site ships
     # %pip install --no-deps course-utils

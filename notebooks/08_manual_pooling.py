@@ -24,8 +24,8 @@
 # *CNNs, hands-on* · notebook 8 of 8 · previous: [**07 · convolution in NumPy**](07_manual_convolution.ipynb) ·
 # going further: [**09 · augmentation and global pooling**](09_augmentation_global_pooling.ipynb)
 #
-# [![Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/cnns-hands-on/cnns-hands-on/blob/v0.2.0/notebooks/08_manual_pooling.ipynb)
-# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/cnns-hands-on/cnns-hands-on/v0.2.0?urlpath=lab/tree/notebooks/08_manual_pooling.ipynb)
+# [![Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/cnns-hands-on/cnns-hands-on/blob/main/notebooks/08_manual_pooling.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/cnns-hands-on/cnns-hands-on/main?urlpath=lab/tree/notebooks/08_manual_pooling.ipynb)
 # **[Run it in your browser](https://cnns-hands-on.github.io/cnns-hands-on/lab/index.html?path=08_manual_pooling.ipynb)**
 
 # %% [markdown]
@@ -52,7 +52,7 @@ import importlib
 import sys
 
 if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
-    # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@v0.2.0"
+    # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
     importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
 if sys.platform == "emscripten":  # in the browser (JupyterLite): install the helpers that the site ships
     # %pip install --no-deps course-utils

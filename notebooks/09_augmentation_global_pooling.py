@@ -26,8 +26,8 @@
 # *CNNs, hands-on* · going further, notebook 9 · previous: [**08 · pooling in NumPy**](08_manual_pooling.ipynb) ·
 # next: [**10 · transfer learning**](10_transfer_learning.ipynb)
 #
-# [![Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/cnns-hands-on/cnns-hands-on/blob/v0.2.0/notebooks/09_augmentation_global_pooling.ipynb)
-# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/cnns-hands-on/cnns-hands-on/v0.2.0?urlpath=lab/tree/notebooks/09_augmentation_global_pooling.ipynb)
+# [![Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/cnns-hands-on/cnns-hands-on/blob/main/notebooks/09_augmentation_global_pooling.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/cnns-hands-on/cnns-hands-on/main?urlpath=lab/tree/notebooks/09_augmentation_global_pooling.ipynb)
 
 # %% [markdown]
 # ## You will learn
@@ -54,7 +54,7 @@ import importlib
 import sys
 
 if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
-    # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@v0.2.0"
+    # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
     importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
 
 from course_utils import env

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
@@ -109,3 +111,15 @@ def test_the_lite_site_gets_the_values_the_stored_runs_recorded_and_no_pypi():
     assert set(offline["loadPyodideOptions"]["packages"]) == {"numpy", "scipy", "matplotlib"}
     public = build_lite.lite_config(build_lite.PUBLIC_PYODIDE)["jupyter-config-data"]["litePluginSettings"]
     assert public[build_lite.KERNEL_SETTINGS]["pyodideUrl"].endswith("/v0.27.7/full/pyodide.js")
+
+
+def test_gpu_check_reports_the_errors_last_line_and_refuses_a_cpu_unless_asked(monkeypatch):
+    import gpu_check
+
+    error = RuntimeError("Traceback\n  cell 3\nValueError: bad shape\n\n")
+    assert gpu_check.last_line(error) == "ValueError: bad shape"
+    assert gpu_check.last_line(RuntimeError("")) == "RuntimeError"
+    monkeypatch.setattr(gpu_check, "gpu_names", lambda: [])
+    monkeypatch.setattr(sys, "argv", ["gpu_check.py"])
+    with pytest.raises(SystemExit, match="TensorFlow sees no GPU here"):
+        gpu_check.main()

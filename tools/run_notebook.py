@@ -32,6 +32,7 @@ def run(path: Path, write: bool = True, timeout: int = 900, return_notebook: boo
         notebook: nbformat.NotebookNode | None = None) -> tuple:
     """Execute ``path`` (or ``notebook`` as if it were ``path``) in its folder; return (seconds, peak RSS[, nb])."""
     notebook = nbformat.read(path, as_version=4) if notebook is None else notebook
+    os.environ["COURSE_STRICT"] = "1"  # make execute, report and seed-study: a failed check stops the run
     client = NotebookClient(
         notebook,
         timeout=timeout,
