@@ -74,8 +74,10 @@ class Exercise:
         *,
         hint: str,
         solution: str | Sequence[str],
+        callable_name: str | None = None,
     ) -> None:
         self.title = title
+        self.callable_name = callable_name  # the function or class the learner passes, for exercises that take one
         self._verify = verify
         self._hint = hint
         self.solution_cells = (solution,) if isinstance(solution, str) else tuple(solution)
@@ -84,6 +86,11 @@ class Exercise:
     def evaluate(self, answer: Any, **measured: Any) -> CheckResult:
         """Check ``answer`` (with what the learner ``measured``, for a stretch) without printing; never raises."""
         try:
+            if answer is None and self.callable_name:
+                return CheckResult(False, f"got None, not {self.callable_name}. Pass {self.callable_name} itself, "
+                                          f"without brackets: `check({self.callable_name})`. Writing "
+                                          f"`{self.callable_name}(...)` calls it and passes what it returned, and "
+                                          "None is what a body without `return` (or still `...`) returns.")
             if is_untouched_stub(answer):
                 where = "the body of your code" if callable(answer) else "the answer"
                 return CheckResult(False, f"{where} is still the `...` placeholder. Replace `...` with your "

@@ -310,8 +310,8 @@ plt.show()
 # Each exercise has a check. Write your answer in place of `...`, run the cell, and read the feedback.
 # `ex.q1.hint()` gives a hint and `ex.q1.solution()` shows a solution.
 #
-# **Exercise 1.** How many trainable parameters does the `Dense(128)` layer of the baseline have? Work it out
-# from the layer sizes, not from `model.summary()`.
+# **Exercise 1.** The summary above shows 100,480 parameters for the baseline's `Dense(128)`. How many would a
+# `Dense(256)` hidden layer have in its place, after the same `Flatten`? Work it out from the layer sizes.
 
 # %%
 dense_parameters = ...  # a whole number

@@ -422,8 +422,8 @@ ex.q1.check(conv_parameters)
 
 # %% [markdown]
 # **Exercise 2.** Without running the model: what is the shape of one image's features after
-# `Conv2D(64, 3) → MaxPooling2D(2) → Conv2D(64, 3) → MaxPooling2D(2)`, starting from `(28, 28, 1)`? Give
-# `(height, width, channels)`.
+# `Conv2D(64, 3) → MaxPooling2D(2) → Conv2D(64, 3) → MaxPooling2D(2)`, starting from a larger image,
+# `(32, 32, 1)`? Give `(height, width, channels)`. (The summary above answers it for 28 × 28; this one is yours.)
 
 # %%
 feature_shape = ...  # (height, width, channels)

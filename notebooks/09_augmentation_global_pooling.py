@@ -450,8 +450,8 @@ ex.q1.check(digit_augmentations)
 # ex.q1.solution()
 
 # %% [markdown]
-# **Exercise 2.** How many parameters does the head `GlobalAveragePooling2D → Dense(10)` have when the last block
-# ends with 64 feature maps? (Section 6 printed the answer for our model; work it out first.)
+# **Exercise 2.** Section 6 printed the parameters of our head `GlobalAveragePooling2D → Dense(10)` after 64
+# feature maps. How many would it have if the last block ended with 128 feature maps?
 
 # %%
 gap_head_parameters = ...  # a whole number
@@ -463,15 +463,15 @@ ex.q2.check(gap_head_parameters)
 # ex.q2.solution()
 
 # %% [markdown]
-# **Exercise 3.** Write `mirror(images)` in NumPy: flip a batch shaped `(N, height, width)` left to right, as
-# `RandomFlip("horizontal")` does when it flips.
+# **Exercise 3.** Write `half_turn(images)` in NumPy: turn every image of a batch shaped `(N, height, width)` by
+# 180 degrees (upside down *and* mirrored). Section 3 mirrored left to right; a half turn is what turns a 6 into a 9.
 
 # %%
-def mirror(images):
+def half_turn(images):
     ...  # your code here
 
 
-ex.q3.check(mirror)
+ex.q3.check(half_turn)
 
 # %%
 # ex.q3.hint()

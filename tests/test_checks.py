@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import keras
@@ -127,6 +128,22 @@ def _freeze_batchnorm_by_name(model):
     for layer in model._flatten_layers(include_self=False):
         if type(layer).__name__ == "BatchNormalization":
             layer.trainable = False
+
+
+def _unfreeze_everything_then_freeze_batchnorm(model):
+    for layer in model._flatten_layers(include_self=False):  # undoes any freezing done before the call
+        layer.trainable = type(layer).__name__ != "BatchNormalization"
+
+
+def _confused_pair_in_place(matrix):
+    np.fill_diagonal(matrix, 0)  # zeroes the caller's own matrix
+    return np.unravel_index(np.argmax(matrix), matrix.shape)
+
+
+def _pool_forgot_plus_one(x, pool, stride):
+    rows, cols = (x.shape[0] - pool) // stride, (x.shape[1] - pool) // stride  # no +1
+    return np.array([[x[i * stride:i * stride + pool, j * stride:j * stride + pool].max() for j in range(cols)]
+                     for i in range(rows)])
 
 
 def _mirror_in_place(images):
@@ -323,9 +340,10 @@ class _NotACallback:
 # One table for every exercise of every notebook: (exercise, answer, fragment of the feedback).
 # Each answer is a typical wrong answer a learner gives; the feedback must say what is wrong.
 WRONG_ANSWERS = [
-    (nb01.q1, 100_352, "weights only"),
+    (nb01.q1, 200_704, "weights only"),
     (nb01.q1, 784, "every one of the 784 inputs"),
-    (nb01.q1, 101_770, "whole model"),
+    (nb01.q1, 203_530, "whole model"),
+    (nb01.q1, 100_480, "the baseline's Dense(128), which model.summary() printed"),
     (nb01.q1, 12345, "is not it"),
     (nb01.q1, True, "whole number"),
     (nb01.q2, _forgot_return, "forget `return`"),
@@ -380,26 +398,32 @@ WRONG_ANSWERS = [
     (nb08.q2, _pool_in_place, "changed its input"),
     (nb08.q2, _one_wrong_pool_value, "wrong value at output [1, 1]"),
     (nb08.q2, lambda x, pool, stride: x, "output shape (5, 7)"),
+    (nb08.q1, lambda n, pool, stride: round((n - pool) / stride) + 1, "not round() or ceil"),
+    (nb08.q1, lambda n, pool, stride: math.ceil((n - pool) / stride) + 1, "one window too many"),
+    (nb08.q2, _pool_forgot_plus_one, "the +1 counts the first window"),
     (nb08.q3, 3.5, "7 // 2"),
     (nb08.q3, 4, "padding='same'"),
     (nb08.q3, 7, "three times"),
     (nb08.q3, (3, 3), "one number"),
     (nb09.q1, {"translation", "rotation", "zoom", "horizontal flip"}, "horizontal flip can change"),
-    (nb09.q1, {"translation", "vertical flip"}, "a 6 upside down"),
+    (nb09.q1, {"translation", "vertical flip"}, "a 6 into a backwards 9"),
     (nb09.q1, {"translation", "zoom"}, "you left out rotation"),
     (nb09.q1, "translation", "you left out rotation, zoom"),
     (nb09.q1, {"translation", "shear"}, "'shear' is not one of the choices"),
     (nb09.q1, 3, "give a set of names"),
-    (nb09.q2, 640, "weights only"),
-    (nb09.q2, 5770, "Flatten -> Dense(10)"),
+    (nb09.q2, 1280, "weights only"),
+    (nb09.q2, 11530, "Flatten -> Dense(10)"),
+    (nb09.q2, 650, "section 6's model, with 64 maps"),
     (nb09.q2, 0, "no parameters, but the Dense(10)"),
     (nb09.q2, 74, "is not it"),
-    (nb09.q2, "650", "is text"),
-    (nb09.q3, lambda x: x[:, ::-1, :], "top to bottom"),
-    (nb09.q3, lambda x: x[::-1], "order of the images"),
-    (nb09.q3, lambda x: x[::-1, :, ::-1], "also in reverse order"),
-    (nb09.q3, lambda x: x.transpose(0, 2, 1), "shape must not change"),
-    (nb09.q3, lambda x: x + 1, "not each image mirrored"),
+    (nb09.q2, "1290", "is text"),
+    (nb09.q3, lambda x: x[:, ::-1, :], "top to bottom only"),
+    (nb09.q3, lambda x: x[:, :, ::-1], "mirrors left to right only"),
+    (nb09.q3, lambda x: np.rot90(x, 2), "axes=(1, 2)"),
+    (nb09.q3, lambda x: x[::-1, ::-1, ::-1], "also in reverse order"),
+    (nb09.q3, lambda x: np.rot90(x, 1, axes=(1, 2)), "shape must not change"),
+    (nb09.q3, lambda x: x[::-1], "not each image turned"),
+    (nb09.q3, lambda x: x + 1, "not each image turned"),
     (nb09.q3, _mirror_in_place, "changed the array"),
     (nb09.q3, _forgot_return, "forget `return`"),
     (nb10.q1, 74_368, "weights only"),
@@ -413,6 +437,7 @@ WRONG_ANSWERS = [
     (nb10.q2, lambda model: model.layers, "no BatchNormalization layer is frozen"),
     (nb10.q2, lambda model: setattr(model.layers[0], "trainable", False), "you also froze Conv2D"),
     (nb10.q2, _freeze_nested_batchnorm, "at the top level"),
+    (nb10.q2, _unfreeze_everything_then_freeze_batchnorm, "frozen before the call is trainable after it"),
     (nb10.q3, "first block", "carries over best"),
     (nb10.q3, "middle block", "not one of the choices"),
     (nb02.q1, 2400, "weights only"),
@@ -421,13 +446,14 @@ WRONG_ANSWERS = [
     (nb02.q1, 98336, "not on the image size"),
     (nb02.q1, 1, "is not it"),
     (nb02.q1, "2432", "whole number"),
-    (nb02.q2, (7, 7, 64), "padding='same'"),
-    (nb02.q2, (5, 5, 1), "channels"),
-    (nb02.q2, (4, 4, 64), "floor of 5.5"),
-    (nb02.q2, (None, 5, 5, 64), "batch axis"),
-    (nb02.q2, (1600,), "three numbers"),
-    (nb02.q2, "5x5x64", "tuple"),
-    (nb02.q2, (6, 6, 64), "layer by layer"),
+    (nb02.q2, (8, 8, 64), "padding='same'"),
+    (nb02.q2, (6, 6, 1), "channels"),
+    (nb02.q2, (7, 7, 64), "floor of 6.5"),
+    (nb02.q2, (5, 5, 64), "which model.summary() printed"),
+    (nb02.q2, (None, 6, 6, 64), "batch axis"),
+    (nb02.q2, (2304,), "three numbers"),
+    (nb02.q2, "6x6x64", "tuple"),
+    (nb02.q2, (4, 4, 64), "layer by layer"),
     (nb02.q3, lambda x: x[:, np.newaxis], "channels-first"),
     (nb02.q3, lambda x: x.reshape(len(x), -1), "flattens"),
     (nb02.q3, lambda x: x.reshape(3, 28, 28, 1), "hard-code"),
@@ -486,6 +512,8 @@ WRONG_ANSWERS = [
     (nb06.q2, lambda m: 7, "(true_class, predicted_class)"),
     (nb06.q2, _forgot_return, "forget `return`"),
     (nb06.q2, lambda m: (1, 2), "not the largest"),
+    (nb06.q2, _confused_pair_in_place, "changed the matrix it was given"),
+    (nb06.q1, _stop_callback(lambda loss, t: loss <= 0.05), "not a fixed number"),
 ]
 
 
@@ -504,21 +532,29 @@ def test_every_published_solution_passes(exercise):
 
 # Right answers written the other ways the number policy allows, or with harmless differences.
 RIGHT_ANSWERS = [
-    (nb01.q1, 100480.0), (nb01.q1, np.int64(100_480)), (nb02.q1, 2432.0), (nb03.q1, np.int32(6)), (nb03.q1, 6.0),
+    (nb01.q1, 200960.0), (nb01.q1, np.int64(200_960)), (nb02.q1, 2432.0), (nb03.q1, np.int32(6)), (nb03.q1, 6.0),
     (nb03.q3, 256.0), (nb04.q2, 4.0), (nb04.q2, np.float32(4)), (nb04.q3, " b "), (nb05.q1, [6, 6, 64]),
-    (nb05.q1, np.array([6, 6, 64])), (nb02.q2, (5.0, 5.0, 64.0)), (nb07.q3, " b "), (nb08.q3, 3.0),
+    (nb05.q1, np.array([6, 6, 64])), (nb02.q2, (6.0, 6.0, 64.0)), (nb07.q3, " b "), (nb08.q3, 3.0),
     (nb05.q3, lambda maps: np.argmax(maps.mean(axis=(0, 1)))),
     (nb09.q1, ["Translation", " zoom", "rotation"]), (nb09.q1, ("translation", "rotation", "zoom")),
-    (nb09.q2, 650.0), (nb09.q3, lambda x: np.flip(x, axis=-1)), (nb09.q3, lambda x: x[..., ::-1].copy()),
+    (nb09.q2, 1290.0), (nb09.q3, lambda x: np.flip(x, axis=(1, 2))), (nb09.q3, lambda x: x[:, ::-1, ::-1].copy()),
+    (nb09.q3, lambda x: np.rot90(x, 2, axes=(1, 2))),
     (nb10.q1, 74_501.0), (nb10.q3, " Last Block "), (nb10.q2, _freeze_batchnorm_by_name),
     (nb05.q3, lambda maps: float(np.argmax(maps.mean(axis=(0, 1))))),
+    # The same model written the other ways Keras allows: a function, a separate ReLU layer, an Activation layer.
+    (nb01.q3, Lazy(lambda: _model(keras.layers.Flatten(), keras.layers.Dense(64, activation=keras.ops.relu),
+                                  keras.layers.Dense(10, activation=keras.activations.softmax)))),
+    (nb01.q3, Lazy(lambda: _model(keras.layers.Flatten(), keras.layers.Dense(64), keras.layers.ReLU(),
+                                  keras.layers.Dense(10), keras.layers.Activation("softmax")))),
+    (nb01.q3, Lazy(lambda: _model(keras.layers.Flatten(), keras.layers.Dense(64), keras.layers.Activation("relu"),
+                                  keras.layers.Dense(10), keras.layers.Softmax()))),
 ]
 
 
 @pytest.mark.parametrize(("exercise", "answer"), RIGHT_ANSWERS,
                          ids=[f"{_exercise_id(e)}-{i}" for i, (e, _) in enumerate(RIGHT_ANSWERS)])
 def test_right_answers_in_any_allowed_form_pass(exercise, answer):
-    result = exercise.evaluate(answer)
+    result = exercise.evaluate(answer.make() if isinstance(answer, Lazy) else answer)
     assert result.passed, result.message
 
 
@@ -534,9 +570,27 @@ class _UntouchedClass(keras.callbacks.Callback):
 @pytest.mark.parametrize("placeholder", [..., None, _untouched_function, _UntouchedClass],
                          ids=["ellipsis", "none", "stub-function", "stub-class"])
 def test_an_untouched_placeholder_is_reported_as_not_attempted(exercise, placeholder):
+    if placeholder is None and exercise.callable_name:
+        pytest.skip("None for a function is a call's result: test_a_call_instead_of_a_function_is_named")
     result = exercise.evaluate(placeholder)
     assert not result.passed and not result.attempted and "`...` placeholder" in result.message
     assert str(result).startswith("✏️ Not attempted yet")
+
+
+FUNCTION_EXERCISES = [exercise for exercise in EXERCISES if exercise.callable_name]
+
+
+@pytest.mark.parametrize("exercise", FUNCTION_EXERCISES, ids=_exercise_id)
+def test_a_call_instead_of_a_function_is_named(exercise):
+    # `check(f(x))` with a body still `...`, or without `return`, passes None: that is a call, not "not attempted".
+    result = exercise.evaluate(None)
+    assert not result.passed and result.attempted
+    assert f"Pass {exercise.callable_name} itself, without brackets" in result.message
+
+
+def test_every_exercise_that_takes_a_function_says_so():
+    defines = {e for e in EXERCISES if re.match(r"(def|class) ", e.solution_cells[0])}
+    assert set(FUNCTION_EXERCISES) == defines and len(defines) == 14
 
 
 # What learners actually type: every one must get feedback, and none may pass or crash the checker.
@@ -560,8 +614,8 @@ def test_no_check_ever_raises_and_odd_answers_never_pass(exercise, capsys):
 
 # The number policy, the same for every exercise that takes a number or a shape.
 @pytest.mark.parametrize(("exercise", "answer", "fragment"), [
-    (nb01.q1, "100480", "is text. Give a whole number of parameters as a number, without quotes"),
-    (nb01.q1, 100480.5, "not a whole number"),
+    (nb01.q1, "200960", "is text. Give a whole number of parameters as a number, without quotes"),
+    (nb01.q1, 200960.5, "not a whole number"),
     (nb02.q1, "2432", "is text"),
     (nb02.q2, (5.5, 5.5, 64), "5.5 is not a whole number"),
     (nb02.q2, ["5", "5", "64"], "'5' is text"),

@@ -21,24 +21,27 @@ from course_utils.data import FASHION_CLASS_NAMES
 
 
 def _verify_parameter_count(answer: Any) -> str:
-    weights, biases = 28 * 28 * 128, 128
+    weights, biases = 28 * 28 * 256, 256
     answer = expect_whole_number(answer, 'a whole number of parameters')
     if answer == weights:
-        raise CheckFailed("that counts the weights only. Each of the 128 units also has one bias")
-    if answer == 28 * 28 or answer == 128:
-        raise CheckFailed("every one of the 784 inputs connects to every one of the 128 units")
-    if answer == weights + biases + 128 * 10 + 10:
-        raise CheckFailed("that is the whole model. The question asks for the Dense(128) layer only")
+        raise CheckFailed("that counts the weights only. Each of the 256 units also has one bias")
+    if answer == 28 * 28 or answer == 256:
+        raise CheckFailed("every one of the 784 inputs connects to every one of the 256 units")
+    if answer == 28 * 28 * 128 + 128:
+        raise CheckFailed("that is the baseline's Dense(128), which model.summary() printed. This layer has 256 "
+                          "units: count again with 256")
+    if answer == weights + biases + 256 * 10 + 10:
+        raise CheckFailed("that is the whole model. The question asks for the Dense(256) layer only")
     if answer != weights + biases:
         raise CheckFailed(f"{answer} is not it. Count inputs x units, then add one bias per unit")
-    return f"784 x 128 weights + 128 biases = {weights + biases:,} parameters."
+    return f"784 x 256 weights + 256 biases = {weights + biases:,} parameters: twice the units, twice the weights."
 
 
 q1 = Exercise(
-    "Count the parameters of Dense(128) after Flatten",
+    "Count the parameters of a Dense(256) hidden layer after Flatten",
     _verify_parameter_count,
     hint="Flatten turns 28x28 into how many inputs? Each unit has one weight per input, plus one bias.",
-    solution="dense_parameters = 28 * 28 * 128 + 128  # 100,480",
+    solution="dense_parameters = 28 * 28 * 256 + 256  # 200,960",
 )
 
 
@@ -74,7 +77,35 @@ q2 = Exercise(
         "def predicted_class_names(probabilities):\n"
         "    return [class_names[i] for i in probabilities.argmax(axis=1)]"
     ),
+    callable_name="predicted_class_names",
 )
+
+
+_PROBE_ROW = np.array([[-2.0, -0.5, 0.0, 1.0, 3.0]], dtype="float32")
+
+
+def _behaves_as(function: Callable[[Any], Any]) -> str:
+    """Name an activation by what it computes, so 'relu', tf.nn.relu, ReLU() and Activation('relu') all agree."""
+    try:
+        out = np.asarray(function(_PROBE_ROW), dtype="float64")
+    except Exception:  # noqa: BLE001 - an odd activation is named, not a crash
+        return getattr(function, "__name__", type(function).__name__)
+    softmax = np.exp(_PROBE_ROW - _PROBE_ROW.max()) / np.exp(_PROBE_ROW - _PROBE_ROW.max()).sum()
+    for name, expected in (("relu", np.maximum(_PROBE_ROW, 0)), ("softmax", softmax), ("no activation", _PROBE_ROW)):
+        if out.shape == expected.shape and np.allclose(out, expected, atol=1e-6):
+            return name
+    return getattr(function, "__name__", type(function).__name__)
+
+
+def _effective_activations(model: Any, keras: Any) -> list[str]:
+    """Per Dense layer, the non-linearity applied to its output: its own activation, or the layer right after it."""
+    found: list[str] = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Dense):
+            found.append(_behaves_as(layer.activation))
+        elif found and found[-1] == "no activation" and not isinstance(layer, keras.layers.Dropout):
+            found[-1] = _behaves_as(layer)  # Dense(64) followed by ReLU() or Activation("relu")
+    return found
 
 
 def _verify_small_model(model: Any) -> str:
@@ -97,12 +128,12 @@ def _verify_small_model(model: Any) -> str:
     hidden = [layer.units for layer in dense[:-1]]
     if hidden != [64]:
         raise CheckFailed(f"the hidden Dense layers have {hidden} units; the exercise asks for one with 64")
-    if dense[0].activation.__name__ != "relu":
-        raise CheckFailed(f"the hidden layer uses {dense[0].activation.__name__}; use activation='relu'")
-    if dense[-1].activation.__name__ != "softmax":
+    activations = _effective_activations(model, keras)
+    if activations[0] != "relu":
+        raise CheckFailed(f"the hidden layer uses {activations[0]}; use activation='relu'")
+    if activations[-1] != "softmax":
         raise CheckFailed(
-            f"the output layer uses {dense[-1].activation.__name__}; use activation='softmax' so the 10 outputs "
-            "are probabilities"
+            f"the output layer uses {activations[-1]}; use activation='softmax' so the 10 outputs are probabilities"
         )
     return f"{model.count_params():,} parameters, about half of the 128-unit model's."
 

@@ -47,22 +47,24 @@ q1 = Exercise(
 
 def _verify_feature_shape(answer: Any) -> str:
     shape = expect_feature_shape(answer)
-    if shape == (7, 7, 64):
-        raise CheckFailed("7x7 would need padding='same'. Each valid 3x3 convolution first removes 2 pixels")
-    if shape[:2] == (5, 5) and shape[2] != 64:
+    if shape == (8, 8, 64):
+        raise CheckFailed("8x8 would need padding='same'. Each valid 3x3 convolution first removes 2 pixels")
+    if shape[:2] == (6, 6) and shape[2] != 64:
         raise CheckFailed("the height and width are right; the channels are the second Conv2D's filter count")
-    if shape == (4, 4, 64):
-        raise CheckFailed("pooling 11 by 2 gives 5 (floor of 5.5), not 4")
-    if shape != (5, 5, 64):
-        raise CheckFailed(f"{shape} is not it. Go layer by layer: 28 -> conv -> pool -> conv -> pool")
-    return "28 -> 26 -> 13 -> 11 -> 5, with 64 channels: Flatten then sees 5 x 5 x 64 = 1,600 values."
+    if shape == (7, 7, 64):
+        raise CheckFailed("pooling 13 by 2 gives 6 (floor of 6.5), not 7: a 2x2 window needs 2 rows")
+    if shape == (5, 5, 64):
+        raise CheckFailed("that is the 28x28 model's shape, which model.summary() printed. Start from 32 here")
+    if shape != (6, 6, 64):
+        raise CheckFailed(f"{shape} is not it. Go layer by layer: 32 -> conv -> pool -> conv -> pool")
+    return "32 -> 30 -> 15 -> 13 -> 6, with 64 channels: Flatten would see 6 x 6 x 64 = 2,304 values."
 
 
 q2 = Exercise(
-    "Shape after Conv2D(64, 3) -> MaxPooling2D(2) -> Conv2D(64, 3) -> MaxPooling2D(2) on (28, 28, 1)",
+    "Shape after Conv2D(64, 3) -> MaxPooling2D(2) -> Conv2D(64, 3) -> MaxPooling2D(2) on (32, 32, 1)",
     _verify_feature_shape,
     hint="A valid 3x3 convolution removes 2 pixels from height and width; 2x2 pooling halves them, rounding down.",
-    solution="feature_shape = (5, 5, 64)  # 28 -> 26 -> 13 -> 11 -> 5",
+    solution="feature_shape = (6, 6, 64)  # 32 -> 30 -> 15 -> 13 -> 6",
 )
 
 _BATCH = np.arange(3 * 28 * 28, dtype=np.float32).reshape(3, 28, 28)
@@ -96,6 +98,7 @@ q3 = Exercise(
     _verify_channel_axis,
     hint="images[..., np.newaxis] (or np.expand_dims(images, -1)) adds a length-1 axis at the end.",
     solution="def add_channel_axis(images):\n    return images[..., np.newaxis]",
+    callable_name="add_channel_axis",
 )
 
 

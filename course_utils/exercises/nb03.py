@@ -75,6 +75,7 @@ q2 = Exercise(
     _verify_per_class_accuracy,
     hint="np.diag(matrix) holds the correct predictions; matrix.sum(axis=1) counts each true class.",
     solution="def per_class_accuracy(matrix):\n    return np.diag(matrix) / matrix.sum(axis=1)",
+    callable_name="per_class_accuracy",
 )
 
 

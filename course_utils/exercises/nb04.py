@@ -48,6 +48,7 @@ q1 = Exercise(
         "def conv_parameters(kernel, channels_in, filters):\n"
         "    return kernel * kernel * channels_in * filters + filters"
     ),
+    callable_name="conv_parameters",
 )
 
 

@@ -103,6 +103,7 @@ q3 = Exercise(
     _verify_strongest_filter,
     hint="feature_maps.mean(axis=(0, 1)) gives one number per channel; np.argmax picks the largest.",
     solution="def strongest_filter(feature_maps):\n    return int(np.argmax(feature_maps.mean(axis=(0, 1))))",
+    callable_name="strongest_filter",
 )
 
 

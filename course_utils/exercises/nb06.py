@@ -61,6 +61,13 @@ def _verify_stop_callback(callback_class: Any) -> str:
         raise CheckFailed(f"it stopped after epoch {stopped}; expected 4 (the first val_loss <= 0.05)")
     if _run_epochs(callback_class(0.05), [0.3, 0.05]) != 2:
         raise CheckFailed("a validation loss exactly equal to the threshold should stop training (use <=)")
+    # A second threshold: a callback that ignores its own threshold (a hard-coded 0.05) stops at the wrong epoch.
+    for threshold, expected in ((0.2, 2), (0.01, None)):
+        stopped = _run_epochs(callback_class(threshold), _VAL_LOSSES)
+        if stopped != expected:
+            raise CheckFailed(f"with threshold {threshold} it stopped after epoch {stopped}, expected "
+                              f"{expected or 'never'}: compare with self.threshold, the value passed to __init__, "
+                              "not a fixed number")
     return "it stops after the first epoch whose val_loss is at or below the threshold."
 
 
@@ -77,6 +84,7 @@ q1 = Exercise(
         "        if logs['val_loss'] <= self.threshold:\n"
         "            self.model.stop_training = True"
     ),
+    callable_name="StopAtValidationLoss",
 )
 
 _MATRIX = np.array(
@@ -91,7 +99,12 @@ _MATRIX = np.array(
 
 def _verify_most_confused(most_confused_pair: Any) -> str:
     expect_function(most_confused_pair, "most_confused_pair")
-    got = expect_returned(most_confused_pair(_MATRIX.copy()), "most_confused_pair")
+    probe = _MATRIX.copy()
+    got = expect_returned(most_confused_pair(probe), "most_confused_pair")
+    if not np.array_equal(probe, _MATRIX):
+        raise CheckFailed("most_confused_pair changed the matrix it was given (its diagonal is now zero): the "
+                          "notebook's own matrix would lose its correct predictions. Work on a copy: "
+                          "errors = matrix.copy()")
     pair = expect_whole_numbers(got, "(true_class, predicted_class)")
     if len(pair) != 2:
         raise CheckFailed(f"return two numbers (true_class, predicted_class), not {len(pair)}")
@@ -121,6 +134,7 @@ q2 = Exercise(
         "    true_class, predicted_class = np.unravel_index(np.argmax(errors), errors.shape)\n"
         "    return int(true_class), int(predicted_class)"
     ),
+    callable_name="most_confused_pair",
 )
 
 

@@ -87,6 +87,7 @@ q1 = Exercise(
         "            out[i, j] = np.sum(patch * kernel)\n"
         "    return out"
     ),
+    callable_name="conv2d_strided",
 )
 
 # Several input channels and several filters: (H, W, C) images, (kh, kw, C, F) kernels, as Conv2D stores them.
@@ -149,6 +150,7 @@ q2 = Exercise(
         "                out[i, j, f] = np.sum(image[i:i + kh, j:j + kw, :] * kernels[..., f])\n"
         "    return out"
     ),
+    callable_name="conv2d_channels",
 )
 
 # Exercise 3's kernels (tests/test_checks.py checks that B is the one that answers horizontal edges).
@@ -233,6 +235,7 @@ q4 = Exercise(
         "            grad[a, b] = np.sum(image[a:a + out_h, b:b + out_w] * grad_output)\n"
         "    return grad"
     ),
+    callable_name="grad_kernel_by_hand",
 )
 
 

@@ -18,7 +18,8 @@ from course_utils.checks import (
     expect_whole_number,
 )
 
-_SIZE_CASES = [(28, 2, 2), (7, 2, 2), (7, 3, 2), (512, 3, 2), (10, 2, 1), (5, 5, 1)]
+# (10, 2, 3) and (6, 3, 2) leave fractions of 2/3 and 1/2: rounding to nearest gives one window too many there.
+_SIZE_CASES = [(28, 2, 2), (7, 2, 2), (7, 3, 2), (512, 3, 2), (10, 2, 1), (5, 5, 1), (10, 2, 3), (6, 3, 2)]
 
 
 def _verify_pooled_size(pooled_size: Callable[[int, int, int], Any]) -> str:
@@ -39,6 +40,11 @@ def _verify_pooled_size(pooled_size: Callable[[int, int, int], Any]) -> str:
             )
         if got == expected - 1:
             raise CheckFailed(f"off by one for n={n}, pool={pool}, stride={stride}: count the first window too (+1)")
+        if got == expected + 1 and (n - pool) % stride:
+            raise CheckFailed(f"for n={n}, pool={pool}, stride={stride} you returned {got}, one window too many: "
+                              f"({n} - {pool}) / {stride} = {(n - pool) / stride:g} leaves a fraction, and the "
+                              "leftover pixels cannot hold a whole window. Round down with floor division //, not "
+                              "round() or ceil")
         raise CheckFailed(f"for n={n}, pool={pool}, stride={stride} you returned {got}; expected {expected}")
     return "(n - pool) // stride + 1: the convolution formula with p = 0."
 
@@ -48,6 +54,7 @@ q1 = Exercise(
     _verify_pooled_size,
     hint="Pooling is a convolution-shaped window without weights: (n - k + 2p) // s + 1 with p = 0.",
     solution="def pooled_size(n, pool, stride):\n    return (n - pool) // stride + 1",
+    callable_name="pooled_size",
 )
 
 # 5 rows by 7 columns, all values distinct: windows of 3 moving by 2 fit twice down and three times across.
@@ -65,6 +72,11 @@ def _verify_strided_pool(max_pool_strided: Callable[..., Any]) -> str:
             raise CheckFailed("max_pool_strided changed its input. Build a new output array instead")
         result = np.asarray(result, dtype=float)
         expected = conv.max_pool2d(_PROBE, pool, stride=stride)
+        one_short = (expected.shape[0] - 1, expected.shape[1] - 1)
+        if result.shape == one_short and np.allclose(result, expected[:-1, :-1]):
+            raise CheckFailed(f"for {case}: output {result.shape}, one row and one column short of "
+                              f"{expected.shape}. The count of windows is (n - pool) // stride + 1: the +1 counts "
+                              "the first window")
         if result.shape == conv.max_pool2d(_PROBE, pool).shape and result.shape != expected.shape:
             raise CheckFailed(f"for {case}: output {result.shape} means the window moved by its own size. Here it "
                               f"moves by the stride: window [i, j] starts at row i * {stride}, column j * {stride}")
@@ -99,6 +111,7 @@ q2 = Exercise(
         "            out[i, j] = x[i * stride:i * stride + pool, j * stride:j * stride + pool].max()\n"
         "    return out"
     ),
+    callable_name="max_pool_strided",
 )
 
 

@@ -32,9 +32,11 @@ def _verify_digit_augmentations(answer: Any) -> str:
     chosen = {expect_choice(name, AUGMENTATIONS, "each augmentation") for name in answer}
     flips = sorted(chosen & {"horizontal flip", "vertical flip"})
     if flips:
-        raise CheckFailed(f"{' and '.join(flips)} can change a digit's meaning: a mirrored 2, 3, 4 or 7 is no "
-                          "digit, and a 6 upside down reads as a 9. Keep only transformations that never change "
-                          "the label")
+        why = {"horizontal flip": "a horizontal flip mirrors a 2, 3, 4, 7 or 9 into a shape that is no digit",
+               "vertical flip": "a vertical flip turns a 7 or a 4 into no digit and a 6 into a backwards 9 (a 6 "
+                                "becomes a 9 only by a half turn, far beyond a small rotation)"}
+        raise CheckFailed(f"{' and '.join(flips)} can change a digit's meaning: {'; '.join(why[f] for f in flips)}. "
+                          "Keep only transformations that never change the label")
     missing = sorted(_DIGIT_SAFE - chosen)
     if missing:
         raise CheckFailed(f"you left out {', '.join(missing)}: a digit moved, turned a little or zoomed a little is "
@@ -53,58 +55,68 @@ q1 = Exercise(
 
 def _verify_gap_head(answer: Any) -> str:
     answer = expect_whole_number(answer, "a whole number of parameters")
-    if answer == 64 * 10:
+    if answer == 128 * 10:
         raise CheckFailed("that counts the weights only. Dense(10) also has one bias per output")
-    if answer == 3 * 3 * 64 * 10 + 10:
-        raise CheckFailed("that is Flatten -> Dense(10): 3 x 3 x 64 inputs. GlobalAveragePooling2D hands on one "
-                          "number per map, 64 in all")
+    if answer == 3 * 3 * 128 * 10 + 10:
+        raise CheckFailed("that is Flatten -> Dense(10): 3 x 3 x 128 inputs. GlobalAveragePooling2D hands on one "
+                          "number per map, 128 in all")
+    if answer == 64 * 10 + 10:
+        raise CheckFailed("that is the head of section 6's model, with 64 maps. This block ends with 128")
     if answer == 0:
         raise CheckFailed("GlobalAveragePooling2D has no parameters, but the Dense(10) after it has")
-    if answer != 64 * 10 + 10:
-        raise CheckFailed(f"{answer} is not it. GlobalAveragePooling2D gives 64 numbers; Dense(10) has a weight "
+    if answer != 128 * 10 + 10:
+        raise CheckFailed(f"{answer} is not it. GlobalAveragePooling2D gives 128 numbers; Dense(10) has a weight "
                           "for each input per output, plus a bias per output")
-    return ("GlobalAveragePooling2D has no parameters and gives 64 averages; Dense(10) has 64 x 10 + 10 = 650. "
-            "The Flatten head of section 6 needs over 70,000.")
+    return ("GlobalAveragePooling2D has no parameters and gives 128 averages; Dense(10) has 128 x 10 + 10 = 1,290, "
+            "whatever the size of the maps: doubling the filters only doubles the head.")
 
 
 q2 = Exercise(
-    "Parameters of GlobalAveragePooling2D -> Dense(10) after 64 feature maps",
+    "Parameters of GlobalAveragePooling2D -> Dense(10) after 128 feature maps",
     _verify_gap_head,
-    hint="GlobalAveragePooling2D turns each of the 64 maps into one number and learns nothing. Then count Dense(10).",
-    solution="gap_head_parameters = 64 * 10 + 10  # 650",
+    hint="GlobalAveragePooling2D turns each of the 128 maps into one number and learns nothing. Then count Dense(10).",
+    solution="gap_head_parameters = 128 * 10 + 10  # 1,290",
 )
 
 _BATCH = np.arange(3 * 4 * 5, dtype=np.float32).reshape(3, 4, 5)
 
 
-def _verify_mirror(mirror: Callable[[np.ndarray], Any]) -> str:
-    expect_function(mirror, "mirror")
+def _verify_half_turn(half_turn: Callable[[np.ndarray], Any]) -> str:
+    expect_function(half_turn, "half_turn")
     given = _BATCH.copy()
-    result = expect_returned(mirror(given), "mirror")
+    result = expect_returned(half_turn(given), "half_turn")
     if not np.array_equal(given, _BATCH):
-        raise CheckFailed("mirror changed the array it was given. Return a new (or view) array; leave the input "
+        raise CheckFailed("half_turn changed the array it was given. Return a new (or view) array; leave the input "
                           "as it is")
     result = np.asarray(result)
     if result.shape != _BATCH.shape:
         raise CheckFailed(f"for a batch shaped {_BATCH.shape} you returned shape {result.shape}; the shape must "
-                          "not change")
+                          "not change (a quarter turn would swap height and width; a half turn does not)")
+    if np.array_equal(result, _BATCH[:, :, ::-1]):
+        raise CheckFailed("that mirrors left to right only (section 3's flip). A half turn also turns each image "
+                          "upside down: reverse the rows too")
     if np.array_equal(result, _BATCH[:, ::-1, :]):
-        raise CheckFailed("that flips top to bottom (the rows). Left to right reverses the columns: the last axis")
-    if np.array_equal(result, _BATCH[::-1]):
-        raise CheckFailed("that reverses the order of the images in the batch, not each image")
-    if np.array_equal(result, _BATCH[::-1, :, ::-1]):
-        raise CheckFailed("each image is mirrored, but the images are also in reverse order. Reverse only the "
-                          "last axis")
-    if not np.array_equal(result, _BATCH[:, :, ::-1]):
-        raise CheckFailed("the result is not each image mirrored left to right. Reverse the width axis, the last")
-    return "images[:, :, ::-1] reverses the width axis of every image: the first column becomes the last."
+        raise CheckFailed("that flips top to bottom only. A half turn also mirrors left to right: reverse the "
+                          "columns too")
+    if np.array_equal(result, np.rot90(_BATCH, 2)):
+        raise CheckFailed("np.rot90 turns the first two axes by default, here the batch and the height. Give the "
+                          "image axes: np.rot90(images, 2, axes=(1, 2))")
+    if np.array_equal(result, _BATCH[::-1, ::-1, ::-1]):
+        raise CheckFailed("each image is turned, but the images are also in reverse order. Leave the batch axis, "
+                          "the first, alone")
+    if not np.array_equal(result, _BATCH[:, ::-1, ::-1]):
+        raise CheckFailed("the result is not each image turned by 180 degrees. Reverse the height and the width "
+                          "axes, and only those")
+    return ("images[:, ::-1, ::-1] reverses both image axes: a half turn is a vertical flip and a horizontal flip "
+            "together. It turns a 6 into a 9, which is why exercise 1 keeps rotations small.")
 
 
 q3 = Exercise(
-    "Write mirror(images): flip a batch (N, height, width) left to right",
-    _verify_mirror,
-    hint="Slicing with ::-1 reverses an axis. Which of the three axes runs from left to right?",
-    solution="def mirror(images):\n    return images[:, :, ::-1]",
+    "Write half_turn(images): turn every image of a batch (N, height, width) by 180 degrees",
+    _verify_half_turn,
+    hint="Slicing with ::-1 reverses an axis. A half turn reverses two of the three axes: which two?",
+    solution="def half_turn(images):\n    return images[:, ::-1, ::-1]",
+    callable_name="half_turn",
 )
 
 

@@ -70,13 +70,19 @@ def _verify_freeze_batchnorm(freeze_batchnorm: Callable[[Any], Any]) -> str:
 
     expect_function(freeze_batchnorm, "freeze_batchnorm")
     model = _test_model()
+    kept_frozen = model.layers[0].layers[0]  # the first Conv2D, frozen before the call: it must stay frozen
+    kept_frozen.trainable = False
     freeze_batchnorm(model)
     layers = _layers(model)
     norms = [layer for layer in layers if isinstance(layer, keras.layers.BatchNormalization)]
     others = [layer for layer in layers if not isinstance(layer, keras.layers.BatchNormalization)]
-    if not model.trainable or any(not layer.trainable for layer in others):
-        frozen = sorted({type(layer).__name__ for layer in others if not layer.trainable} | (
-            set() if model.trainable else {"the model itself"}))
+    if kept_frozen.trainable:
+        raise CheckFailed("a Conv2D layer that was frozen before the call is trainable after it: leave every layer "
+                          "that is not BatchNormalization as it is (do not set model.trainable = True or loop "
+                          "over every layer setting trainable)")
+    if not model.trainable or any(not layer.trainable for layer in others if layer is not kept_frozen):
+        frozen = sorted({type(layer).__name__ for layer in others if not layer.trainable and layer is not kept_frozen}
+                        | (set() if model.trainable else {"the model itself"}))
         raise CheckFailed(f"you also froze {', '.join(frozen)}. Set trainable = False on BatchNormalization layers "
                           "only: setting it on a model freezes every layer inside")
     nested = [layer for layer in norms if layer in _layers(model.layers[0])]
@@ -105,6 +111,7 @@ q2 = Exercise(
         "        elif hasattr(layer, 'layers'):\n"
         "            freeze_batchnorm(layer)"
     ),
+    callable_name="freeze_batchnorm",
 )
 
 _BLOCKS = ("first block", "last block")
