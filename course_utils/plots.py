@@ -45,7 +45,7 @@ def image_grid(
         ax.axis("off")
         if index >= count:
             continue
-        ax.imshow(images[index], cmap="gray_r")
+        ax.imshow(images[index], cmap="gray")
         if labels is None:
             continue
         text = _label_text(int(labels[index]), class_names)
@@ -151,7 +151,7 @@ def misclassified_gallery(
     for ax in axes.flat:
         ax.axis("off")
     for ax, index in zip(axes.flat, worst, strict=False):  # more axes than images in the last row
-        ax.imshow(images[index], cmap="gray_r")
+        ax.imshow(images[index], cmap="gray")
         ax.set_title(
             f"true {class_names[true_labels[index]]}\npred {class_names[predicted[index]]}\n{confidence[index]:.0%}",
             fontsize=7,
@@ -248,7 +248,7 @@ def feature_map_panel(
     image = np.asarray(image)
     image = image[..., 0] if image.ndim == 3 else image
     fig, (left, right) = plt.subplots(1, 2, figsize=(6, 3))
-    left.imshow(image, cmap="gray_r")
+    left.imshow(image, cmap="gray")
     left.set_title("input", fontsize=9)
     shown = right.imshow(maps[..., filter_index], cmap="viridis")
     right.set_title(f"{layer_names[layer]}, filter {filter_index}\n{maps.shape[0]}×{maps.shape[1]} map", fontsize=9)
@@ -262,12 +262,12 @@ def feature_map_panel(
 def _number_grid(ax: Any, values: np.ndarray, fmt: str, cmap: str, title: str) -> None:
     """Draw a small 2-D array as coloured cells with each value written in its cell."""
     limit = float(np.abs(values).max()) or 1.0
-    if cmap == "gray_r":  # pixels: 0 white, 1 black
+    if cmap == "gray":  # pixels as the data has them: 0 black (the background), 1 white (ink)
         ax.imshow(values, cmap=cmap, vmin=0, vmax=max(1.0, limit))
     else:  # signed values: blue negative, red positive, white 0
         ax.imshow(values, cmap=cmap, vmin=-limit, vmax=limit)
     for (row, col), value in np.ndenumerate(values):
-        dark_cell = value > 0.55 * max(1.0, limit) if cmap == "gray_r" else abs(value) > 0.7 * limit
+        dark_cell = value < 0.45 * max(1.0, limit) if cmap == "gray" else abs(value) > 0.7 * limit
         ax.text(col, row, format(value + 0.0, fmt), ha="center", va="center", fontsize=8,  # + 0.0: no "-0.00"
                 color="white" if dark_cell else "black")
     ax.set_xticks([])
@@ -287,7 +287,7 @@ def conv_window(patch: np.ndarray, kernel: np.ndarray, row: int, col: int) -> Fi
     output = np.array([[np.sum(patch[r:r + kh, c:c + kw] * kernel) for c in range(out_w)] for r in range(out_h)])
     window = patch[row:row + kh, col:col + kw]
     fig, axes = plt.subplots(1, 4, figsize=(13, 3.6), gridspec_kw={"width_ratios": [patch.shape[1], kw, kw, out_w]})
-    _number_grid(axes[0], patch, ".2f", "gray_r", f"input patch {patch.shape[0]}x{patch.shape[1]}")
+    _number_grid(axes[0], patch, ".2f", "gray", f"input patch {patch.shape[0]}x{patch.shape[1]}")
     axes[0].add_patch(plt.Rectangle((col - 0.5, row - 0.5), kw, kh, fill=False, edgecolor="tab:red", linewidth=3))
     _number_grid(axes[1], kernel, ".0f", "bwr", f"kernel {kh}x{kw}")
     _number_grid(axes[2], window * kernel, ".2f", "bwr", "window × kernel,\ncell by cell")
@@ -352,7 +352,7 @@ def image_rows(rows: Mapping[str, np.ndarray], *, title: str) -> Figure:
             ax.set_xticks([])
             ax.set_yticks([])
             if index < len(images):
-                ax.imshow(images[index], cmap="gray_r", vmin=0, vmax=255 if images.max() > 1.5 else 1)
+                ax.imshow(images[index], cmap="gray", vmin=0, vmax=255 if images.max() > 1.5 else 1)
             else:
                 ax.axis("off")
         ax_row[0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
