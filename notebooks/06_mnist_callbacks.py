@@ -288,34 +288,79 @@ best_model = keras.models.load_model(best_model_path)
 test_loss, test_accuracy = best_model.evaluate(x_test, y_test, verbose=0)
 print(f"test accuracy {test_accuracy:.4f} after {epochs_run} epochs ({training_time}); best validation accuracy "
       f"{max(history.history['val_accuracy']):.4f}")
-results.check("test_accuracy", test_accuracy, full=(0.985, 1.0))
+results.check("test_accuracy", test_accuracy, full=(0.98, 1.0))
 results.check("epochs", epochs_run, full=(1, 10))
 
 # %% [markdown]
 # ## 5. Common mistake: stopping on the training accuracy
 #
-# The "accuracy" that `fit` logs for an epoch is not even the model's accuracy on the training images: it is the
-# running average over the epoch's batches, while the weights were still moving. Compare the logged numbers with
-# the finished model's real accuracy on the same training images, and on the validation images:
+# Many tutorials stop when `logs["accuracy"]`, the *training* accuracy, reaches the target. On the full training
+# set above that can look harmless, because 54,000 digits are hard to memorise in a few epochs. The harm shows when
+# the model *can* memorise, which is the usual case with fewer labels. Below, the same CNN learns from 500 digits,
+# and a callback that watches the training accuracy stops it at the same target, 0.988; the validation accuracy
+# is logged beside it, for us, not for the callback.
 
 # %%
-train_accuracy_now = best_model.evaluate(x_train, y_train, verbose=0)[1]
+class StopAtTrainingAccuracy(keras.callbacks.Callback):
+    """THE MISTAKE: stop after the first epoch whose (logged) training accuracy reaches ``target``."""
+
+    def __init__(self, target: float) -> None:
+        super().__init__()
+        self.target = target
+        self.stopped_epoch: int | None = None
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if (logs or {}).get("accuracy", 0.0) >= self.target:
+            self.stopped_epoch = epoch + 1
+            self.model.stop_training = True
+
+
+few_count = mode.by_mode(full=500, fast=200)
+keras.utils.set_random_seed(SEED)
+few_model = build_digits_cnn()
+few_model.compile(optimizer=keras.optimizers.Adam(0.001), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+wrong_stop = StopAtTrainingAccuracy(target_accuracy)
+few_history = few_model.fit(x_train[:few_count], y_train[:few_count], validation_data=(x_val[:1000], y_val[:1000]),
+                            epochs=40, batch_size=32, callbacks=[wrong_stop], verbose=0)
+for epoch, (logged, val_accuracy) in enumerate(
+    zip(few_history.history["accuracy"], few_history.history["val_accuracy"], strict=True), start=1
+):
+    print(f"epoch {epoch:>2}: training accuracy {logged:.4f}, validation accuracy {val_accuracy:.4f}")
+stopped_val_accuracy = few_history.history["val_accuracy"][-1]
+print(f"stopped after epoch {wrong_stop.stopped_epoch}, 'target {target_accuracy} reached', while the validation "
+      f"accuracy was {stopped_val_accuracy:.4f}")
+results.record("training_stop_val_accuracy", stopped_val_accuracy)
+results.record("training_stop_shortfall", target_accuracy - stopped_val_accuracy)
+results.claim("training_accuracy_stop_misleads", wrong_stop.stopped_epoch is not None
+              and stopped_val_accuracy < target_accuracy - 0.03,
+              "the training-accuracy callback declares the 0.988 target reached while the validation accuracy is "
+              "more than 0.03 below it")
+
+# %% [markdown]
+# The callback reported success: the training accuracy passed 0.988. On digits the model had not seen it was at
+# 0.905<!-- value: training_stop_val_accuracy -->, 0.083<!-- value: training_stop_shortfall --> short of the target
+# it claims to have met. It measured how well the model fits the 500 images it learns from, and a model this size
+# can simply memorise them (notebook 03 showed it). The same callback on validation accuracy would have kept going,
+# or stopped at the end of its epochs without reaching the target: both honest answers.
+#
+# A second, smaller reason not to trust the logged training accuracy: it is the running average over the epoch's
+# batches, while the weights were still moving, not the accuracy of the finished model. In section 4's run it lags:
+
+# %%
 for epoch, (logged, val_accuracy) in enumerate(
     zip(history.history["accuracy"], history.history["val_accuracy"], strict=True), start=1
 ):
     print(f"epoch {epoch}: logged training accuracy {logged:.4f}, validation accuracy {val_accuracy:.4f}")
-print(f"final model evaluated on the training images: {train_accuracy_now:.4f}")
 results.claim("logged_accuracy_lags", history.history["accuracy"][0] < history.history["val_accuracy"][0],
               "after epoch 1 the logged training accuracy is below the validation accuracy")
 
 # %% [markdown]
-# After epoch 1 the logged training accuracy is below the validation accuracy (checked above): the logged number
-# averages over batches seen before the weights got good. In later epochs the order can flip; the last line shows
-# the finished model evaluated on its own training images. A callback that waits for `logs["accuracy"] > 0.99` may
-# even stop at the same epoch, but for the wrong reason: it measures how well the model fits the images it learns
-# from, which a model that memorises can push
-# towards 1.0 while it gets worse on new digits (notebook 03 showed it). Watch `val_accuracy` (or `val_loss`), and
-# report the test set once, at the end.
+# After epoch 1 the logged training accuracy is below the validation accuracy (checked above), because it averages
+# over batches seen before the weights got good. So the two ways of misreading it pull in opposite directions: on
+# a big training set the lag can make a training-accuracy callback stop *later* than needed; on a small one,
+# memorisation makes it stop early, at a model that is not as good as it claims. Watch `val_accuracy` (or
+# `val_loss`), and report the test set once, at the end.
 
 # %% [markdown]
 # ## 6. Error analysis: which digits fail, and how
@@ -447,7 +492,9 @@ ex.stretch.check(loss_stops, callback=stop_on_loss, history=loss_history, accura
 #   apart, clothing classes overlap (shirts, pullovers, coats).
 # - A callback is a class with hooks such as `on_epoch_end(epoch, logs)`; `self.model.stop_training = True` ends
 #   training after the current epoch.
-# - Stop on a validation metric, never on the logged training accuracy.
+# - Stop on a validation metric, never on the logged training accuracy: trained on 500 digits, a training-accuracy
+#   callback declared the 0.988 target met while the validation accuracy was
+#   0.905<!-- value: training_stop_val_accuracy -->.
 # - `EarlyStopping(restore_best_weights=True)` ends with the best epoch; `ModelCheckpoint(save_best_only=True)`
 #   keeps it on disk. Write checkpoints to a candidate file and promote it only once it loads.
 # - Even near 99% accuracy, look at the errors: they show what the model cannot read, and which labels are doubtful.

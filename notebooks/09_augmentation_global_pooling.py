@@ -67,7 +67,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
-from course_utils import data, mode, plots, results
+from course_utils import data, mode, plots, results, stats
 from course_utils.exercises import nb09 as ex
 from course_utils.models import conv_block, shift_right  # defined in notebooks 03 and 02
 from course_utils.tables import format_table
@@ -98,9 +98,14 @@ print("training images per class:", np.bincount(y_train, minlength=10).tolist())
 # %% [markdown]
 # The shift test of notebook 02: every image moved 3 pixels to the right, with black filling the gap on the left.
 # `shift_right` is notebook 02's function, imported from `course_utils.models` (its `# @save` mark exports it).
+# The shift also crops: the 3 rightmost columns leave the frame (notebook 02, section 6b). So that the conclusions
+# below cannot rest on the crop, every model is also measured on the validation images whose 3 rightmost columns
+# are empty, where the shift moves the garment and loses nothing. Almost no shoe is among them: shoes fill the width.
 
 # %%
 x_val_shifted = shift_right(x_val)
+uncropped = x_val[:, :, -3:].max(axis=(1, 2, 3)) == 0
+print(f"{uncropped.sum():,} of {len(x_val):,} validation images lose nothing when shifted")
 
 # %% [markdown]
 # ## 2. Keras's augmentation layers
@@ -172,6 +177,7 @@ plt.show()
 # One measure of how symmetric a class is: the correlation between its mean image and that mean image mirrored
 # (1 = perfectly symmetric). Clothes seen from the front are nearly symmetric; Fashion-MNIST's shoes all point to
 # the left, so flipping them makes right-pointing shoes the test set never shows: harmless, but not useful either.
+# Read the MNIST column too, below the table.
 
 # %%
 def mirror_symmetry(images: np.ndarray) -> float:
@@ -183,6 +189,22 @@ def mirror_symmetry(images: np.ndarray) -> float:
 rows = [{"class": class_names[c], "Fashion symmetry": mirror_symmetry(train_images[train_labels == c]),
          "digit": c, "MNIST symmetry": mirror_symmetry(digit_images[digit_labels == c])} for c in range(10)]
 print(format_table(rows))
+digit_symmetry = {row["digit"]: row["MNIST symmetry"] for row in rows}
+least_symmetric = sorted(digit_symmetry, key=digit_symmetry.get)[:2]
+print(f"MNIST: lowest {min(digit_symmetry.values()):.2f} (digits {least_symmetric}), "
+      f"highest {max(digit_symmetry.values()):.2f}")
+results.record("mnist_symmetry_lowest", min(digit_symmetry.values()))
+results.record("mnist_symmetry_highest", max(digit_symmetry.values()))
+results.claim("slanted_0_and_1_least_symmetric", set(least_symmetric) == {0, 1},
+              "the digits 0 and 1 have the least symmetric mean images of MNIST")
+
+# %% [markdown]
+# The MNIST column shows what this measure cannot tell. Every digit scores between
+# 0.63<!-- value: mnist_symmetry_lowest --> and 0.88<!-- value: mnist_symmetry_highest -->: the mean of thousands of
+# handwritten digits is a blurred blob, and a blob is fairly symmetric, so a 4 or an 8 scores higher than any shoe.
+# The lowest are the 0 and the 1, which look symmetric as shapes: most writers slant them, and a slanted stroke
+# mirrored leans the other way. A score on *mean* images says nothing about whether *one* mirrored image keeps its
+# label; that is the question an augmentation must answer, and for digits the gallery above answers it: no.
 
 # %% [markdown]
 # ## 4. Augmentation runs only during training
@@ -231,6 +253,19 @@ print(f"one batch from the pipeline: images {tuple(images_out.shape)} {images_ou
 # model.fit(augmented_batches, epochs=...) would train on it; the model then has no augmentation layer.
 
 # %% [markdown]
+# A known trap with seeds: a random op inside a `tf.data` pipeline can repeat the *same* draws at every pass, so
+# each epoch would see the same "random" shifts and augmentation would quietly become a fixed transformation.
+# Check it: two passes over the same 64 images, in the same order (no shuffle, so only the augmentation can differ).
+
+# %%
+same_images = tf.data.Dataset.from_tensor_slices(x_train[:64]).batch(64).map(lambda images: augment(images,
+                                                                                                  training=True))
+first_pass, second_pass = (keras.ops.convert_to_numpy(next(iter(same_images))) for _ in range(2))
+print(f"images moved differently in the second pass: {np.mean(np.any(first_pass != second_pass, axis=(1, 2, 3))):.0%}")
+results.claim("new_draws_every_epoch", not np.array_equal(first_pass, second_pass),
+              "a seeded augmentation layer in tf.data draws new shifts at every pass over the data")
+
+# %% [markdown]
 # Both give the same training signal. On this course's CPUs there is no GPU to overlap with, so we keep the
 # simpler choice, inside the model.
 
@@ -243,16 +278,21 @@ print(f"one batch from the pipeline: images {tuple(images_out.shape)} {images_ou
 #
 # - **`Flatten → Dropout → Dense(128) → Dense(10)`**, as in notebook 03: each of the 3 × 3 × 64 = 576 positions gets
 #   its own weights, so a feature is read differently depending on *where* it is;
-# - **`GlobalAveragePooling2D → Dense(10)`**: each map is averaged over all its positions into one number, 64 in
-#   all. Where a feature fired no longer matters, only how strongly, and the head needs 650 parameters.
+# - **`GlobalAveragePooling2D → Dropout → Dense(128) → Dense(10)`**: each map is averaged over all its positions
+#   into one number, 64 in all. Where a feature fired no longer matters, only how strongly.
+#
+# Only the first layer of the head differs, so that a difference between the two models comes from the pooling and
+# not from a smaller head: the `Dense(128)` then reads 64 averages instead of 576 positions, and needs a ninth of
+# the weights.
 
 # %%
 def build_cnn(head: str, augmentation: list[keras.layers.Layer] | None = None) -> keras.Model:
     """Optional augmentation layers, Rescaling, three blocks (16, 32, 64), then a 'flatten' or a 'gap' head."""
     if head == "flatten":
         top = [keras.layers.Flatten(), keras.layers.Dropout(0.3), keras.layers.Dense(128, activation="relu")]
-    elif head == "gap":
-        top = [keras.layers.GlobalAveragePooling2D()]
+    elif head == "gap":  # the same head after the pooling: only Flatten -> GlobalAveragePooling2D changes
+        top = [keras.layers.GlobalAveragePooling2D(), keras.layers.Dropout(0.3),
+               keras.layers.Dense(128, activation="relu")]
     else:
         raise ValueError(f"head must be 'flatten' or 'gap', got {head!r}")
     return keras.Sequential(
@@ -282,9 +322,10 @@ for head in ["flatten", "gap"]:
 #
 # - **Flatten**, no augmentation: the baseline;
 # - **Flatten + shifts**: the same model with `RandomTranslation(0.1, 0.1)` in front;
-# - **GAP**: the global-average-pooling head, no augmentation.
+# - **GAP**: the same model with `GlobalAveragePooling2D` in place of `Flatten`, no augmentation.
 #
-# Each is measured on the validation images as they are and shifted 3 pixels right (notebook 02's test). A seed
+# Each is measured on the validation images as they are and shifted 3 pixels right (notebook 02's test), and on
+# the shifted images that lost nothing to the crop. A seed
 # changes the starting weights, the batch order and the random shifts; the `sd` columns show how much that alone
 # moves the results. This takes one to two minutes on 2 CPU cores (the cell prints its own time).
 
@@ -308,6 +349,12 @@ def train(model: keras.Model) -> keras.Model:
     return model
 
 
+def predicted_classes(model: keras.Model, images: np.ndarray, batch: int = 500) -> np.ndarray:
+    """The class each image is given, from direct calls in batches (inference mode: augmentation off)."""
+    return np.concatenate([keras.ops.convert_to_numpy(model(images[start:start + batch], training=False)).argmax(1)
+                           for start in range(0, len(images), batch)])
+
+
 runs = {name: [] for name in configurations}
 trained = {}
 with Timer() as grid_time:
@@ -315,9 +362,11 @@ with Timer() as grid_time:
         for seed in seeds:
             keras.utils.set_random_seed(seed)
             model = train(build())
-            runs[name].append({"clean": model.evaluate(x_val, y_val, batch_size=500, verbose=0)[1],
-                               "shifted": model.evaluate(x_val_shifted, y_val, batch_size=500, verbose=0)[1]})
-            trained[name, seed] = model
+            clean, shifted = predicted_classes(model, x_val), predicted_classes(model, x_val_shifted)
+            runs[name].append({"clean": float(np.mean(clean == y_val)), "shifted": float(np.mean(shifted == y_val)),
+                               "no crop": float(np.mean(shifted[uncropped] == y_val[uncropped]))})
+            if seed == SEED:
+                trained[name] = model  # keep one model per configuration; the others can be freed
         print(f"{name:<17} clean " + " ".join(f"{run['clean']:.3f}" for run in runs[name])
               + " | shifted " + " ".join(f"{run['shifted']:.3f}" for run in runs[name]), flush=True)
 print(f"{len(configurations) * len(seeds)} trainings in {grid_time}")
@@ -334,8 +383,9 @@ summary = {}
 for name, seed_runs in runs.items():
     clean_mean, clean_sd = mean_sd([run["clean"] for run in seed_runs])
     shifted_mean, shifted_sd = mean_sd([run["shifted"] for run in seed_runs])
-    summary[name] = {"model": name, "parameters": trained[name, SEED].count_params(), "clean": clean_mean,
-                     "sd clean": clean_sd, "shifted 3 px": shifted_mean, "sd shifted": shifted_sd}
+    summary[name] = {"model": name, "parameters": trained[name].count_params(), "clean": clean_mean,
+                     "sd clean": clean_sd, "shifted 3 px": shifted_mean, "sd shifted": shifted_sd,
+                     "shifted, no crop": float(np.mean([run["no crop"] for run in seed_runs]))}
 print(format_table(list(summary.values())))
 
 # %%
@@ -357,60 +407,79 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# What the numbers support, checked below for this run:
+# What the numbers support. Each change is compared with the Flatten baseline seed by seed (the same seeds), and
+# with 3 seeds a standard deviation is itself rough, so the rule is a **95% t-interval** of the mean difference
+# (`course_utils.stats.paired`; the t value for 2 degrees of freedom is 4.3, not the 2 of a large sample). An
+# interval that excludes 0 is a real difference, "higher" or "lower"; one that straddles 0 is "within noise". Gains
+# and costs are printed side by side:
 
 # %%
 flatten, shifts, gap = (runs[name] for name in configurations)
-shift_gains = [b["shifted"] - a["shifted"] for a, b in zip(flatten, shifts, strict=True)]
-gap_gains = [b["shifted"] - a["shifted"] for a, b in zip(flatten, gap, strict=True)]
-clean_change = summary["Flatten + shifts"]["clean"] - summary["Flatten"]["clean"]
-noise = max(row[key] for row in summary.values() for key in ("sd clean", "sd shifted"))
-print(f"augmentation's gain on shifted images, seed by seed: {', '.join(f'{g:+.3f}' for g in shift_gains)}")
-print(f"global pooling's gain on shifted images, seed by seed: {', '.join(f'{g:+.3f}' for g in gap_gains)}")
-print(f"augmentation's change on unshifted images: {clean_change:+.3f} (mean over seeds); "
-      f"largest seed-to-seed sd in the table: {noise:.3f}")
+
+
+def column(seed_runs: list[dict], key: str) -> list[float]:
+    return [run[key] for run in seed_runs]
+
+
+comparisons = {}
+for change, changed in [("augmentation", shifts), ("global pooling", gap)]:
+    for key, label in [("shifted", "shifted images"), ("no crop", "shifted, nothing cropped"),
+                       ("clean", "centred images (cost?)")]:
+        comparisons[change, key] = stats.paired(column(changed, key), column(flatten, key))
+        print(f"{change:<14} on {label:<25} {comparisons[change, key]}")
 for name, key in [("Flatten", "flatten"), ("Flatten + shifts", "augmented"), ("GAP", "gap")]:
     results.record(f"{key}_clean", summary[name]["clean"])
     results.record(f"{key}_shifted", summary[name]["shifted 3 px"])
-results.record("augmentation_clean_change", clean_change)
-results.check("augmentation_shift_gain", float(np.mean(shift_gains)), full=(0.06, 1.0))
-results.claim("augmentation_gain_beats_noise", min(shift_gains) > 3 * noise,
-              "with every seed, augmentation raises the shifted accuracy by more than 3 times the largest seed sd")
-results.claim("gap_beats_flatten_on_shifts", min(gap_gains) > 0,
-              "with every seed, the GAP model keeps more accuracy on shifted images than the Flatten model")
+results.record("augmentation_clean_change", comparisons["augmentation", "clean"].difference)
+results.record("gap_clean_change", comparisons["global pooling", "clean"].difference)
+results.check("augmentation_shift_gain", comparisons["augmentation", "shifted"].difference, full=(0.06, 1.0))
+results.claim("augmentation_gain_beats_noise", comparisons["augmentation", "shifted"].verdict == "higher"
+              and comparisons["augmentation", "no crop"].verdict == "higher",
+              "augmentation raises the shifted accuracy beyond seed noise (95% t-interval), with and without the crop")
+results.claim("augmentation_costs_centred_accuracy", comparisons["augmentation", "clean"].difference < 0,
+              "augmentation lowers the accuracy on centred validation images in this short run")
+results.claim("gap_beats_flatten_on_shifts", comparisons["global pooling", "shifted"].difference > 0
+              and comparisons["global pooling", "no crop"].difference > 0,
+              "on average over the seeds, the GAP model keeps more accuracy on shifted images, with and without "
+              "the crop")
 results.claim("gap_has_fewer_parameters",
-              summary["GAP"]["parameters"] < summary["Flatten"]["parameters"] / 3,
-              "the GAP model has less than a third of the Flatten model's parameters")
+              summary["GAP"]["parameters"] < summary["Flatten"]["parameters"] / 2,
+              "the GAP model has less than half of the Flatten model's parameters")
 
 # %% [markdown]
-# In our full-mode run (seed 42), over 3 seeds:
+# In our full-mode run (seed 42), over 3 seeds, each change against the Flatten baseline:
 #
-# - **Augmentation** raised the accuracy on shifted images from 0.67<!-- value: flatten_shifted --> to
-#   0.79<!-- value: augmented_shifted -->, a gain far larger than the seed-to-seed spread. That is what it was for:
-#   the model has seen moved garments and no longer depends on where the garment sits.
-# - On the centred validation images it changed the accuracy by
-#   -0.030<!-- value: augmentation_clean_change --> on average: a small cost. Those images are centred like the
-#   training images, so the shifts the augmented model learned to handle never occur there. Whether augmentation
-#   also pays on centred images, with longer training or other transformations, is a question this notebook does
-#   not test; your own runs can.
-# - **Global average pooling**, with less than a third of the parameters, kept more of its accuracy on shifted
-#   images than the Flatten head (0.76<!-- value: gap_shifted --> against
-#   0.67<!-- value: flatten_shifted -->) without any augmentation: position no longer matters to its head. In our
-#   run it stayed below the augmented model (0.76<!-- value: gap_shifted --> against
-#   0.79<!-- value: augmented_shifted -->): the blocks' own max pooling is only partly shift-invariant
-#   (notebook 08), and a 3-pixel shift still changes what reaches the head.
+# - **Augmentation, the gain.** On shifted images the accuracy rose from 0.67<!-- value: flatten_shifted --> to
+#   0.79<!-- value: augmented_shifted -->, and the t-interval above lies well above 0. It holds just as clearly on
+#   the shifted images that lost nothing to the crop, so it is the move the model learned to handle, not the
+#   missing columns.
+# - **Augmentation, the cost.** On the centred validation images, the ones like the test set, it *lowered* the
+#   accuracy by 0.030<!-- value: -augmentation_clean_change -->, and that interval lies below 0 too: a real cost in
+#   this run, not noise. The augmented model had the same 12 epochs to learn a harder task (every garment at many
+#   positions) and fits the centred garments less closely. Longer training on augmented data often closes or
+#   reverses such a gap, because the harder task also overfits less; 12 epochs on 2 CPU cores cannot show that,
+#   and we did not test it. To find out, train both models for several times as many epochs and compare again.
+# - **Global average pooling**, with only the pooling changed and a third of the parameters, also kept more
+#   accuracy on shifted images (0.74<!-- value: gap_shifted --> against 0.67<!-- value: flatten_shifted -->), with
+#   and without the crop. It too cost accuracy on centred images, 0.039<!-- value: -gap_clean_change -->, beyond
+#   noise. Averaging each map throws away *where* a feature fired, and at 3 × 3 positions that is information the
+#   Flatten head could use on centred images. That is a likely reason, not one we measured.
+#
+# So neither remedy is free here: each buys robustness to shifts with a few points of accuracy on centred images.
+# Which trade to make depends on the images your model will meet.
 #
 # The line printed above each claim gives your run's numbers.
 
 # %% [markdown]
-# ## 8. Common mistake: augmenting the images you evaluate on
+# ## 8. Common mistake: evaluating on randomly augmented images
 #
 # A tempting error is to pass evaluation images through the augmentation too, for instance by mapping it over
-# every dataset in a `tf.data` pipeline, or calling it with `training=True` by hand. Here is the consequence,
-# with the augmented model of seed 42 (or yours) on the test set, opened now for the first and only time:
+# every dataset in a `tf.data` pipeline, or calling it with `training=True` by hand, so that each test image is
+# *replaced* by one random draw. Here is the consequence, with the augmented model of seed 42 (or yours) on the
+# test set, opened now for the first and only time:
 
 # %%
-final_model = trained["Flatten + shifts", SEED]
+final_model = trained["Flatten + shifts"]
 test_accuracy = final_model.evaluate(x_test, y_test, batch_size=500, verbose=0)[1]
 wrongly_augmented = []
 for _ in range(2):  # the same mistake twice: the random shifts differ each time
@@ -429,6 +498,12 @@ results.claim("augmented_test_is_lower_and_random",
 # images it will never meet, with a random error added. Two models compared this way can swap ranks by luck. Test
 # and validation images must be exactly the images the model will face; keep augmentation inside the model (off at
 # evaluation automatically) or map it over the training dataset only.
+#
+# Do not confuse this with **test-time augmentation** (TTA), a standard technique: predict on the original image
+# *and* on several transformed copies (often a fixed set, such as the mirror image), then average the predictions.
+# It keeps the original, averages many views instead of trusting one random draw, and is applied the same way to
+# every model you compare, so its score is stable. This notebook does not measure it; with augmentation that suits
+# the data it usually adds a little accuracy, at the cost of several predictions per image.
 
 # %% [markdown]
 # ## 9. Exercises
@@ -450,8 +525,9 @@ ex.q1.check(digit_augmentations)
 # ex.q1.solution()
 
 # %% [markdown]
-# **Exercise 2.** Section 6 printed the parameters of our head `GlobalAveragePooling2D → Dense(10)` after 64
-# feature maps. How many would it have if the last block ended with 128 feature maps?
+# **Exercise 2.** The smallest global-pooling head goes straight to the classes: `GlobalAveragePooling2D →
+# Dense(10)`, with no `Dense(128)`. How many parameters does that head have if the last block ends with 128 feature
+# maps?
 
 # %%
 gap_head_parameters = ...  # a whole number
@@ -522,8 +598,12 @@ ex.stretch.check(both_verdict, run=stretch_run)
 #   them inside the model, or map them over the *training* dataset in `tf.data`, never over evaluation data.
 # - `GlobalAveragePooling2D` averages each feature map into one number: a small head that ignores where a feature
 #   is.
-# - With 2,000 images, random shifts made the model far more robust to shifted images, well beyond the seed
-#   noise, and global pooling helped too. Measure such claims over several seeds, against a baseline.
+# - With 2,000 images and 12 epochs, random shifts made the model far more robust to shifted images (beyond a
+#   95% t-interval over 3 seeds), and global pooling helped too, with a third of the parameters. Both **cost**
+#   accuracy on centred images in this short run (0.030<!-- value: -augmentation_clean_change --> and
+#   0.039<!-- value: -gap_clean_change -->): report the cost next to the gain, and measure both over several seeds,
+#   changing one thing at a time against a baseline.
+# - A shift test that pushes pixels out of the frame mixes two effects; measure on images that lose nothing too.
 #
 # **Next: [10 · transfer learning](10_transfer_learning.ipynb)** reuses the convolutional blocks of a network
 # trained on other classes, when you have only a few hundred labelled images.

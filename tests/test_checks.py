@@ -413,7 +413,7 @@ WRONG_ANSWERS = [
     (nb09.q1, 3, "give a set of names"),
     (nb09.q2, 1280, "weights only"),
     (nb09.q2, 11530, "Flatten -> Dense(10)"),
-    (nb09.q2, 650, "section 6's model, with 64 maps"),
+    (nb09.q2, 650, "that is for 64 maps"),
     (nb09.q2, 0, "no parameters, but the Dense(10)"),
     (nb09.q2, 74, "is not it"),
     (nb09.q2, "1290", "is text"),

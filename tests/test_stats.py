@@ -45,3 +45,22 @@ def test_a_z_rule_would_call_noise_a_difference_that_t_does_not():
     assert stats.welch(a, b).verdict == "within noise"
     with pytest.raises(ValueError, match="at least 2 values"):
         stats.standard_error([0.5])
+
+
+def test_a_contrast_of_three_groups_has_the_welch_satterthwaite_df():
+    a, b, c = [0.75, 0.76, 0.74], [0.80, 0.81, 0.82], [0.84, 0.845, 0.85]
+    interval = stats.contrast([a, b, c], [-1, 2, -1])  # gain a->b minus gain b->c
+    assert interval.difference == pytest.approx(2 * np.mean(b) - np.mean(a) - np.mean(c))
+    se2 = [np.var(g, ddof=1) / 3 for g in (a, b, c)]
+    terms = [se2[0], 4 * se2[1], se2[2]]
+    df = sum(terms) ** 2 / sum(t**2 / 2 for t in terms)
+    assert interval.degrees_of_freedom == pytest.approx(df)
+    assert interval.high - interval.difference == pytest.approx(scipy_stats.t.ppf(0.975, df) * np.sqrt(sum(terms)))
+    with pytest.raises(ValueError, match="one weight per group"):
+        stats.contrast([a, b], [1])
+
+
+def test_mean_interval():
+    interval = stats.mean_interval([0.81, 0.83, 0.82])
+    assert interval.difference == pytest.approx(0.82)
+    assert interval.high - 0.82 == pytest.approx(4.303 * 0.01 / np.sqrt(3), rel=1e-3)

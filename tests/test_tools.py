@@ -123,3 +123,11 @@ def test_gpu_check_reports_the_errors_last_line_and_refuses_a_cpu_unless_asked(m
     monkeypatch.setattr(sys, "argv", ["gpu_check.py"])
     with pytest.raises(SystemExit, match="TensorFlow sees no GPU here"):
         gpu_check.main()
+
+
+def test_results_say_the_gpu_path_is_untested_until_a_gpu_run_is_saved(tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "GPU_RUN", tmp_path / "gpu_run.md")
+    assert "Not run yet" in "\n".join(report.gpu_lines())
+    (tmp_path / "gpu_run.md").write_text("| notebook | time |\n|---|---|\n| 01_dense_baseline | 9 s |\n")
+    text = "\n".join(report.gpu_lines())
+    assert "01_dense_baseline | 9 s" in text and "Not run yet" not in text

@@ -267,8 +267,22 @@ def write_markdown(rows: list[dict], ci: tuple[float, int] | None, when: str, st
         lines.append(f"| {row['notebook']} | {seconds} | {rss} | {values} | {_status(row)} |")
     lines += ["", f"Total: {total / 60:.1f} min of notebook execution.", "",
               "![Time and memory per notebook](results.png)", ""]
+    lines += gpu_lines()
     lines += seed_study_lines(rows, study or {})
     return "\n".join(lines)
+
+
+GPU_RUN = DOCS / "gpu_run.md"  # the table `make test-gpu` prints, saved here after a run on a GPU machine
+
+
+def gpu_lines() -> list[str]:
+    """The GPU section: the saved `make test-gpu` table, or a plain statement that none has run."""
+    if GPU_RUN.is_file():
+        return ["## GPU", "", GPU_RUN.read_text(encoding="utf-8").strip(), ""]
+    return ["## GPU", "", "Not run yet: no GPU machine has run the course, so the GPU path is untested (the README "
+            "says so). `make test-gpu` (tools/gpu_check.py) runs every notebook in fast mode on a GPU, with the op "
+            "determinism learners get, and prints a row per notebook; save its table as docs/gpu_run.md and it "
+            "appears here.", ""]
 
 
 def write_plot(rows: list[dict], path: Path) -> None:

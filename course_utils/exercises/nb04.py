@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
+from course_utils import stats
 from course_utils.checks import (
     CheckFailed,
     Exercise,
@@ -110,6 +109,9 @@ def _verify_own_configuration(conclusion: Any, *, configuration: Any = None, sum
                               reference: Any = None) -> str:
     if summary is None or reference is None:
         raise CheckFailed("my_summary is None: run the cell that trains your configuration with every seed first")
+    if len(summary.get("seeds") or ()) < 2 or len(reference.get("seeds") or ()) < 2:
+        raise CheckFailed("my_summary needs the accuracy of every seed (its 'seeds' list, from summarise): run the "
+                          "training cell again")
     knobs = expect_whole_numbers(configuration, "(filters, kernel_size, blocks)")
     if len(knobs) != 3 or min(knobs) < 1:
         raise CheckFailed(f"give three positive whole numbers (filters, kernel_size, blocks), not {knobs}")
@@ -117,24 +119,25 @@ def _verify_own_configuration(conclusion: Any, *, configuration: Any = None, sum
         raise CheckFailed(f"{knobs} is one the notebook already ran; pick a configuration it did not try")
     if (summary.get("filters"), summary.get("kernel"), summary.get("blocks")) != knobs:
         raise CheckFailed("my_summary is from another configuration: run the training cell again after changing it")
-    noise = 2 * float(np.hypot(summary["std error"], reference["std error"]))
+    interval = stats.welch(summary["seeds"], reference["seeds"])
+    noise = (interval.high - interval.low) / 2  # the interval excludes 0 exactly when the gap exceeds this
     said = expect_verdict(conclusion, summary["val accuracy"], reference["val accuracy"], noise,
                           "your configuration's mean validation accuracy")
     return (f"{summary['val accuracy']:.4f} against {reference['val accuracy']:.4f} for {reference['name']} "
-            f"(gaps within ±{noise:.4f}, two combined standard errors, are seed noise): {said}, for "
-            f"{summary['parameters']:,} parameters against {reference['parameters']:,}.")
+            f"(95% t-interval of the difference {interval.low:+.4f} to {interval.high:+.4f}; gaps within "
+            f"±{noise:.4f} are seed noise): {said}, for {summary['parameters']:,} parameters against "
+            f"{reference['parameters']:,}.")
 
 
 stretch = Exercise(
     "Stretch: try a configuration of your own, with every seed, and rank it honestly",
     _verify_own_configuration,
-    hint="Pick e.g. (24, 3, 3), between f16 and f32. The noise band is 2 * np.hypot(my_summary['std error'], "
-         "reference['std error']); a gap inside it is 'about the same'.",
+    hint="Pick e.g. (24, 3, 3), between f16 and f32. stats.welch(my_summary['seeds'], reference['seeds']) gives "
+         "the difference with its 95% t-interval (.low, .high); an interval that straddles 0 is 'about the same'.",
     solution=(
         "my_configuration = (24, 3, 3)  # filters, kernel size, blocks: between f16 k3 and f32 k3",
-        "gap = my_summary['val accuracy'] - reference['val accuracy']\n"
-        "noise = 2 * np.hypot(my_summary['std error'], reference['std error'])\n"
-        "my_verdict = 'higher' if gap > noise else 'lower' if gap < -noise else 'about the same'\n"
+        "interval = stats.welch(my_summary['seeds'], reference['seeds'])\n"
+        "my_verdict = 'higher' if interval.low > 0 else 'lower' if interval.high < 0 else 'about the same'\n"
         "\n"
         "ex.stretch.check(my_verdict, configuration=my_configuration, summary=my_summary, reference=reference)",
     ),

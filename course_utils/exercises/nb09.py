@@ -61,7 +61,7 @@ def _verify_gap_head(answer: Any) -> str:
         raise CheckFailed("that is Flatten -> Dense(10): 3 x 3 x 128 inputs. GlobalAveragePooling2D hands on one "
                           "number per map, 128 in all")
     if answer == 64 * 10 + 10:
-        raise CheckFailed("that is the head of section 6's model, with 64 maps. This block ends with 128")
+        raise CheckFailed("that is for 64 maps, as in section 6's blocks. This block ends with 128")
     if answer == 0:
         raise CheckFailed("GlobalAveragePooling2D has no parameters, but the Dense(10) after it has")
     if answer != 128 * 10 + 10:

@@ -135,7 +135,9 @@ q3 = Exercise(
 )
 
 
-STRETCH_NOISE = 0.01  # a difference this small between two fine-tunings is within one seed's noise
+# About two binomial standard errors of one accuracy on 1,000 validation images (sqrt(0.7 * 0.3 / 1000) = 0.0145):
+# a smaller difference between two fine-tunings cannot be told from noise.
+STRETCH_NOISE = 0.03
 
 
 def _verify_last_block(conclusion: Any, *, run: Any = None) -> str:
@@ -160,15 +162,18 @@ def _verify_last_block(conclusion: Any, *, run: Any = None) -> str:
     accuracy = expect_measured(run["accuracy"], "the last-block accuracy")
     baseline = expect_measured(run["baseline"], "section 4's fine-tuning accuracy")
     said = expect_verdict(conclusion, accuracy, baseline, STRETCH_NOISE, "the last-block fine-tuning")
-    return (f"{accuracy:.4f} against {baseline:.4f} with the whole base: {said}. With few labels, fine-tuning less "
-            "of the base is the cautious choice; measure it, as here, before you decide.")
+    why = {"about the same": " The difference is smaller than the noise of one accuracy on 1,000 images: these "
+                             "numbers cannot rank the two. Fine-tuning less of the base is then the cheaper choice.",
+           "higher": " Check it with another seed before you rely on it.",
+           "lower": " Check it with another seed before you rely on it."}[said]
+    return f"{accuracy:.4f} against {baseline:.4f} with the whole base: {said}.{why}"
 
 
 stretch = Exercise(
     "Stretch: fine-tune only the last block",
     _verify_last_block,
     hint="base.trainable = True, then loop over base.layers: every layer frozen (trainable = False) except the "
-         "last Conv2D. Then compare stretch_run['accuracy'] with stretch_run['baseline'], within ±0.01.",
+         "last Conv2D. Then compare stretch_run['accuracy'] with stretch_run['baseline'], within ±0.03.",
     solution=(
         "def unfreeze_last_block(base):\n"
         "    base.trainable = True\n"
@@ -176,7 +181,7 @@ stretch = Exercise(
         "    for layer in base.layers:\n"
         "        layer.trainable = layer is last_conv",
         "difference = stretch_run['accuracy'] - stretch_run['baseline']\n"
-        "last_block_verdict = 'higher' if difference > 0.01 else 'lower' if difference < -0.01 else 'about the same'\n"
+        "last_block_verdict = 'higher' if difference > 0.03 else 'lower' if difference < -0.03 else 'about the same'\n"
         "\n"
         "ex.stretch.check(last_block_verdict, run=stretch_run)",
     ),
