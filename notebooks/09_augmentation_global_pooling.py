@@ -481,23 +481,26 @@ results.claim("gap_has_fewer_parameters",
 # %%
 final_model = trained["Flatten + shifts"]
 test_accuracy = final_model.evaluate(x_test, y_test, batch_size=500, verbose=0)[1]
-wrongly_augmented = []
+wrongly_augmented, draws = [], []
 for _ in range(2):  # the same mistake twice: the random shifts differ each time
     x_test_augmented = keras.ops.convert_to_numpy(augment(x_test, training=True))
+    draws.append(x_test_augmented)
     wrongly_augmented.append(final_model.evaluate(x_test_augmented, y_test, batch_size=500, verbose=0)[1])
+new_draw = float(np.mean(np.any(draws[0] != draws[1], axis=(1, 2, 3))))
+del draws  # two augmented copies of the test set: free them
 print(f"test accuracy, images as they are: {test_accuracy:.4f}")
 print(f"test accuracy, images augmented (the mistake), twice: {wrongly_augmented[0]:.4f}, "
-      f"{wrongly_augmented[1]:.4f}")
+      f"{wrongly_augmented[1]:.4f}; the second draw moved {new_draw:.0%} of the images differently")
 results.check("test_accuracy", test_accuracy, full=(0.8, 1.0))
-results.claim("augmented_test_is_lower_and_random",
-              max(wrongly_augmented) < test_accuracy and wrongly_augmented[0] != wrongly_augmented[1],
-              "evaluating on augmented test images gives a lower score, and a different one each time")
+results.claim("augmented_test_is_lower_and_random", max(wrongly_augmented) < test_accuracy and new_draw > 0.5,
+              "evaluating on augmented test images gives a lower score, each time from a new random draw")
 
 # %% [markdown]
-# The score on augmented test images is lower, and it changes every time you evaluate: it measures the model on
-# images it will never meet, with a random error added. Two models compared this way can swap ranks by luck. Test
-# and validation images must be exactly the images the model will face; keep augmentation inside the model (off at
-# evaluation automatically) or map it over the training dataset only.
+# The score on augmented test images is lower, and it rests on a new random draw every time you evaluate, so it
+# usually changes too (two draws can land on the same count of right answers by chance, as happened with one of our
+# seeds): it measures the model on images it will never meet, with a random error added. Two models compared this
+# way can swap ranks by luck. Test and validation images must be exactly the images the model will face; keep
+# augmentation inside the model (off at evaluation automatically) or map it over the training dataset only.
 #
 # Do not confuse this with **test-time augmentation** (TTA), a standard technique: predict on the original image
 # *and* on several transformed copies (often a fixed set, such as the mirror image), then average the predictions.
