@@ -338,9 +338,7 @@ results.record("extraction_first", first["feature extraction"])
 at_30 = {name: history.history["val_accuracy"][2] for name, history in
          [("from scratch", scratch_history), ("feature extraction", extraction_history)]}
 results.record("scratch_at_30", at_30["from scratch"])
-results.record("extraction_at_30", at_30["feature extraction"])
-results.claim("transfer_starts_ahead", at_30["feature extraction"] > at_30["from scratch"] + 0.05,
-              "after 30 steps, feature extraction is more than 0.05 ahead of training from scratch")
+results.record("extraction_at_30", at_30["feature extraction"])  # one seed, one draw: section 5 checks over seeds
 
 # %% [markdown]
 # In our full-mode run (seed 42), after the first 10 steps the transferred model was already at
@@ -348,9 +346,10 @@ results.claim("transfer_starts_ahead", at_30["feature extraction"] > at_30["from
 # 0.396<!-- value: scratch_first -->. Part of that gap is not about features: the scratch model's
 # `BatchNormalization` layers had had only 10 updates of their running averages (notebook 03, section 3b), so at
 # validation they still normalised with values near their starting ones, while the transferred base brings
-# averages learned on the source. After 30 steps those averages have caught up, and the transferred model was still
-# ahead: 0.713<!-- value: extraction_at_30 --> against 0.620<!-- value: scratch_at_30 -->. The pretrained features
-# give the head something useful from the first steps.
+# averages learned on the source. After 30 steps those averages have caught up, and in our run the transferred model
+# was still ahead: 0.713<!-- value: extraction_at_30 --> against 0.620<!-- value: scratch_at_30 -->. With one seed
+# and one draw of 50 images that gap varies a lot from seed to seed (docs/results.md lists it for other seeds), so
+# section 5 measures the head start over 3 seeds and three sizes instead.
 #
 # After 150 steps, feature extraction ended at 0.706<!-- value: extraction_accuracy -->, from scratch at
 # 0.660<!-- value: scratch_accuracy -->, and fine-tuning, 100 steps more, at 0.717<!-- value: fine_accuracy -->. On
