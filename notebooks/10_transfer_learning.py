@@ -434,8 +434,8 @@ results.record("early_smallest_mean_gain", min(row["mean gain"] for row in small
 results.record("late_largest_mean_gain", max(row["mean gain"] for row in full_rows))
 results.record("late_smallest_mean_gain", min(row["mean gain"] for row in full_rows))
 results.check("transferred_fewest_labels", full_rows[0]["transferred"], full=(0.45, 1.0))
-results.claim("transfer_ahead_early", all(row["mean gain"] > 0.05 for row in small_rows),
-              f"after {small_budget} steps, transfer is ahead of scratch by more than 0.05 on average, at every size")
+results.claim("transfer_ahead_early", all(row["mean gain"] > 0 for row in small_rows),
+              f"after {small_budget} steps, transfer is ahead of scratch on average, at every size")
 results.claim("head_start_shrinks", all(late["mean gain"] < early["mean gain"]
                                         for early, late in zip(small_rows, full_rows, strict=True)),
               f"at every size, the mean gain after {full_budget} steps is smaller than after {small_budget}")
@@ -444,8 +444,9 @@ results.claim("head_start_shrinks", all(late["mean gain"] < early["mean gain"]
 # What our full-mode run (3 seeds from 42) shows, both methods at the same learning rate:
 #
 # - **After 30 steps**, the transferred model was ahead at every size, by at least
-#   0.118<!-- value: early_smallest_mean_gain --> on average. Pretrained features are a head start: useful
-#   accuracy at a fraction of the training.
+#   0.118<!-- value: early_smallest_mean_gain --> on average (the check above asks only for a lead: with other
+#   seeds the smallest lead was a few points). Pretrained features are a head start: useful accuracy at a fraction
+#   of the training.
 # - **After 200 steps**, the head start had shrunk at every size (checked above): the mean gain ranged from
 #   0.023<!-- value: late_smallest_mean_gain --> to 0.035<!-- value: late_largest_mean_gain --> across the sizes,
 #   a few points, close to the noise of 3 seeds on 1,000 validation images.
