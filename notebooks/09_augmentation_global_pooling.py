@@ -434,8 +434,9 @@ results.record("augmentation_clean_change", comparisons["augmentation", "clean"]
 results.record("gap_clean_change", comparisons["global pooling", "clean"].difference)
 results.check("augmentation_shift_gain", comparisons["augmentation", "shifted"].difference, full=(0.06, 1.0))
 results.claim("augmentation_gain_beats_noise", comparisons["augmentation", "shifted"].verdict == "higher"
-              and comparisons["augmentation", "no crop"].verdict == "higher",
-              "augmentation raises the shifted accuracy beyond seed noise (95% t-interval), with and without the crop")
+              and comparisons["augmentation", "no crop"].difference > 0,
+              "augmentation raises the shifted accuracy beyond seed noise (95% t-interval), and on average on the "
+              "shifted images that lost nothing to the crop")
 results.claim("augmentation_costs_centred_accuracy", comparisons["augmentation", "clean"].difference < 0,
               "augmentation lowers the accuracy on centred validation images in this short run")
 results.claim("gap_beats_flatten_on_shifts", comparisons["global pooling", "shifted"].difference > 0
@@ -450,9 +451,9 @@ results.claim("gap_has_fewer_parameters",
 # In our full-mode run (seed 42), over 3 seeds, each change against the Flatten baseline:
 #
 # - **Augmentation, the gain.** On shifted images the accuracy rose from 0.67<!-- value: flatten_shifted --> to
-#   0.79<!-- value: augmented_shifted -->, and the t-interval above lies well above 0. It holds just as clearly on
-#   the shifted images that lost nothing to the crop, so it is the move the model learned to handle, not the
-#   missing columns.
+#   0.79<!-- value: augmented_shifted -->, and the t-interval above lies well above 0. On the shifted images that
+#   lost nothing to the crop the mean gain is as large (fewer images and 3 seeds make that interval wider; with one
+#   seed of our study it reached 0), so it is the move the model learned to handle, not the missing columns.
 # - **Augmentation, the cost.** On the centred validation images, the ones like the test set, it *lowered* the
 #   accuracy by 0.030<!-- value: -augmentation_clean_change -->, and that interval lies below 0 too: a real cost in
 #   this run, not noise. The augmented model had the same 12 epochs to learn a harder task (every garment at many
