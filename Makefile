@@ -27,12 +27,12 @@ help:
 	@echo "make test-colab   the whole suite (fast mode) in .venv-colab, on Colab's package versions (compat/colab.txt)"
 	@echo "make test-latest  the whole suite (fast mode) in .venv-latest, on the newest release of everything"
 	@echo "make test-gpu     every notebook in fast mode on this machine's GPU, with learners' op determinism"
-	@echo "make test-browser 01 in JupyterLab and 07-08 in JupyterLite (after make lite) in headless chromium"
+	@echo "make test-browser 01 in JupyterLab and 07, 08, 11 in JupyterLite (after make lite) in headless chromium"
 	@echo "make links        regenerate every Colab/Binder badge and the Colab install line from pyproject.toml"
 	@echo "make release      VERSION=x.y.z: set the version everywhere, point every link at tag vx.y.z, commit, tag"
 	@echo "make execute      re-run notebooks in FULL mode and store their outputs (NB=01 for one)"
 	@echo "make report       run every notebook in FULL mode, write docs/results.md and the README times (ONLY=03)"
-	@echo "make lite         build the JupyterLite site (07-08 in the browser) into _site/ (PYODIDE_DIR=... offline)"
+	@echo "make lite         build the JupyterLite site (07, 08, 11 in the browser) into _site/ (PYODIDE_DIR=... offline)"
 	@echo "make solve        run every notebook in FULL mode with every published solution; writes docs/exercises.md"
 	@echo "make seed-study   run every notebook in FULL mode with COURSE_SEED = each of SEEDS (default 1 2 3 4 5)"
 	@echo "make sync         update each notebook from its paired .py (jupytext), then make export"
@@ -113,7 +113,7 @@ SEEDS ?= 1 2 3 4 5
 seed-study: $(STAMP)
 	$(BIN)/python tools/report.py --seeds $(SEEDS) $(if $(ONLY),--only $(ONLY))
 
-# The JupyterLite site (notebooks 07-08 in the browser) in _site/, built in its own virtualenv (compat/lite.txt).
+# The JupyterLite site (notebooks 07, 08 and 11 in the browser) in _site/, built in its own virtualenv (compat/lite.txt).
 # PYODIDE_DIR=../shared/pyodide makes it work offline; without it the site loads Pyodide from its public CDN.
 LITE_STAMP := .venv-lite/.installed
 $(LITE_STAMP): compat/lite.txt

@@ -5,6 +5,9 @@ Two versions of each operation, with the same signatures:
 - ``conv2d_naive``, ``max_pool2d_naive``, ``avg_pool2d_naive``: plain loops, written to be read;
 - ``conv2d``, ``max_pool2d``, ``avg_pool2d``: vectorized with ``sliding_window_view``, written to be fast.
 
+``im2col`` lays every window of a batch out as a row, so that a convolution is one matrix product, and ``col2im``
+adds rows back onto their windows (the input gradient); notebook 11's ``Conv2D`` layer is built on the two.
+
 Shapes: ``image`` is ``(H, W)`` with a ``(kh, kw)`` kernel, giving ``(H', W')``; or ``(H, W, C)`` with kernels
 ``(kh, kw, C, F)``, giving ``(H', W', F)``; or a batch ``(N, H, W, C)``, giving ``(N, H', W', F)``, equal to
 ``tf.nn.conv2d``. ``conv2d`` is a cross-correlation (no kernel flip), as in ``Conv2D``. Pooling takes ``(H, W)``,
@@ -254,6 +257,30 @@ def conv2d(image: object, kernel: object, *, stride: int = 1, padding: str = "va
     with np.errstate(invalid="ignore"):  # 0 * inf is NaN, silently, as in TensorFlow
         out = _im2col(padded, (kh, kw), strides, (out_h, out_w)) @ kernel.reshape(kh * kw * channels, filters)
     return _in_form(out.reshape(len(image), out_h, out_w, filters), form)
+
+
+def im2col(batch: np.ndarray, window: int | tuple[int, int], stride: int = 1) -> np.ndarray:
+    """Every valid window of an (N, H, W, C) batch as one row: (N * H' * W', kh * kw * C), kernel order (kh, kw, C)."""
+    batch = _as_numeric_array(batch, "batch")
+    if batch.ndim != 4:
+        raise ValueError(f"im2col takes a batch shaped (N, H, W, C), got shape {batch.shape}")
+    size, strides = _pair(window, "window"), _pair(stride, "stride")
+    _check_fits(batch.shape[1:3], size, "valid", "window")
+    out_hw = (output_size(batch.shape[1], size[0], strides[0]), output_size(batch.shape[2], size[1], strides[1]))
+    return _im2col(batch, size, strides, out_hw)
+
+
+def col2im(columns: np.ndarray, shape: tuple[int, int, int, int], window: int | tuple[int, int],
+           stride: int = 1) -> np.ndarray:
+    """im2col's adjoint: add each row back onto the window it came from, giving an array of ``shape`` (N, H, W, C)."""
+    (kh, kw), strides = _pair(window, "window"), _pair(stride, "stride")
+    n, h, w, c = shape
+    out_h, out_w = output_size(h, kh, strides[0]), output_size(w, kw, strides[1])
+    if np.shape(columns) != (n * out_h * out_w, kh * kw * c):
+        raise ValueError(f"columns has shape {np.shape(columns)}; im2col of a batch shaped {tuple(shape)} with a "
+                         f"{kh}x{kw} window gives ({n * out_h * out_w}, {kh * kw * c})")
+    windows = np.asarray(columns).reshape(n, out_h, out_w, kh, kw, c).transpose(0, 1, 2, 5, 3, 4)
+    return _scatter_windows(windows, tuple(shape), strides)
 
 
 def max_pool2d(x: object, pool_size: int = 2, *, stride: int | None = None, padding: str = "valid") -> np.ndarray:

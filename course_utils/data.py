@@ -57,6 +57,7 @@ _IDX_FILES: dict[str, tuple[int, int]] = {
     "t10k-images-idx3-ubyte": (2051, 10_000),
     "t10k-labels-idx1-ubyte": (2049, 10_000),
 }
+IDX_STEMS: tuple[str, ...] = tuple(_IDX_FILES)  # the four files of each IDX dataset, without ".gz"
 _IMAGE_MAGIC, _LABEL_MAGIC = 2051, 2049
 _ROWS = _COLS = 28
 

@@ -120,6 +120,25 @@ assert len(np.intersect1d(fit_index, validation_index)) == 0  # no image in both
 # before the dense layers switches off a random 30% of the features at each training step, so the classifier
 # cannot rely on any single one: a defence against memorising. (`dropout=0.0` leaves it out; section 3 uses that.)
 
+# %% [markdown]
+# **What the two layers compute.** `BatchNormalization` works on each channel separately, over its `m` values in
+# the batch (every image, every position):
+#
+# $$\mu_B = \frac{1}{m}\sum_i x_i, \qquad \sigma_B^2 = \frac{1}{m}\sum_i (x_i - \mu_B)^2, \qquad
+# \hat x_i = \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \varepsilon}}, \qquad y_i = \gamma\,\hat x_i + \beta$$
+#
+# - `x̂` has mean 0 and variance 1 in every channel; the scale **γ** and shift **β** are learned (they start at 1
+#   and 0), so the network can undo the normalisation where that helps. `ε` (0.001 in Keras) avoids dividing by 0.
+# - **In training** the layer uses the batch's own `μ_B` and `σ²_B`, and updates running averages of them:
+#   `moving ← momentum · moving + (1 − momentum) · batch value`.
+# - **In inference** it uses the running averages, so a prediction does not depend on the other images in its
+#   batch. γ and β are trained by gradient descent; the running averages are not.
+#
+# `Dropout(p)` in training zeroes each value with probability `p` and divides the values it keeps by `1 − p`
+# (*inverted* dropout), so every output keeps its expected value; in inference it passes everything through
+# unchanged, with no rescaling needed. Notebook 11 ([a CNN from scratch](11_cnn_from_scratch.ipynb)) writes both
+# layers in NumPy, forward and backward, and checks them against Keras.
+
 # %%
 def conv_block(filters: int) -> list[keras.layers.Layer]:  # @save
     """One block: Conv2D (3x3, same padding, no bias) -> BatchNormalization -> ReLU -> MaxPooling2D(2)."""

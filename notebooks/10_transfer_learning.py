@@ -23,7 +23,8 @@
 # it does not.
 #
 # *CNNs, hands-on* · going further, notebook 10 · previous:
-# [**09 · augmentation and global pooling**](09_augmentation_global_pooling.ipynb)
+# [**09 · augmentation and global pooling**](09_augmentation_global_pooling.ipynb) · next:
+# [**11 · a CNN from scratch**](11_cnn_from_scratch.ipynb)
 #
 # [![Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/cnns-hands-on/cnns-hands-on/blob/main/notebooks/10_transfer_learning.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/cnns-hands-on/cnns-hands-on/main?urlpath=lab/tree/notebooks/10_transfer_learning.ipynb)
@@ -681,6 +682,7 @@ ex.stretch.check(last_block_verdict, run=stretch_run)
 # - Fine-tuning at a high learning rate makes the base forget its source task (measured here on every seed); what
 #   it does to the target task depends on the base.
 #
-# **Next:** this is the last notebook of the course. Go back to
+# **Next: [11 · a CNN from scratch](11_cnn_from_scratch.ipynb)** opens the black box: every layer you used here
+# (convolution, BatchNorm, dropout), written, proven and trained in NumPy. Then go back to
 # **[09 · augmentation](09_augmentation_global_pooling.ipynb)** and combine it with transfer: augmentation
 # multiplies the few labelled images that transfer learning works with.

@@ -23,7 +23,7 @@ from course_utils.checks import (
     is_untouched_stub,
 )
 from course_utils.data import FASHION_CLASS_NAMES
-from course_utils.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10
+from course_utils.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11
 
 
 def _exercise() -> Exercise:
@@ -151,12 +151,33 @@ def _mirror_in_place(images):
     return images
 
 
+def _softmax_rows(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _ce_summed(z, y):
+    """Notebook 11, exercise 1 without the division by N."""
+    return _softmax_rows(z) - np.eye(z.shape[1])[y]
+
+
+def _ce_unstable(z, y):
+    """Notebook 11, exercise 1 without subtracting the row's maximum: nan for large logits."""
+    with np.errstate(all="ignore"):
+        return (np.exp(z) / np.exp(z).sum(axis=1, keepdims=True) - np.eye(z.shape[1])[y]) / len(y)
+
+
+def _dropout_in_place(x, rate, rng):
+    x *= (rng.random(x.shape) >= rate) / (1 - rate)
+    return x
+
+
 def _exercise_id(exercise: Exercise) -> str:
     return next(f"{module.__name__[-4:]}.{name}" for module in MODULES for name, value in vars(module).items()
                 if value is exercise)
 
 
-MODULES = (nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10)
+MODULES = (nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11)
 EXERCISES = [value for module in MODULES for name, value in sorted(vars(module).items())
              if re.fullmatch(r"q\d+", name)]
 
@@ -439,6 +460,26 @@ WRONG_ANSWERS = [
     (nb10.q2, _freeze_nested_batchnorm, "at the top level"),
     (nb10.q2, _unfreeze_everything_then_freeze_batchnorm, "frozen before the call is trainable after it"),
     (nb10.q3, "first block", "carries over best"),
+    # Notebook 11: the typical wrong computations, each named by its own message (nb11._WRONG_*).
+    (nb11.q1, _ce_summed, "divide by N"),
+    (nb11.q1, lambda z, y: -_ce_summed(z, y) / len(y), "sign is flipped"),
+    (nb11.q1, lambda z, y: _softmax_rows(z) / len(y), "subtract 1 at the true class"),
+    (nb11.q1, lambda z, y: -np.eye(z.shape[1])[y] / len(y), "probabilities are missing"),
+    (nb11.q1, _ce_unstable, "overflows"),
+    (nb11.q1, lambda z, y: np.zeros_like(z), "differs from the right one"),
+    (nb11.q1, lambda z, y: _ce_summed(z, y)[:, :2] / len(y), "expected"),
+    (nb11.q1, lambda z, y: "gradient", "not an array of numbers"),
+    (nb11.q2, lambda g, xh, gamma, s: g * gamma * s, "inference-mode gradient"),
+    (nb11.q2, lambda g, xh, gamma, s: s * (g - g.mean(0) - xh * (g * xh).mean(0)), "gamma is missing"),
+    (nb11.q2, lambda g, xh, gamma, s: gamma * s * (g - g.mean(0)), "path through the variance"),
+    (nb11.q2, lambda g, xh, gamma, s: gamma * s * (g - xh * (g * xh).mean(0)), "path through the mean"),
+    (nb11.q2, lambda g, xh, gamma, s: gamma * s * (g - g.sum(0) - xh * (g * xh).sum(0)), "not the sums"),
+    (nb11.q2, lambda g, xh, gamma, s: gamma / s * (g - g.mean(0) - xh * (g * xh).mean(0)), "do not divide"),
+    (nb11.q3, lambda x, rate, rng: x * (rng.random(x.shape) >= rate), "unscaled"),
+    (nb11.q3, lambda x, rate, rng: x * (rng.random(x.shape) >= rate) * (1 - rate), "multiplied the kept values"),
+    (nb11.q3, lambda x, rate, rng: x * (rng.random(x.shape) < rate) / rate, "share to drop, not to keep"),
+    (nb11.q3, lambda x, rate, rng: x / (1 - rate), "expected about"),
+    (nb11.q3, _dropout_in_place, "changed x itself"),
     (nb10.q3, "middle block", "not one of the choices"),
     (nb02.q1, 2400, "weights only"),
     (nb02.q1, 832, "all 3 colour channels"),
@@ -540,6 +581,9 @@ RIGHT_ANSWERS = [
     (nb09.q2, 1290.0), (nb09.q3, lambda x: np.flip(x, axis=(1, 2))), (nb09.q3, lambda x: x[:, ::-1, ::-1].copy()),
     (nb09.q3, lambda x: np.rot90(x, 2, axes=(1, 2))),
     (nb10.q1, 74_501.0), (nb10.q3, " Last Block "), (nb10.q2, _freeze_batchnorm_by_name),
+    (nb11.q1, lambda z, y: (_softmax_rows(z) - np.eye(z.shape[1])[y]).tolist() / np.float64(len(y))),
+    (nb11.q2, lambda g, xh, gamma, s: (gamma * s / len(g)) * (len(g) * g - g.sum(0) - xh * (g * xh).sum(0))),
+    (nb11.q3, lambda x, rate, rng: np.where(rng.random(x.shape) < rate, 0.0, x / (1 - rate))),
     (nb05.q3, lambda maps: float(np.argmax(maps.mean(axis=(0, 1))))),
     # The same model written the other ways Keras allows: a function, a separate ReLU layer, an Activation layer.
     (nb01.q3, Lazy(lambda: _model(keras.layers.Flatten(), keras.layers.Dense(64, activation=keras.ops.relu),
@@ -590,7 +634,7 @@ def test_a_call_instead_of_a_function_is_named(exercise):
 
 def test_every_exercise_that_takes_a_function_says_so():
     defines = {e for e in EXERCISES if re.match(r"(def|class) ", e.solution_cells[0])}
-    assert set(FUNCTION_EXERCISES) == defines and len(defines) == 14
+    assert set(FUNCTION_EXERCISES) == defines and len(defines) == 17
 
 
 # What learners actually type: every one must get feedback, and none may pass or crash the checker.

@@ -15,10 +15,12 @@ from scipy import stats as scipy_stats
 
 from course_utils import conv
 from course_utils.checks import VERDICTS, CheckResult, verdict
-from course_utils.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10
+from course_utils import numpy_net
+from course_utils.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11
 
 STRETCHES = [nb01.stretch, nb02.stretch, nb03.stretch, nb04.stretch, nb05.stretch, nb06.stretch, nb07.stretch,
-             nb08.stretch, nb09.stretch, nb10.stretch]
+             nb08.stretch, nb09.stretch, nb10.stretch, nb11.stretch]
+STEPS = 10  # notebook 11's steps per epoch, in these cases
 
 
 def _defined_by(solution_cell: str, name: str, **names):
@@ -113,6 +115,10 @@ def solved() -> dict:
                "average_change": nb08.shift_change(image, shifted, conv.avg_pool2d)},
         "09": {"run": {"model": gap_augmented, "shifted": 0.794, "baseline shifted": 0.767}},
         "10": {"run": {"base": last_block, "accuracy": 0.612, "baseline": 0.634}},
+        "11": {"model": numpy_net.build_scratch_cnn(np.random.default_rng(0), batchnorm=False),
+               "run": {"loss": [1.0] * STEPS, "validation": [(5, 0.93), (STEPS, 0.962)]},
+               "baseline": {"loss": [1.0] * 2 * STEPS, "validation": [(5, 0.95), (STEPS, 0.971), (2 * STEPS, 0.98)]},
+               "steps_per_epoch": STEPS},
     }
 
 
@@ -138,12 +144,13 @@ def _conclusion(number: str, measured: dict):
         "08": (measured.get("average_change"), 0.30, nb08.STRETCH_NOISE),
         "09": (0.794, 0.767, nb09.STRETCH_NOISE),
         "10": (0.612, 0.634, nb10.STRETCH_NOISE),
+        "11": (0.962, 0.971, nb11.STRETCH_NOISE),
     }
     value, baseline, noise = pairs[number]
     return verdict(value, baseline, noise)
 
 
-NUMBERS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10"]
+NUMBERS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11"]
 
 
 @pytest.mark.parametrize("number", NUMBERS)
@@ -252,6 +259,16 @@ WRONG_EXPERIMENTS = [
      "BatchNormalization layer is trainable"),
     ("10", lambda s: _changed("10", s, run={"base": 1}), "pass run=stretch_run"),
     ("10", lambda s: _changed("10", s, run={**s["10"]["run"], "accuracy": "0.6"}), "is text"),
+    ("11", lambda s: _changed("11", s, model=numpy_net.build_scratch_cnn(np.random.default_rng(0))),
+     "still has a BatchNorm layer"),
+    ("11", lambda s: _changed("11", s, model=numpy_net.Sequential([numpy_net.ReLU(), numpy_net.Flatten()])),
+     "change one thing only"),
+    ("11", lambda s: _changed("11", s, model=1), "should be the network"),
+    ("11", lambda s: _changed("11", s, run={**s["11"]["run"], "loss": [1.0] * 2 * STEPS}), "exactly one epoch"),
+    ("11", lambda s: _changed("11", s, run=[0.96]), "exactly one epoch"),
+    ("11", lambda s: _changed("11", s, baseline={"validation": [(5, 0.95)]}), "no validation accuracy at step"),
+    ("11", lambda s: _changed("11", s, baseline=[0.97]), "should be the history"),
+    ("11", lambda s: _changed("11", s, run={**s["11"]["run"], "validation": [(STEPS, "0.96")]}), "is text"),
 ]
 
 
@@ -287,7 +304,7 @@ def test_the_diagonal_test_images_are_cut_along_the_named_diagonals():
 
 @pytest.mark.parametrize(("module", "quoted"), [(nb01, "±0.005"), (nb02, "±0.05"), (nb03, "±0.01"), (nb07, "5%"),
                                                 (nb08, "1 percentage point"), (nb09, "±0.02"),
-                                                (nb10, "±0.03")])
+                                                (nb10, "±0.03"), (nb11, "±0.005")])
 def test_the_noise_band_in_the_text_is_the_one_the_check_uses(module, quoted):
     import re
     from pathlib import Path

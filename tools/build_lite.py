@@ -1,14 +1,15 @@
-"""Build the JupyterLite site: notebooks 07 and 08 run in the browser, with nothing to install (`make lite`).
+"""Build the JupyterLite site: notebooks 07, 08 and 11 run in the browser, with nothing to install (`make lite`).
 
     .venv-lite/bin/python tools/build_lite.py [--output _site] [--pyodide-dir ../shared/pyodide]
 
 What goes in:
-- the notebooks that need nothing beyond NumPy, SciPy and matplotlib (07 and 08), with their stored outputs; their
+- the notebooks that need nothing beyond NumPy, SciPy and matplotlib (07, 08, 11), with their stored outputs; their
   Colab and Binder badges become plain links, so that the page loads nothing from outside the site;
 - ``course_utils`` as a wheel that the setup cell installs (``%pip install --no-deps``), and ``comm``, a kernel
   dependency Pyodide lacks;
-- ``data/ascent.dat`` and ``data/face.dat``, verified by SHA-256 and copied at build time from ``COURSE_DATA_DIR``
-  or the usual cache (downloaded there when missing). They are never committed. ``data/verified.json`` holds the
+- ``data/ascent.dat``, ``data/face.dat`` and ``data/mnist/`` (the four IDX files), verified by SHA-256 and copied
+  at build time from ``COURSE_DATA_DIR`` or the usual cache (downloaded there when missing). They are never committed;
+  in the browser ``course_utils.data`` checks them again before use. ``data/verified.json`` holds the
   values the stored full-mode runs recorded, which cells that need TensorFlow show in the browser instead;
 - Pyodide: with ``--pyodide-dir`` (or ``PYODIDE_DIR``) the site carries its own copy and works offline (CI);
   without it, the kernel loads Pyodide 0.27.7 from its public location, as a real deployment does.
@@ -21,16 +22,19 @@ that path is left alone and the build stops.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import nbformat
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -46,6 +50,10 @@ MARKER = ".course-lite-site"
 KERNEL_SETTINGS = "@jupyterlite/pyodide-kernel-extension:kernel"
 
 
+class BuildError(RuntimeError):
+    """The site cannot be built as asked; the message says why and what to do."""
+
+
 def verified_data_file(name: str) -> Path:
     """Path of ``name``.dat (ascent or face) after its SHA-256 was checked; downloads it into the cache if needed."""
     reader = {"ascent": data.read_ascent_file, "face": data.read_face_file}[name]
@@ -55,6 +63,27 @@ def verified_data_file(name: str) -> Path:
         {"ascent": data.load_ascent, "face": data.load_face}[name]()  # fetches it into the cache, or says why not
     reader(path)  # raises a clear DataFileError on a checksum mismatch
     return path
+
+
+def write_mnist(into: Path) -> None:
+    """MNIST's four IDX files (gzip) in ``into``, from data that passed its SHA-256 check: the mirror's files when
+    ``COURSE_DATA_DIR`` has them, else written from ``data.load_mnist()`` (Keras's cache, downloaded if missing)."""
+    into.mkdir(parents=True, exist_ok=True)
+    mirror = data.mirror_dir()
+    sources = [mirror / "mnist" / f"{stem}.gz" for stem in data.IDX_STEMS] if mirror is not None else []
+    if sources and all(path.is_file() for path in sources):
+        for path in sources:
+            data.read_idx_gz(path, f"mnist/{path.name[:-3]}")  # a clear DataFileError on a checksum mismatch
+            shutil.copy2(path, into / path.name)
+        return
+    (x_train, y_train), (x_test, y_test) = data.load_mnist()  # verified against the published SHA-256
+    for stem, array in zip(data.IDX_STEMS, (x_train, y_train, x_test, y_test), strict=True):
+        magic = 2051 if array.ndim == 3 else 2049
+        header = struct.pack(">II", magic, len(array)) + b"".join(struct.pack(">I", n) for n in array.shape[1:])
+        path = into / f"{stem}.gz"
+        with gzip.open(path, "wb") as file:
+            file.write(header + array.astype(np.uint8).tobytes())
+        data.read_idx_gz(path, f"mnist/{stem}")  # the file written is the published one, byte for byte
 
 
 BADGE = re.compile(r"\[!\[(\w+)\]\([^)]*\)\]\(([^)]*)\)")
@@ -99,10 +128,10 @@ def build(output: Path, pyodide_dir: Path | None) -> Path:
     """Build the site into ``output``; return it."""
     output = output.resolve()
     if output.exists() and not (output / MARKER).is_file():
-        raise SystemExit(f"{output} exists and was not made by this build (no {MARKER} in it); it is left as it "
+        raise BuildError(f"{output} exists and was not made by this build (no {MARKER} in it); it is left as it "
                          "is. Choose another --output, or move that folder away")
     if pyodide_dir is not None and not (pyodide_dir / "pyodide.js").is_file():
-        raise SystemExit(f"--pyodide-dir {pyodide_dir} has no pyodide.js: point it at an unpacked Pyodide "
+        raise BuildError(f"--pyodide-dir {pyodide_dir} has no pyodide.js: point it at an unpacked Pyodide "
                          f"{PYODIDE_VERSION} distribution (../shared/pyodide here)")
     with tempfile.TemporaryDirectory(prefix="course-lite-") as temp:
         work = Path(temp)
@@ -113,6 +142,7 @@ def build(output: Path, pyodide_dir: Path | None) -> Path:
             (contents / name).write_text(json.dumps(notebook, indent=1, ensure_ascii=False))
         for name in ("ascent", "face"):
             shutil.copy2(verified_data_file(name), contents / "data" / f"{name}.dat")
+        write_mnist(contents / "data" / "mnist")
         verified = verified_values([ROOT / "notebooks" / name for name in LITE_NOTEBOOKS])
         (contents / "data" / results.VERIFIED_FILE).write_text(json.dumps(verified, indent=1))
         lite_dir.mkdir()
@@ -131,7 +161,7 @@ def build(output: Path, pyodide_dir: Path | None) -> Path:
         url = settings["litePluginSettings"][KERNEL_SETTINGS].get("pyodideUrl", "")
         expected = "./static/pyodide/pyodide.js" if pyodide_dir is not None else PUBLIC_PYODIDE
         if url != expected:
-            raise SystemExit(f"the built site loads Pyodide from {url!r}, expected {expected!r}")
+            raise BuildError(f"the built site loads Pyodide from {url!r}, expected {expected!r}")
         (staged / MARKER).write_text("built by tools/build_lite.py; `make lite` replaces this folder\n")
         if output.exists():
             shutil.rmtree(output)  # our own earlier build (it has the marker), never anything else
@@ -146,7 +176,10 @@ def main() -> None:
                         help="a local Pyodide distribution, for a site that works offline")
     args = parser.parse_args()
     pyodide_dir = Path(args.pyodide_dir).resolve() if args.pyodide_dir else None
-    site = build(args.output, pyodide_dir)
+    try:
+        site = build(args.output, pyodide_dir)
+    except (BuildError, data.DataError) as error:
+        raise SystemExit(f"build_lite: {error}") from None
     size = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
     where = f"Pyodide from {pyodide_dir}" if pyodide_dir else f"Pyodide from {PUBLIC_PYODIDE}"
     print(f"JupyterLite site in {site} ({size / 2**20:.0f} MiB; {where}); serve it with "

@@ -27,7 +27,7 @@ BADGE_LINES = re.compile(r"^# \[!\[Colab\]\(.*\n# \[!\[Binder\]\(.*$", re.MULTIL
 MAP_START, MAP_END = "<!-- course-map:start -->", "<!-- course-map:end -->"
 LITE_START, LITE_END = "<!-- lite-links:start -->", "<!-- lite-links:end -->"
 # The notebooks that need nothing beyond NumPy, SciPy and matplotlib: `make lite` puts them in the browser.
-LITE_NOTEBOOKS = ("07_manual_convolution.ipynb", "08_manual_pooling.ipynb")
+LITE_NOTEBOOKS = ("07_manual_convolution.ipynb", "08_manual_pooling.ipynb", "11_cnn_from_scratch.ipynb")
 LITE_LINE = re.compile(r"^# \*\*\[Run it in your browser\]\(.*$", re.MULTILINE)
 
 
@@ -85,7 +85,9 @@ def lite_links(repository: str) -> str:
     """The README's browser links, between the lite-links markers."""
     links = " · ".join(f"[{name[:2]} · {name[3:-6].replace('_', ' ')}]({lite_url(repository, name)})"
                        for name in LITE_NOTEBOOKS)
-    return (f"{LITE_START}\n**Run 07–08 in your browser, nothing to install:** {links} (JupyterLite, built by "
+    numbers = [name[:2] for name in LITE_NOTEBOOKS]
+    listed = ", ".join(numbers[:-1]) + " and " + numbers[-1]
+    return (f"{LITE_START}\n**Run {listed} in your browser, nothing to install:** {links} (JupyterLite, built by "
             f"`make lite`; TensorFlow cells show the tested result).\n{LITE_END}")
 
 
