@@ -290,8 +290,8 @@ show_errors("Flatten", check_layer(Flatten(), rng.standard_normal((4, 3, 3, 2)))
 # - `∂L/∂columns = g kernelᵀ`, and **col2im** (`conv.col2im`) adds each row back onto the patch it came from,
 #   because an input pixel lies in up to `k²` patches.
 #
-# The kernel is `(k, k, C, F)` as in Keras, with Glorot's fans `k·k·C` and `k·k·F`. Notebook 07 showed that a bias
-# before BatchNorm is cancelled by its mean subtraction, so, as Keras models do, ours can go without one.
+# The kernel is `(k, k, C, F)` as in Keras, with Glorot's fans `k·k·C` and `k·k·F`. A bias right before BatchNorm
+# is cancelled by its mean subtraction (β takes its place), so, like notebook 03's blocks, ours can go without one.
 
 # %%
 class Conv2D(Layer):  # @save
@@ -718,11 +718,12 @@ results.check("largest_network_gradient_error", max(errors.values()), full=(0.0,
 # - **SGD** (learning rate 0.01, momentum 0.9) moves every weight in proportion to its gradient, so differences
 #   stay in proportion too: we allow 1e-4 on the weights after 20 steps.
 # - **Adam** divides each step by `√v + ε`. For a weight whose gradient is almost 0, that quotient is made of
-#   rounding errors, yet the step can still be a sizeable fraction of the learning rate; and Keras computes
-#   `β₂ᵗ` in float32 even for float64 weights (a relative 7e-6 on every step). We allow 1e-3, a third of one step of
-#   0.003.
+#   rounding errors, yet the step can still be a sizeable fraction of the learning rate; and even in float64,
+#   Keras's Adam step differs from the formula above by a relative 7e-6 (it rounds something in float32). We allow
+#   1e-3, a third of one step of 0.003.
 #
-# `tests/test_numpy_net.py` repeats the comparison in float64, where the gradients agree to 1e-12.
+# `tests/test_numpy_net.py` repeats the comparison in float64, where logits, loss and gradients agree to better than
+# 1e-10.
 
 # %%
 def keras_twin(net: Sequential) -> object:  # @save
@@ -934,8 +935,9 @@ plt.show()
 
 # %% [markdown]
 # Both reach the same accuracy band from the same starting weights; the printout above gives the times on this
-# machine. `benchmarks/numpy_training.py` times one epoch of each side by side and says where NumPy's time goes
-# (im2col, matrix products, pooling, BatchNorm).
+# machine (NumPy uses the CPU only; on a GPU, Keras pulls far ahead). For a network this small, most of NumPy's work
+# is moving arrays around rather than multiplying them: `benchmarks/numpy_training.py` times one epoch of each side
+# by side and says where NumPy's time goes (BatchNorm, pooling, im2col, matrix products; see docs/speed.md).
 
 # %% [markdown]
 # ## 16. Common mistake: predicting in training mode
@@ -1053,7 +1055,7 @@ ex.stretch.check(no_bn_verdict, model=no_bn_net, run=no_bn_history, baseline=his
 # ## Summary
 #
 # - A layer is a forward pass that remembers and a backward pass that applies the chain rule; a network runs
-#   them in order and in reverse. Our seven layers, the loss and two optimisers fit in one page of NumPy.
+#   them in order and in reverse. Our seven layers, the loss and two optimisers fit in a few hundred lines of NumPy.
 # - Finite differences prove a backward pass: relative errors of about 1e-7 or less in float64 for every layer and
 #   for the whole network.
 # - BatchNorm normalises each channel with the batch's mean and variance in training, then scales by γ and
@@ -1064,8 +1066,8 @@ ex.stretch.check(no_bn_verdict, model=no_bn_net, run=no_bn_history, baseline=his
 # - The NumPy network equals Keras's: the same logits, loss and gradients, and the same weights after 20 steps of
 #   SGD with momentum or Adam.
 # - Trained on MNIST for 2 epochs, it reached 0.976<!-- value: numpy_test_accuracy --> test accuracy, and its Keras
-#   twin 0.977<!-- value: keras_test_accuracy -->, in 27<!-- value: numpy_seconds --> s and
-#   30<!-- value: keras_seconds --> s on the course's 2 CPU cores. The cost: writing and proving every layer
+#   twin 0.977<!-- value: keras_test_accuracy -->, in 32<!-- value: numpy_seconds --> s and
+#   41<!-- value: keras_seconds --> s on the course's 2 CPU cores. The cost: writing and proving every layer
 #   yourself, and a network that does only what you wrote (no GPU, no other layer types).
 # - Predicting in training mode, one image at a time, cost 0.044<!-- value: training_mode_cost --> of accuracy on
 #   2,000 test digits.

@@ -127,3 +127,29 @@ def test_a_stale_module_fails_the_check(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "argv", ["export_models.py", "--check"])
     assert export_models.main() == 1
     assert module.read_text(encoding="utf-8") == "# an old version\n"  # --check never writes
+
+
+def test_a_marked_class_is_exported_with_its_methods_and_a_lazy_import_inside_a_function_is_allowed(tmp_path):
+    path = _write(tmp_path, 'import numpy as np\n\n\nclass Twice:  # @save\n    """Doubles."""\n\n'
+                            '    def __call__(self, x):\n        return 2 * np.asarray(x)\n\n\n'
+                            'def twin():  # @save\n    """Uses a library only when called."""\n'
+                            '    import fractions\n\n    def half(x):\n        return fractions.Fraction(x, 2)\n\n'
+                            '    return half(Twice()(3))\n')
+    text = export_models.render([path])
+    assert "class Twice:\n" in text and '"Twice",' in text and '"twin",' in text
+    namespace: dict = {}
+    exec(compile(text, "module.py", "exec"), namespace)
+    assert namespace["twin"]() == 3
+
+
+def test_notebook_11_goes_to_its_own_module_which_needs_no_tensorflow():
+    texts = export_models.modules()
+    numpy_net = texts[ROOT / "course_utils" / "numpy_net.py"]
+    assert "notebooks/11_cnn_from_scratch.py" in numpy_net and "notebooks/11_" not in texts[export_models.MODULE]
+    assert "\nimport keras\n" not in numpy_net and "\nimport tensorflow" not in numpy_net  # only lazily, inside
+    from course_utils import numpy_net as module
+
+    source = (ROOT / "notebooks" / "11_cnn_from_scratch.py").read_text(encoding="utf-8").splitlines()
+    for name in module.__all__:
+        assert any(line.startswith((f"def {name}(", f"class {name}(", f"class {name}:")) and "# @save" in line
+                   for line in source), f"{name} is not marked `# @save` where notebook 11 defines it"

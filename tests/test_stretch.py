@@ -13,9 +13,8 @@ import numpy as np
 import pytest
 from scipy import stats as scipy_stats
 
-from course_utils import conv
+from course_utils import conv, numpy_net
 from course_utils.checks import VERDICTS, CheckResult, verdict
-from course_utils import numpy_net
 from course_utils.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11
 
 STRETCHES = [nb01.stretch, nb02.stretch, nb03.stretch, nb04.stretch, nb05.stretch, nb06.stretch, nb07.stretch,

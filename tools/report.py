@@ -268,6 +268,7 @@ def write_markdown(rows: list[dict], ci: tuple[float, int] | None, when: str, st
     lines += ["", f"Total: {total / 60:.1f} min of notebook execution.", "",
               "![Time and memory per notebook](results.png)", ""]
     lines += gpu_lines()
+    lines += browser_lines()
     lines += seed_study_lines(rows, study or {})
     return "\n".join(lines)
 
@@ -283,6 +284,17 @@ def gpu_lines() -> list[str]:
             "says so). `make test-gpu` (tools/gpu_check.py) runs every notebook in fast mode on a GPU, with the op "
             "determinism learners get, and prints a row per notebook; save its table as docs/gpu_run.md and it "
             "appears here.", ""]
+
+
+BROWSER_RUN = DOCS / "browser_run.md"  # a measured full-mode run in chromium (JupyterLite), written by hand
+
+
+def browser_lines() -> list[str]:
+    """The browser section: the saved full-mode JupyterLite measurement, or a plain statement that none was made."""
+    if BROWSER_RUN.is_file():
+        return ["## In the browser (JupyterLite)", "", BROWSER_RUN.read_text(encoding="utf-8").strip(), ""]
+    return ["## In the browser (JupyterLite)", "", "Not measured yet: `COURSE_LITE_FULL=1 make test-browser` runs the "
+            "notebooks that train in full mode in chromium; save what it prints as docs/browser_run.md.", ""]
 
 
 def write_plot(rows: list[dict], path: Path) -> None:
