@@ -247,9 +247,8 @@ def _verify_no_batchnorm(conclusion: Any, *, model: Any = None, run: Any = None,
     no_bn = _accuracy_at(run, step, "no_bn_history")
     with_bn = _accuracy_at(baseline, step, "history")
     said = expect_verdict(conclusion, no_bn, with_bn, STRETCH_NOISE, "without BatchNorm, the validation accuracy")
-    return (f"after one epoch, {no_bn:.4f} without BatchNorm against {with_bn:.4f} with it: {said}. One run each, "
-            "so run a few seeds before generalising, and notice that BatchNorm's gain is usually largest in deeper "
-            "networks.")
+    return (f"after one epoch, {no_bn:.4f} without BatchNorm against {with_bn:.4f} with it: {said}. One run each: "
+            "set COURSE_SEED to another number and run again to see how much of the gap is noise.")
 
 
 stretch = Exercise(

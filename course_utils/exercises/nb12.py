@@ -1,0 +1,232 @@
+"""Exercises for notebook 12 (residual connections)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from course_utils.checks import (
+    CheckFailed,
+    Exercise,
+    expect_choice,
+    expect_function,
+    expect_measured,
+    expect_verdict,
+    expect_whole_number,
+)
+
+# Exercise 1: basic_block(x, 64, stride=2) on 32 channels
+_CONV = 3 * 3 * 32 * 64 + 3 * 3 * 64 * 64  # the two 3x3 kernels: 55,296
+_PROJECTION = 32 * 64  # the 1x1 projection: 2,048
+_BN = 3 * 4 * 64  # three BatchNormalization layers, 4 numbers per channel: 768
+_BLOCK = _CONV + _PROJECTION + _BN  # 58,112
+_WRONG_COUNTS = {
+    _CONV + _BN - 4 * 64: "the projection shortcut is missing: the shape changes (stride 2, 32 -> 64 channels), so "
+                          "the shortcut is a 1x1 Conv2D (32 x 64 weights) with its own BatchNormalization",
+    _CONV + _PROJECTION: "the BatchNormalization layers are missing: three of them, 4 numbers per channel (gamma, "
+                         "beta and the two moving averages)",
+    _CONV + _PROJECTION + 3 * 2 * 64: "that counts BatchNormalization's gamma and beta only: the moving mean and "
+                                      "variance are parameters too (not trainable)",
+    3 * 3 * 64 * 64 * 2 + _PROJECTION + _BN: "the first 3x3 convolution reads the block's 32 input channels: "
+                                             "3 x 3 x 32 x 64, not 3 x 3 x 64 x 64",
+    _BLOCK + 64 * 3: "Conv2D here has use_bias=False (BatchNormalization's beta does the shifting): no biases",
+}
+
+
+def _verify_block_parameters(answer: Any) -> str:
+    count = expect_whole_number(answer, "a number of parameters")
+    if count in _WRONG_COUNTS:
+        raise CheckFailed(_WRONG_COUNTS[count])
+    if count != _BLOCK:
+        raise CheckFailed(f"{count:,} is not it. Add up: two 3x3 kernels, the 1x1 projection, and three "
+                          "BatchNormalization layers of 4 x 64")
+    return (f"{_CONV:,} in the two 3x3 kernels, {_PROJECTION:,} in the projection, {_BN} in the three "
+            "BatchNormalization layers: the projection costs under 4% of the block.")
+
+
+q1 = Exercise(
+    "Parameters of basic_block(x, 64, stride=2) on a 32-channel input",
+    _verify_block_parameters,
+    hint="3x3x32x64 + 3x3x64x64 for the two convolutions, 1x1x32x64 for the projection, 4x64 for each of the three "
+         "BatchNormalization layers. No biases.",
+    solution="block_parameters = 3 * 3 * 32 * 64 + 3 * 3 * 64 * 64 + 32 * 64 + 3 * 4 * 64  # 58,112",
+)
+
+
+# Exercise 2: the bottleneck block
+
+def _producer(tensor: Any) -> Any:
+    """The layer that produced a Keras tensor."""
+    return tensor._keras_history[0]
+
+
+def _inputs_of(layer: Any) -> list:
+    inputs = layer.input
+    return list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+
+
+def _main_path_kernels(add_input: Any, block_input: Any) -> list[tuple[int, int]]:
+    """(kernel size, stride) of every Conv2D from the Add back to the block's input, nearest the input first."""
+    import keras
+
+    found, tensor = [], add_input
+    while tensor is not block_input:
+        layer = _producer(tensor)
+        if isinstance(layer, keras.layers.InputLayer):
+            break
+        if isinstance(layer, keras.layers.Conv2D):
+            found.append((layer.kernel_size[0], layer.strides[0]))
+        parents = _inputs_of(layer)
+        if len(parents) != 1:
+            break
+        tensor = parents[0]
+    return found[::-1]
+
+
+def _verify_bottleneck(bottleneck_block: Callable[..., Any]) -> str:
+    import keras
+
+    expect_function(bottleneck_block, "bottleneck_block")
+    for channels, filters, stride in ((64, 16, 1), (64, 32, 2), (32, 32, 1)):
+        case = f"bottleneck_block(x, {filters}, stride={stride}) on an 8x8x{channels} input"
+        x = keras.Input((8, 8, channels))
+        try:
+            y = bottleneck_block(x, filters, stride) if stride != 1 else bottleneck_block(x, filters)
+        except ValueError as error:
+            if "shape" in str(error).lower():
+                raise CheckFailed(f"{case}: Keras could not add the two paths ({str(error).splitlines()[0][:100]}). "
+                                  "When the stride is not 1 or the channels change, the shortcut needs a 1x1 "
+                                  "projection with that stride and 4 * filters filters") from None
+            raise
+        if y is None:
+            raise CheckFailed("bottleneck_block returned None. Did you forget `return`?")
+        expected = (8 // stride, 8 // stride, 4 * filters)
+        if tuple(y.shape[1:]) == (8 // stride, 8 // stride, filters):
+            raise CheckFailed(f"{case}: the output has {filters} channels; the last 1x1 convolution expands to "
+                              f"4 * filters = {4 * filters}")
+        if tuple(y.shape[1:]) != expected:
+            raise CheckFailed(f"{case}: output shape {tuple(y.shape[1:])}, expected {expected}")
+        last = _producer(y)
+        if not isinstance(last, keras.layers.ReLU) and getattr(last, "activation", None) is not keras.activations.relu:
+            raise CheckFailed(f"{case}: the block should end with a ReLU after the addition")
+        add = _producer(_inputs_of(last)[0]) if isinstance(last, keras.layers.ReLU) else last
+        if not isinstance(add, keras.layers.Add):
+            raise CheckFailed(f"{case}: no Add layer right before the final ReLU: add the shortcut to the main path "
+                              "with keras.layers.Add()([main, shortcut])")
+        (shortcut, shortcut_kernels), (main, kernels) = sorted(
+            ((tensor, _main_path_kernels(tensor, x)) for tensor in _inputs_of(add)), key=lambda pair: len(pair[1]))
+        needs_projection = stride != 1 or channels != 4 * filters
+        if needs_projection and shortcut is x:
+            raise CheckFailed(f"{case}: the shortcut is the input itself, but the shape changes")
+        if not needs_projection and shortcut is not x:
+            raise CheckFailed(f"{case}: the shapes already match, so the shortcut should be the input itself "
+                              "(an identity shortcut costs nothing)")
+        if needs_projection and shortcut_kernels != [(1, stride)]:
+            raise CheckFailed(f"{case}: the projection shortcut should be one 1x1 Conv2D with strides={stride} "
+                              "(then BatchNormalization)")
+        if isinstance(_producer(main), keras.layers.ReLU):
+            raise CheckFailed(f"{case}: the main path ends with a ReLU before the addition; end it with the last "
+                              "BatchNormalization and apply ReLU after adding")
+        if [size for size, _ in kernels] != [1, 3, 1]:
+            raise CheckFailed(f"{case}: the main path's convolutions have kernel sizes {[s for s, _ in kernels]}; "
+                              "expected 1x1, 3x3, 1x1")
+        if [step for _, step in kernels] != [1, stride, 1]:
+            raise CheckFailed(f"{case}: put the stride on the 3x3 convolution (strides {[s for _, s in kernels]})")
+    return ("1x1 reduce, 3x3 (with the stride), 1x1 expand to 4x; an identity shortcut when the shapes match, a "
+            "projection otherwise.")
+
+
+q2 = Exercise(
+    "Write bottleneck_block(x, filters, stride=1)",
+    _verify_bottleneck,
+    hint="main = Conv2D(filters, 1) -> BN -> ReLU -> Conv2D(filters, 3, strides=stride, padding='same') -> BN -> "
+         "ReLU -> Conv2D(4 * filters, 1) -> BN; shortcut = x, or Conv2D(4 * filters, 1, strides=stride) -> BN when "
+         "the shape changes; return ReLU()(Add()([main, shortcut])).",
+    solution=(
+        "def bottleneck_block(x, filters, stride=1):\n"
+        "    layers = keras.layers\n"
+        "    y = layers.ReLU()(layers.BatchNormalization()(layers.Conv2D(filters, 1, use_bias=False)(x)))\n"
+        "    y = layers.Conv2D(filters, 3, strides=stride, padding='same', use_bias=False)(y)\n"
+        "    y = layers.ReLU()(layers.BatchNormalization()(y))\n"
+        "    y = layers.BatchNormalization()(layers.Conv2D(4 * filters, 1, use_bias=False)(y))\n"
+        "    shortcut = x\n"
+        "    if stride != 1 or x.shape[-1] != 4 * filters:\n"
+        "        shortcut = layers.Conv2D(4 * filters, 1, strides=stride, use_bias=False)(x)\n"
+        "        shortcut = layers.BatchNormalization()(shortcut)\n"
+        "    return layers.ReLU()(layers.Add()([y, shortcut]))"
+    ),
+    callable_name="bottleneck_block",
+)
+
+
+def _verify_zero_block(answer: Any) -> str:
+    choice = expect_choice(answer, ("a", "b", "c"), "your answer")
+    if choice == "a":
+        raise CheckFailed("the convolutions give 0, but the shortcut still adds x: relu(x + 0)")
+    if choice == "c":
+        raise CheckFailed("the branch F(x) is 0, so x is added to 0, not to itself")
+    return ("relu(x + 0) = x for x >= 0: a zeroed block is the identity, so a block with nothing to add can pass its "
+            "input on.")
+
+
+q3 = Exercise(
+    "A residual block with all-zero weights: what comes out?",
+    _verify_zero_block,
+    hint="F(x) = conv(relu(conv(x))) with zero weights and biases is 0 everywhere. What is relu(x + 0) for x >= 0?",
+    solution='zero_block_output = "b"',
+)
+
+
+# Stretch: the gradient ratio at depth 40 against depth 20
+
+STRETCH_NOISE = 0.5  # in powers of ten: ratios within a factor of about 3 count as the same
+
+
+def _verify_deeper(conclusion: Any, *, ratios: Any = None, baseline: Any = None, model: Any = None) -> str:
+    if ratios is None or ratios is Ellipsis or model is None or model is Ellipsis:
+        raise CheckFailed("deeper_ratios and deeper_model are not set yet: run the cell above, which measures them")
+    if not hasattr(model, "layers"):
+        raise CheckFailed("deeper_model should be the Keras model deep_cnn(40, residual=False) returned")
+    convolutions = sum(type(layer).__name__ == "Conv2D" for layer in model.layers)
+    if any(type(layer).__name__ == "Add" for layer in model.layers):
+        raise CheckFailed("deeper_model has shortcuts (Add layers): measure the plain network, residual=False")
+    if convolutions != 41:
+        raise CheckFailed(f"deeper_model has {convolutions - 1} convolution layers after the stem; the exercise asks "
+                          "for depth 40: deep_cnn(40, residual=False)")
+    if isinstance(ratios, (str, bytes)) or not hasattr(ratios, "__len__"):
+        raise CheckFailed("deeper_ratios should be a list with one ratio per seed")
+    values = [expect_measured(value, "each ratio in deeper_ratios") for value in ratios]
+    reference = [expect_measured(value, "each of section 2a's ratios") for value in baseline]
+    if len(values) != len(reference):
+        raise CheckFailed(f"deeper_ratios has {len(values)} ratios; measure one per seed in gradient_seeds "
+                          f"({len(reference)})")
+    if any(value <= 0 for value in values):
+        raise CheckFailed("a ratio of gradient norms is positive: divide layer 1's norm by layer 40's")
+    deeper, shallower = math.log10(float(np.median(values))), math.log10(float(np.median(reference)))
+    said = expect_verdict(conclusion, deeper, shallower, STRETCH_NOISE,
+                          "the median ratio's power of ten at depth 40")
+    return (f"median ratio {10 ** deeper:.2g} at depth 40 against {10 ** shallower:.2g} at depth 20: {said}. Each "
+            "extra plain layer multiplies the gradient by another factor on its way down.")
+
+
+stretch = Exercise(
+    "Stretch: does the plain network's first layer get even less gradient at depth 40?",
+    _verify_deeper,
+    hint="For each seed: keras.utils.set_random_seed(seed); model = deep_cnn(40, residual=False); "
+         "norms = kernel_gradient_norms(model); ratio = norms[0] / norms[-1]. Compare the medians' log10.",
+    solution=(
+        "deeper_ratios = []\n"
+        "for seed in gradient_seeds:\n"
+        "    keras.utils.set_random_seed(seed)\n"
+        "    deeper_model = deep_cnn(40, residual=False)\n"
+        "    deeper_norms = kernel_gradient_norms(deeper_model)\n"
+        "    deeper_ratios.append(deeper_norms[0] / deeper_norms[-1])",
+        "difference = np.log10(np.median(deeper_ratios)) - np.log10(np.median(first_to_last['plain']))\n"
+        "deeper_verdict = 'higher' if difference > 0.5 else 'lower' if difference < -0.5 else 'about the same'\n"
+        "\n"
+        "ex.stretch.check(deeper_verdict, ratios=deeper_ratios, baseline=first_to_last['plain'], model=deeper_model)",
+    ),
+)

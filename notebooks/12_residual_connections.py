@@ -1,0 +1,416 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 12 · Residual connections: why depth stopped hurting
+#
+# **Why this matters.** Notebook 04 stopped at 4 blocks. For years, CNNs stopped there too: stacking more plain
+# layers made networks *worse*, even on their training data. Residual connections (He et al., 2015), a shortcut
+# that adds a block's input to its output, fixed that, and they are in nearly every vision model since. Here you
+# measure the problem and the fix yourself, on Fashion-MNIST, and write a ResNet block.
+#
+# *CNNs, hands-on* · going further, notebook 12 · previous: [**11 · a CNN from scratch**](11_cnn_from_scratch.ipynb)
+# · next: [**13 · what the model looks at**](13_what_the_model_looks_at.ipynb)
+#
+# [![Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/cnns-hands-on/cnns-hands-on/blob/main/notebooks/12_residual_connections.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/cnns-hands-on/cnns-hands-on/main?urlpath=lab/tree/notebooks/12_residual_connections.ipynb)
+
+# %% [markdown]
+# ## You will learn
+#
+# - a short, measured survey: LeNet-5, a VGG block and a ResNet basic block, their parameters and multiply-adds,
+#   and what each idea changed;
+# - the *degradation problem*: a deeper plain CNN that trains worse than a shallow one;
+# - how a residual block works, `y = relu(F(x) + x)`, and the 1×1 projection when the shape changes;
+# - why shortcuts help, measured: gradient norms layer by layer at initialisation, and training losses over seeds;
+# - what a 2-core budget can and cannot show about very deep networks.
+
+# %% [markdown]
+# ## Setup
+#
+# Run this cell first: it seeds the random generators and reports the environment and the mode. On Colab it
+# first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
+
+# %%
+import importlib
+import sys
+
+if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
+    # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
+    importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
+
+from course_utils import env
+
+report = env.setup(seed=42)
+SEED = report.seed  # 42, or COURSE_SEED when you set it: every random choice below follows it
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
+
+from course_utils import costs, data, mode, results, stats
+from course_utils.exercises import nb12 as ex
+from course_utils.tables import format_table
+from course_utils.timing import Timer
+
+# %% [markdown]
+# ## 1. Three ideas in twenty years: a measured survey
+#
+# Three milestones, each built here at Fashion-MNIST's size (28×28, one channel, 10 classes), with its parameters
+# and its multiply-adds per image counted by `course_utils.costs` (the work that dominates training time):
+#
+# - **LeNet-5** (LeCun et al., 1998): convolution, subsampling (average pooling), convolution, subsampling, then
+#   dense layers. 5×5 kernels, `tanh`. The idea: local receptive fields and shared weights.
+# - **A VGG block** (Simonyan and Zisserman, 2014): two 3×3 convolutions, then max pooling. Two stacked 3×3
+#   layers see a 5×5 patch, as one 5×5 layer does, with `2·9 = 18` weights per channel pair instead of 25 and one
+#   more non-linearity. The idea: depth from small kernels.
+# - **A ResNet basic block** (He et al., 2015): two 3×3 convolutions with BatchNorm, whose output is *added* to the
+#   block's input through a shortcut, `y = relu(F(x) + x)`. The idea: each block learns a correction `F(x)` to the
+#   identity, so a block that has nothing to add can pass its input on unchanged.
+
+# %%
+def build_lenet5() -> keras.Model:
+    """(extra code) LeNet-5 at 28x28: Conv(6, 5x5) -> AvgPool -> Conv(16, 5x5) -> AvgPool -> Dense 120, 84, 10"""
+    return keras.Sequential([
+        keras.Input((28, 28, 1)), keras.layers.Rescaling(1 / 255),
+        keras.layers.Conv2D(6, 5, padding="same", activation="tanh"), keras.layers.AveragePooling2D(2),
+        keras.layers.Conv2D(16, 5, activation="tanh"), keras.layers.AveragePooling2D(2), keras.layers.Flatten(),
+        keras.layers.Dense(120, activation="tanh"), keras.layers.Dense(84, activation="tanh"),
+        keras.layers.Dense(10, activation="softmax")], name="LeNet-5")
+
+
+def build_vgg_style() -> keras.Model:
+    """(extra code) two VGG blocks (2 x Conv 3x3 then MaxPool; 32 and 64 filters), global pooling, Dense(10)"""
+    layers = [keras.Input((28, 28, 1)), keras.layers.Rescaling(1 / 255)]
+    for filters in (32, 64):
+        layers += [keras.layers.Conv2D(filters, 3, padding="same", activation="relu"),
+                   keras.layers.Conv2D(filters, 3, padding="same", activation="relu"), keras.layers.MaxPooling2D(2)]
+    layers += [keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(10, activation="softmax")]
+    return keras.Sequential(layers, name="VGG-style")
+
+
+def basic_block(x: object, filters: int, stride: int = 1) -> object:  # @save
+    """ResNet's basic block: Conv-BN-ReLU-Conv-BN, plus the input (1x1 conv + BN projection if the shape changes)."""
+    shortcut = x
+    y = keras.layers.Conv2D(filters, 3, strides=stride, padding="same", use_bias=False)(x)
+    y = keras.layers.ReLU()(keras.layers.BatchNormalization()(y))
+    y = keras.layers.BatchNormalization()(keras.layers.Conv2D(filters, 3, padding="same", use_bias=False)(y))
+    if stride != 1 or x.shape[-1] != filters:  # the shapes differ: project the input to the new shape
+        shortcut = keras.layers.Conv2D(filters, 1, strides=stride, use_bias=False)(x)
+        shortcut = keras.layers.BatchNormalization()(shortcut)
+    return keras.layers.ReLU()(keras.layers.Add()([y, shortcut]))
+
+
+def build_resnet_style() -> keras.Model:
+    """(extra code) a stem Conv(32), two basic blocks (32, then 64 with stride 2), global pooling, Dense(10)"""
+    inputs = keras.Input((28, 28, 1))
+    x = keras.layers.Conv2D(32, 3, padding="same", activation="relu")(keras.layers.Rescaling(1 / 255)(inputs))
+    x = basic_block(basic_block(x, 32), 64, stride=2)
+    outputs = keras.layers.Dense(10, activation="softmax")(keras.layers.GlobalAveragePooling2D()(x))
+    return keras.Model(inputs, outputs, name="ResNet-style")
+
+
+survey = [build_lenet5(), build_vgg_style(), build_resnet_style()]
+print(format_table([{"model": model.name, "layers with weights": sum(bool(layer.weights) for layer in model.layers),
+                     "parameters": model.count_params(), "multiply-adds per image": costs.multiply_adds(model)}
+                    for model in survey]))
+
+# %% [markdown]
+# LeNet-5 spends most of its 60,000-odd parameters in its dense layers; the two modern designs spend theirs in
+# convolutions and end with global average pooling (notebook 09), so their dense part is tiny. They cost more
+# multiply-adds per image, because their convolutions run at full resolution. A VGG stack of 3×3 layers is cheap
+# per layer, but deep plain stacks are hard to train: that is the next section.
+
+# %% [markdown]
+# ## 2. The degradation problem, measured
+#
+# Take a plain CNN and make it deeper: more 3×3 layers of 16 filters on the same 7×7 maps. More layers can only
+# help, one would think: the extra layers could learn the identity and leave the rest as it was. In practice,
+# plain networks stop improving with depth and then get *worse*, on the training data too, so it is not
+# overfitting. He et al. called it the degradation problem.
+#
+# Our two families differ in one thing only. Both have a stem (a 3×3 convolution of 16 filters, then two 2×2
+# poolings, 28 → 7), then `depth` convolution layers, then global average pooling and a dense layer:
+#
+# - **plain**: `depth` layers of `Conv2D(16, 3×3) + ReLU`, one after the other;
+# - **residual**: the same `depth` layers, grouped in pairs, and each pair wrapped in an identity shortcut:
+#   `x ← relu(x + conv(relu(conv(x))))`. Identity shortcuts add no parameters.
+#
+# No BatchNorm in either, so that the shortcut is the only difference (ResNets use both; section 1's block shows
+# where BatchNorm goes). Same initialisation (Keras's Glorot uniform), same optimiser.
+
+# %%
+def deep_cnn(depth: int, residual: bool, filters: int = 16) -> keras.Model:  # @save
+    """Stem (Conv 3x3, 2 max pools: 28 -> 7), `depth` Conv 3x3 + ReLU (paired with shortcuts if residual), GAP."""
+    inputs = keras.Input((28, 28, 1))
+    x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(keras.layers.Rescaling(1 / 255)(inputs))
+    x = keras.layers.MaxPooling2D(2)(keras.layers.MaxPooling2D(2)(x))
+    for _ in range(depth // 2 if residual else depth):
+        if residual:
+            y = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+            y = keras.layers.Conv2D(filters, 3, padding="same")(y)
+            x = keras.layers.ReLU()(keras.layers.Add()([x, y]))
+        else:
+            x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+    outputs = keras.layers.Dense(10, activation="softmax")(keras.layers.GlobalAveragePooling2D()(x))
+    return keras.Model(inputs, outputs, name=f"{'residual' if residual else 'plain'}-{depth}")
+
+
+DEEP = 20
+for model in (deep_cnn(DEEP, residual=False), deep_cnn(DEEP, residual=True)):
+    print(f"{model.name}: {model.count_params():,} parameters, {costs.multiply_adds(model):,} multiply-adds per image")
+
+# %% [markdown]
+# ### 2a. At initialisation: how much gradient reaches each layer
+#
+# Before any training, push one batch of 256 training images through each network and measure, with
+# `tf.GradientTape`, the size (L2 norm) of the loss's gradient with respect to each convolution's kernel. In a
+# plain stack, the gradient for layer 1 is a product of as many factors as there are layers above it; if they are
+# a little below 1 on average, it shrinks geometrically. A shortcut adds a path on which the gradient passes
+# unchanged, `∂(x + F(x))/∂x = 1 + ∂F/∂x`.
+
+# %%
+(train_images, train_labels), _ = data.load_fashion_mnist()
+train_images, train_labels = train_images[:10_000, ..., np.newaxis], train_labels[:10_000]  # a 2-core budget
+fit_images, fit_labels = mode.subset(train_images, train_labels, fast=1_500)
+probe_images, probe_labels = fit_images[:256], fit_labels[:256]
+
+
+def kernel_gradient_norms(model: keras.Model) -> np.ndarray:
+    """The L2 norm of the loss's gradient with respect to each Conv2D kernel after the stem, input to output."""
+    kernels = [layer.kernel for layer in model.layers if isinstance(layer, keras.layers.Conv2D)][1:]
+    with tf.GradientTape() as tape:
+        loss = keras.losses.sparse_categorical_crossentropy(probe_labels, model(probe_images, training=True))
+        loss = tf.reduce_mean(loss)
+    return np.array([float(tf.norm(g)) for g in tape.gradient(loss, kernels)])
+
+
+gradient_seeds = mode.by_mode(full=[SEED + i for i in range(5)], fast=[SEED, SEED + 1])
+norms = {"plain": [], "residual": []}
+for seed in gradient_seeds:
+    for kind in norms:
+        keras.utils.set_random_seed(seed)
+        norms[kind].append(kernel_gradient_norms(deep_cnn(DEEP, residual=kind == "residual")))
+first_to_last = {kind: np.array([run[0] / run[-1] for run in runs]) for kind, runs in norms.items()}
+for kind, ratios in first_to_last.items():
+    print(f"{kind:<8}: gradient norm of layer 1 / layer {DEEP}, over {len(ratios)} seeds: "
+          + ", ".join(f"{ratio:.2g}" for ratio in ratios))
+
+# %%
+# (extra code) draws the gradient norms layer by layer, one line per seed, on a shared log scale
+figure, axis = plt.subplots(figsize=(7.5, 3.6))
+for kind, colour, marker in (("plain", "C3", "o"), ("residual", "C0", "s")):
+    for index, run in enumerate(norms[kind]):
+        axis.plot(np.arange(1, DEEP + 1), run, color=colour, marker=marker, markersize=3, alpha=0.7,
+                  label=f"{kind}-{DEEP}" if index == 0 else None)
+axis.set(yscale="log", xlabel="convolution layer after the stem (1 = nearest the input)",
+         ylabel="gradient norm at initialisation", title=f"Gradient reaching each layer, {len(gradient_seeds)} seeds")
+axis.legend()
+axis.grid(alpha=0.3)
+figure.tight_layout()
+plt.show()
+
+# %%
+plain_ratio, residual_ratio = np.median(first_to_last["plain"]), np.median(first_to_last["residual"])
+results.record("plain_first_to_last_gradient", plain_ratio)
+results.record("residual_first_to_last_gradient", residual_ratio)
+results.claim("plain_gradient_vanishes", all(first_to_last["plain"] < 0.1),
+              f"in the plain network, layer 1 gets less than a tenth of layer {DEEP}'s gradient, for every seed")
+results.claim("shortcuts_keep_the_gradient", all(first_to_last["residual"] > 10 * first_to_last["plain"]),
+              "with shortcuts, layer 1's share is more than 10 times the plain network's, for every seed")
+
+# %% [markdown]
+# In the plain network, the layer nearest the input receives a small fraction of what the last layer gets (median
+# 0.0<!-- value: plain_first_to_last_gradient --> over the seeds); with shortcuts, a far larger share (median
+# 0.0<!-- value: residual_first_to_last_gradient -->). A layer that gets almost no gradient barely learns.
+
+# %% [markdown]
+# ### 2b. Training: plain 4, plain 20, residual 20
+#
+# Now train. One recipe for every network: Adam with a cosine schedule from 0.001, batches of 64, 2 epochs on the
+# training split, over 3 seeds. What matters here is the **training** loss: degradation is a failure to fit the
+# training data, not a failure to generalise. The question has two parts: does the plain network get worse with
+# depth (plain 20 against plain 4), and do shortcuts remove that (residual 20 against plain 20)?
+
+# %%
+def train(model: keras.Model, epochs: int) -> float:
+    """The notebook's one recipe; returns the mean training loss over the last epoch, in inference mode."""
+    steps = epochs * int(np.ceil(len(fit_images) / 64))
+    model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(0.001, steps)),
+                  loss="sparse_categorical_crossentropy", steps_per_execution=16)
+    model.fit(fit_images, fit_labels, epochs=epochs, batch_size=64, verbose=0)
+    return float(model.evaluate(fit_images, fit_labels, batch_size=500, verbose=0))
+
+
+epochs = mode.by_mode(full=2, fast=1)
+seeds = mode.by_mode(full=[SEED, SEED + 1, SEED + 2], fast=[SEED, SEED + 1])
+networks = {"plain-4": (4, False), f"plain-{DEEP}": (DEEP, False), f"residual-{DEEP}": (DEEP, True)}
+losses: dict[str, list[float]] = {name: [] for name in networks}
+seconds: dict[str, list[float]] = {name: [] for name in networks}
+with Timer() as training_time:
+    for name, (depth, residual) in networks.items():
+        for seed in seeds:
+            keras.utils.set_random_seed(seed)
+            with Timer() as one:
+                losses[name].append(train(deep_cnn(depth, residual), epochs))
+            seconds[name].append(one.seconds)
+        print(f"{name:<12} training loss " + ", ".join(f"{loss:.3f}" for loss in losses[name])
+              + f" ({np.mean(seconds[name]):.1f} s per training)", flush=True)
+print(f"{len(networks) * len(seeds)} trainings in {training_time}")
+
+# %% [markdown]
+# Each comparison as a Welch 95% t-interval of the difference in mean training loss (with 3 seeds the t value is
+# large, so only clear differences count):
+
+# %%
+degradation = stats.welch(losses[f"plain-{DEEP}"], losses["plain-4"])
+fix = stats.welch(losses[f"residual-{DEEP}"], losses[f"plain-{DEEP}"])
+versus_shallow = stats.welch(losses[f"residual-{DEEP}"], losses["plain-4"])
+print(f"plain-{DEEP} - plain-4 (loss):    {degradation}")
+print(f"residual-{DEEP} - plain-{DEEP}:      {fix}")
+print(f"residual-{DEEP} - plain-4:       {versus_shallow}")
+for name in networks:
+    results.record(f"loss_{name.replace('-', '_')}", float(np.mean(losses[name])))
+results.claim("deeper_plain_trains_worse", degradation.verdict == "higher",
+              f"plain-{DEEP} ends with a higher training loss than plain-4, beyond noise")
+results.claim("shortcuts_fix_it", fix.verdict == "lower",
+              f"residual-{DEEP} ends with a lower training loss than plain-{DEEP}, beyond noise")
+results.record("residual_time_ratio", np.mean(seconds[f"residual-{DEEP}"]) / np.mean(seconds[f"plain-{DEEP}"]))
+
+# %% [markdown]
+# The deeper plain network fits its own training data worse than the shallow one (mean loss
+# 0.0<!-- value: loss_plain_20 --> against 0.0<!-- value: loss_plain_4 -->), and the same depth with identity
+# shortcuts fits it better (0.0<!-- value: loss_residual_20 -->). The shortcuts cost no parameters; each training
+# of the residual network took 0.0<!-- value: residual_time_ratio --> times as long as the plain one's (the
+# additions). How residual-20 compares with plain-4 is printed above: the t-interval says whether 3 seeds can tell
+# them apart.
+#
+# **What this short run cannot show.** He et al. trained for tens of thousands of steps, with BatchNorm, at depths
+# of 20 to 110 and beyond, and found that plain networks got worse with depth even with BatchNorm while residual
+# networks kept improving, also on test data. Two epochs on 10,000 images show the start of that story: the
+# gradient reaching the first layers, and how fast each network fits. Whether residual-20 ends up better than a
+# shallow network on *test* data would take much longer runs (and is not guaranteed on a task as small as this).
+
+# %% [markdown]
+# ## 3. Common mistake: a shortcut that skips a change of shape
+#
+# An identity shortcut adds `x` to `F(x)`, so both must have the same shape. When a block halves the resolution
+# (stride 2) or changes the number of channels, a plain `x` no longer fits, and Keras refuses to add them. The fix
+# is the **projection shortcut** of section 1's `basic_block`: a 1×1 convolution with the block's stride and
+# filters (and BatchNorm), which reshapes `x` at the cost of `C_in × C_out` weights.
+
+# %%
+inputs = keras.Input((8, 8, 16))
+branch = keras.layers.Conv2D(32, 3, strides=2, padding="same")(inputs)  # F(x): 4x4x32
+try:
+    keras.layers.Add()([branch, inputs])  # x: 8x8x16
+except ValueError as error:
+    print("Keras refuses:", str(error).splitlines()[0][:160])
+fixed = basic_block(inputs, 32, stride=2)
+print("with the projection shortcut:", inputs.shape[1:], "->", fixed.shape[1:])
+
+# %% [markdown]
+# A subtler version of the same mistake does not raise: a block whose channels match but whose *meaning* changed
+# (for example an input normalised differently) still adds fine. The shapes are the only thing Keras can check.
+
+# %% [markdown]
+# ## 4. Exercises
+#
+# Write your answer in place of `...`, run the cell, read the feedback. `ex.q1.hint()` and `ex.q1.solution()`
+# help when you are stuck.
+#
+# **Exercise 1.** How many parameters (trainable and not) does `basic_block(x, 64, stride=2)` have when `x` has 32
+# channels? Count every Conv2D kernel (no biases) and every BatchNormalization's 4 numbers per channel.
+
+# %%
+block_parameters = ...  # a whole number
+
+ex.q1.check(block_parameters)
+
+# %%
+# ex.q1.hint()
+# ex.q1.solution()
+
+# %% [markdown]
+# **Exercise 2. The bottleneck block.** Deeper ResNets (50 layers and more) use a cheaper block: a 1×1 convolution
+# that reduces the channels to `filters`, a 3×3 convolution (with the block's stride), and a 1×1 convolution that
+# expands them to `4 * filters`, each followed by BatchNorm, with ReLU after the first two. The shortcut is the
+# identity when the input already has `4 * filters` channels and the stride is 1, otherwise a 1×1 projection (with
+# the stride) and BatchNorm. Add, then ReLU. Write `bottleneck_block(x, filters, stride=1)` with the functional API.
+
+# %%
+def bottleneck_block(x, filters, stride=1):
+    ...  # your code here
+
+
+ex.q2.check(bottleneck_block)
+
+# %%
+# ex.q2.hint()
+# ex.q2.solution()
+
+# %% [markdown]
+# **Exercise 3.** Both convolutions of a residual block `relu(x + conv(relu(conv(x))))` have all their weights and
+# biases at zero. What does the block output for an input `x` whose values are all ≥ 0 (it came out of a ReLU)?
+# (a) zeros, (b) `x` itself, (c) `2x`. Answer with a letter.
+
+# %%
+zero_block_output = ...  # "a", "b" or "c"
+
+ex.q3.check(zero_block_output)
+
+# %%
+# ex.q3.hint()
+# ex.q3.solution()
+
+# %% [markdown]
+# **Stretch exercise. Deeper still.** Section 2a measured, at depth 20, how much of the last layer's gradient
+# reaches layer 1 (`first_to_last["plain"]`). Measure it for a plain network of depth 40 over the same seeds
+# (`gradient_seeds`), with `kernel_gradient_norms`, and keep the ratios in `deeper_ratios`.
+
+# %% tags=["stretch-answer"]
+deeper_ratios = ...  # one ratio (layer 1 / layer 40) per seed in gradient_seeds
+deeper_model = ...  # the last depth-40 plain model you measured
+
+# %% [markdown]
+# Compared on a log scale (the ratios span powers of ten), is the median ratio at depth 40 `"higher"`, `"lower"` or
+# `"about the same"` as at depth 20? Count a difference within ±0.5 of a power of ten (a factor of about 3) as the
+# same.
+
+# %% tags=["stretch-answer"]
+deeper_verdict = ...  # "higher", "lower" or "about the same"
+
+ex.stretch.check(deeper_verdict, ratios=deeper_ratios, baseline=first_to_last["plain"], model=deeper_model)
+
+# %%
+# ex.stretch.hint()
+# ex.stretch.solution()
+
+# %% [markdown]
+# ## Summary
+#
+# - LeNet-5 put convolution and pooling before dense layers; VGG built depth from stacks of 3×3 layers; ResNet
+#   added shortcuts, `y = relu(F(x) + x)`, so that a block only has to learn a correction to the identity.
+# - Plain stacks degrade: our 20-layer plain CNN fitted its training data worse than a 4-layer one, measured over 3
+#   seeds, and its first layer received a small fraction of the last layer's gradient at initialisation.
+# - Identity shortcuts, with the same layers and no extra parameters, kept the gradient flowing and fitted the
+#   data better; the cost was a little time for the additions. Where the shape changes, a 1×1 projection
+#   shortcut costs `C_in × C_out` weights.
+# - Two epochs on 10,000 images show the mechanism, not the final verdict on test accuracy: that needs runs tens of
+#   times longer.
+#
+# **Next: [13 · what the model looks at](13_what_the_model_looks_at.ipynb)** asks which pixels drove a trained
+# network's prediction, and how far to trust the answer.
