@@ -131,7 +131,7 @@ def basic_block(x: object, filters: int, stride: int = 1) -> object:
 
 
 # generated from notebooks/12_residual_connections.py; do not edit
-def deep_cnn(depth: int, residual: bool, filters: int = 16) -> keras.Model:
+def deep_cnn(depth: int, residual: bool, filters: int = 8) -> keras.Model:
     """Stem (Conv 3x3, 2 max pools: 28 -> 7), `depth` Conv 3x3 + ReLU (paired with shortcuts if residual), GAP."""
     inputs = keras.Input((28, 28, 1))
     x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(keras.layers.Rescaling(1 / 255)(inputs))

@@ -22,7 +22,8 @@
 # network equal to Keras step for step, and train it on MNIST. After this, nothing in `model.fit` is a black box.
 #
 # *CNNs, hands-on* · going further, notebook 11 · previous:
-# [**10 · transfer learning**](10_transfer_learning.ipynb)
+# [**10 · transfer learning**](10_transfer_learning.ipynb) · next:
+# [**12 · residual connections**](12_residual_connections.ipynb)
 #
 # [![Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/cnns-hands-on/cnns-hands-on/blob/main/notebooks/11_cnn_from_scratch.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/cnns-hands-on/cnns-hands-on/main?urlpath=lab/tree/notebooks/11_cnn_from_scratch.ipynb)
@@ -1088,6 +1089,7 @@ ex.stretch.check(no_bn_verdict, model=no_bn_net, run=no_bn_history, baseline=his
 # - Predicting in training mode, one image at a time, cost 0.044<!-- value: training_mode_cost --> of accuracy on
 #   2,000 test digits.
 #
-# **Next:** you can now read any Keras model as the NumPy above. Go back to
+# **Next: [12 · residual connections](12_residual_connections.ipynb)** goes deeper than any network so far, and
+# shows why plain stacks of layers stop working. You can now read any Keras model as the NumPy above: go back to
 # **[03 · deeper CNN](03_deeper_cnn.ipynb)**, whose `BatchNormalization` and `Dropout` layers you have now written
 # yourself.

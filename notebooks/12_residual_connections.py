@@ -137,15 +137,16 @@ print(format_table([{"model": model.name, "layers with weights": sum(bool(layer.
 # %% [markdown]
 # ## 2. The degradation problem, measured
 #
-# Take a plain CNN and make it deeper: more 3×3 layers of 16 filters on the same 7×7 maps. More layers can only
+# Take a plain CNN and make it deeper: more 3×3 layers of 8 filters on the same 7×7 maps. More layers can only
 # help, one would think: the extra layers could learn the identity and leave the rest as it was. In practice,
 # plain networks stop improving with depth and then get *worse*, on the training data too, so it is not
-# overfitting. He et al. called it the degradation problem.
+# overfitting. He et al. called it the degradation problem. This section shows its crudest form, which a 2-core
+# budget can measure, and says at the end what it cannot show.
 #
-# Our two families differ in one thing only. Both have a stem (a 3×3 convolution of 16 filters, then two 2×2
+# Our two families differ in one thing only. Both have a stem (a 3×3 convolution of 8 filters, then two 2×2
 # poolings, 28 → 7), then `depth` convolution layers, then global average pooling and a dense layer:
 #
-# - **plain**: `depth` layers of `Conv2D(16, 3×3) + ReLU`, one after the other;
+# - **plain**: `depth` layers of `Conv2D(8, 3×3) + ReLU`, one after the other;
 # - **residual**: the same `depth` layers, grouped in pairs, and each pair wrapped in an identity shortcut:
 #   `x ← relu(x + conv(relu(conv(x))))`. Identity shortcuts add no parameters.
 #
@@ -153,7 +154,7 @@ print(format_table([{"model": model.name, "layers with weights": sum(bool(layer.
 # where BatchNorm goes). Same initialisation (Keras's Glorot uniform), same optimiser.
 
 # %%
-def deep_cnn(depth: int, residual: bool, filters: int = 16) -> keras.Model:  # @save
+def deep_cnn(depth: int, residual: bool, filters: int = 8) -> keras.Model:  # @save
     """Stem (Conv 3x3, 2 max pools: 28 -> 7), `depth` Conv 3x3 + ReLU (paired with shortcuts if residual), GAP."""
     inputs = keras.Input((28, 28, 1))
     x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(keras.layers.Rescaling(1 / 255)(inputs))
@@ -174,85 +175,121 @@ for model in (deep_cnn(DEEP, residual=False), deep_cnn(DEEP, residual=True)):
     print(f"{model.name}: {model.count_params():,} parameters, {costs.multiply_adds(model):,} multiply-adds per image")
 
 # %% [markdown]
-# ### 2a. At initialisation: how much gradient reaches each layer
+# ### 2a. At initialisation: how much signal gets through
 #
-# Before any training, push one batch of 256 training images through each network and measure, with
-# `tf.GradientTape`, the size (L2 norm) of the loss's gradient with respect to each convolution's kernel. In a
-# plain stack, the gradient for layer 1 is a product of as many factors as there are layers above it; if they are
-# a little below 1 on average, it shrinks geometrically. A shortcut adds a path on which the gradient passes
-# unchanged, `∂(x + F(x))/∂x = 1 + ∂F/∂x`.
+# Before any training, push one batch of 256 training images through each network and measure two things at each
+# of the `depth` convolution layers:
+#
+# - **forward**: the standard deviation of the layer's output over the batch, the size of the signal it passes on;
+# - **backward**: with `tf.GradientTape`, the size (L2 norm) of the loss's gradient with respect to the layer's
+#   kernel: how strongly the first training step will change it.
+#
+# With Keras's default initialisation (Glorot uniform), a 3×3 convolution followed by ReLU passes on a signal a
+# little smaller than it receives. In a plain stack that shrinking compounds, layer after layer. A shortcut adds a
+# path on which the signal passes unchanged, `x + F(x)`, and backwards the gradient too: `∂(x + F(x))/∂x = 1 + ∂F/∂x`.
 
 # %%
 (train_images, train_labels), _ = data.load_fashion_mnist()
-train_images, train_labels = train_images[:10_000, ..., np.newaxis], train_labels[:10_000]  # a 2-core budget
-fit_images, fit_labels = mode.subset(train_images, train_labels, fast=1_500)
+train_images, train_labels = train_images[:5_000, ..., np.newaxis], train_labels[:5_000]  # a 2-core budget
+fit_images, fit_labels = mode.subset(train_images, train_labels, fast=1_000)
 probe_images, probe_labels = fit_images[:256], fit_labels[:256]
 
 
-def kernel_gradient_norms(model: keras.Model) -> np.ndarray:
-    """The L2 norm of the loss's gradient with respect to each Conv2D kernel after the stem, input to output."""
-    kernels = [layer.kernel for layer in model.layers if isinstance(layer, keras.layers.Conv2D)][1:]
+def layer_by_layer(model: keras.Model) -> tuple[np.ndarray, np.ndarray]:
+    """(output std, kernel-gradient norm) of each Conv2D after the stem, input to output, on the probe batch."""
+    convolutions = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)][1:]
+    outputs = keras.Model(model.input, [layer.output for layer in convolutions])(probe_images)
     with tf.GradientTape() as tape:
-        loss = keras.losses.sparse_categorical_crossentropy(probe_labels, model(probe_images, training=True))
-        loss = tf.reduce_mean(loss)
-    return np.array([float(tf.norm(g)) for g in tape.gradient(loss, kernels)])
+        predictions = model(probe_images, training=True)
+        loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(probe_labels, predictions))
+    gradients = tape.gradient(loss, [layer.kernel for layer in convolutions])
+    return (np.array([float(tf.math.reduce_std(output)) for output in outputs]),
+            np.array([float(tf.norm(gradient)) for gradient in gradients]))
 
 
 gradient_seeds = mode.by_mode(full=[SEED + i for i in range(5)], fast=[SEED, SEED + 1])
-norms = {"plain": [], "residual": []}
+signal = {"plain": [], "residual": []}
+gradient = {"plain": [], "residual": []}
 for seed in gradient_seeds:
-    for kind in norms:
+    for kind in signal:
         keras.utils.set_random_seed(seed)
-        norms[kind].append(kernel_gradient_norms(deep_cnn(DEEP, residual=kind == "residual")))
-first_to_last = {kind: np.array([run[0] / run[-1] for run in runs]) for kind, runs in norms.items()}
-for kind, ratios in first_to_last.items():
-    print(f"{kind:<8}: gradient norm of layer 1 / layer {DEEP}, over {len(ratios)} seeds: "
-          + ", ".join(f"{ratio:.2g}" for ratio in ratios))
+        stds, norms = layer_by_layer(deep_cnn(DEEP, residual=kind == "residual"))
+        signal[kind].append(stds)
+        gradient[kind].append(norms)
+for kind in signal:
+    kept = [run[-1] / run[0] for run in signal[kind]]
+    typical = [np.median(run) for run in gradient[kind]]
+    print(f"{kind:<8}: signal at layer {DEEP} / layer 1: " + ", ".join(f"{value:.2g}" for value in kept)
+          + " | median kernel gradient: " + ", ".join(f"{value:.2g}" for value in typical))
 
 # %%
-# (extra code) draws the gradient norms layer by layer, one line per seed, on a shared log scale
-figure, axis = plt.subplots(figsize=(7.5, 3.6))
+# (extra code) draws both measurements layer by layer, one line per seed, each panel on a log scale
+figure, (signal_axis, gradient_axis) = plt.subplots(1, 2, figsize=(11, 3.8), sharex=True)
 for kind, colour, marker in (("plain", "C3", "o"), ("residual", "C0", "s")):
-    for index, run in enumerate(norms[kind]):
-        axis.plot(np.arange(1, DEEP + 1), run, color=colour, marker=marker, markersize=3, alpha=0.7,
-                  label=f"{kind}-{DEEP}" if index == 0 else None)
-axis.set(yscale="log", xlabel="convolution layer after the stem (1 = nearest the input)",
-         ylabel="gradient norm at initialisation", title=f"Gradient reaching each layer, {len(gradient_seeds)} seeds")
-axis.legend()
-axis.grid(alpha=0.3)
+    for index, (stds, norms) in enumerate(zip(signal[kind], gradient[kind], strict=True)):
+        label = f"{kind}-{DEEP}" if index == 0 else None
+        signal_axis.plot(np.arange(1, DEEP + 1), stds, color=colour, marker=marker, markersize=3, alpha=0.7,
+                         label=label)
+        gradient_axis.plot(np.arange(1, DEEP + 1), norms, color=colour, marker=marker, markersize=3, alpha=0.7,
+                           label=label)
+signal_axis.set(yscale="log", ylabel="output std over the batch", title="Forward: the signal each layer passes on")
+gradient_axis.set(yscale="log", ylabel="kernel gradient norm", title="Backward: the gradient each layer gets")
+for axis in (signal_axis, gradient_axis):
+    axis.set_xlabel("convolution layer after the stem (1 = nearest the input)")
+    axis.legend()
+    axis.grid(alpha=0.3)
+figure.suptitle(f"At initialisation, {len(gradient_seeds)} seeds")
 figure.tight_layout()
 plt.show()
 
 # %%
-plain_ratio, residual_ratio = np.median(first_to_last["plain"]), np.median(first_to_last["residual"])
-results.record("plain_first_to_last_gradient", plain_ratio)
-results.record("residual_first_to_last_gradient", residual_ratio)
-results.claim("plain_gradient_vanishes", all(first_to_last["plain"] < 0.1),
-              f"in the plain network, layer 1 gets less than a tenth of layer {DEEP}'s gradient, for every seed")
-results.claim("shortcuts_keep_the_gradient", all(first_to_last["residual"] > 10 * first_to_last["plain"]),
-              "with shortcuts, layer 1's share is more than 10 times the plain network's, for every seed")
+plain_kept = np.array([run[-1] / run[0] for run in signal["plain"]])
+residual_kept = np.array([run[-1] / run[0] for run in signal["residual"]])
+gradient_ratio = np.array([np.median(r) / np.median(p) for r, p in zip(gradient["residual"], gradient["plain"],
+                                                                         strict=True)])
+results.record("plain_signal_kept", float(np.median(plain_kept)))
+results.record("residual_signal_kept", float(np.median(residual_kept)))
+results.record("gradient_ratio_residual_to_plain", float(np.min(gradient_ratio)))
+results.claim("plain_signal_vanishes", all(plain_kept < 0.01),
+              f"in the plain network, less than 1% of layer 1's signal is left at layer {DEEP}, for every seed")
+results.claim("shortcuts_keep_the_signal", all(residual_kept > 0.3),
+              f"with shortcuts, layer {DEEP}'s signal is at least 30% of layer 1's, for every seed")
+results.claim("shortcuts_keep_the_gradient", all(gradient_ratio > 100),
+              "the residual network's typical kernel gradient is over 100 times the plain one's, for every seed")
+plain_first_to_last = np.array([run[0] / run[-1] for run in gradient["plain"]])
+results.claim("plain_gradient_is_flat", all((plain_first_to_last > 0.1) & (plain_first_to_last < 10)),
+              f"in the plain network, layer 1's gradient is within a factor of 10 of layer {DEEP}'s, for every seed")
 
 # %% [markdown]
-# In the plain network, the layer nearest the input receives a small fraction of what the last layer gets (median
-# 0.0<!-- value: plain_first_to_last_gradient --> over the seeds); with shortcuts, a far larger share (median
-# 0.0<!-- value: residual_first_to_last_gradient -->). A layer that gets almost no gradient barely learns.
+# In the plain network the signal shrinks layer after layer: by layer 20, a fraction of about
+# 0.00004<!-- value: plain_signal_kept --> of layer 1's is left (median over the seeds), so the network's output
+# barely depends on its input, and every layer's gradient is tiny: the residual network's typical kernel gradient
+# was larger by a factor of at least 31,311<!-- value: gradient_ratio_residual_to_plain --> on every seed. With
+# shortcuts, the signal arrives whole (median 1.8<!-- value: residual_signal_kept --> times layer 1's). Notice what
+# the plain network's problem is *not*: its first layer does not get much less gradient than its last (its
+# gradient line is nearly flat, far below the other); all of its layers get almost none.
 
 # %% [markdown]
 # ### 2b. Training: plain 4, plain 20, residual 20
 #
-# Now train. One recipe for every network: Adam with a cosine schedule from 0.001, batches of 64, 2 epochs on the
-# training split, over 3 seeds. What matters here is the **training** loss: degradation is a failure to fit the
-# training data, not a failure to generalise. The question has two parts: does the plain network get worse with
-# depth (plain 20 against plain 4), and do shortcuts remove that (residual 20 against plain 20)?
+# Now train. One recipe for every network: Adam with a cosine schedule from 0.003, batches of 64, 2 epochs on
+# 5,000 training images, over 3 seeds. What matters here is the **training** loss: degradation is a failure to fit
+# the training data, not a failure to generalise. Two questions: does the plain network get worse with depth (plain
+# 20 against plain 4), and do shortcuts remove that (residual 20 against plain 20)?
+#
+# *Bookkeeping for speed:* Keras traces a model's training step the first time it trains, about 10 s for 20 layers
+# on 2 cores. Each architecture is compiled once; for each seed it gets the starting weights of a freshly built
+# model (`set_weights`) and a fresh optimiser state, which trains exactly as a new model would, without tracing
+# again.
 
 # %%
-def train(model: keras.Model, epochs: int) -> float:
-    """The notebook's one recipe; returns the mean training loss over the last epoch, in inference mode."""
-    steps = epochs * int(np.ceil(len(fit_images) / 64))
-    model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(0.001, steps)),
-                  loss="sparse_categorical_crossentropy", steps_per_execution=16)
-    model.fit(fit_images, fit_labels, epochs=epochs, batch_size=64, verbose=0)
-    return float(model.evaluate(fit_images, fit_labels, batch_size=500, verbose=0))
+def fresh_start(model: keras.Model, depth: int, residual: bool, seed: int) -> None:
+    """(extra code) a compiled model's weights as deep_cnn builds them for `seed`, and its optimiser state reset"""
+    keras.utils.set_random_seed(seed)
+    model.set_weights(deep_cnn(depth, residual).get_weights())
+    for variable in model.optimizer.variables:  # Adam's step count and moment estimates
+        variable.assign(tf.zeros_like(variable))
+    keras.utils.set_random_seed(seed)  # the same shuffling as a new model's
 
 
 epochs = mode.by_mode(full=2, fast=1)
@@ -262,14 +299,19 @@ losses: dict[str, list[float]] = {name: [] for name in networks}
 seconds: dict[str, list[float]] = {name: [] for name in networks}
 with Timer() as training_time:
     for name, (depth, residual) in networks.items():
+        model = deep_cnn(depth, residual)
+        steps = epochs * int(np.ceil(len(fit_images) / 64))
+        model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(0.003, steps)),
+                      loss="sparse_categorical_crossentropy", steps_per_execution=8)
         for seed in seeds:
-            keras.utils.set_random_seed(seed)
+            fresh_start(model, depth, residual, seed)
             with Timer() as one:
-                losses[name].append(train(deep_cnn(depth, residual), epochs))
+                history = model.fit(fit_images, fit_labels, epochs=epochs, batch_size=64, verbose=0)
+            losses[name].append(history.history["loss"][-1])  # mean training loss over the last epoch
             seconds[name].append(one.seconds)
         print(f"{name:<12} training loss " + ", ".join(f"{loss:.3f}" for loss in losses[name])
-              + f" ({np.mean(seconds[name]):.1f} s per training)", flush=True)
-print(f"{len(networks) * len(seeds)} trainings in {training_time}")
+              + " (seconds per training: " + ", ".join(f"{t:.1f}" for t in seconds[name]) + ")", flush=True)
+print(f"{len(networks) * len(seeds)} trainings in {training_time}; chance level is ln 10 = {np.log(10):.3f}")
 
 # %% [markdown]
 # Each comparison as a Welch 95% t-interval of the difference in mean training loss (with 3 seeds the t value is
@@ -279,30 +321,33 @@ print(f"{len(networks) * len(seeds)} trainings in {training_time}")
 degradation = stats.welch(losses[f"plain-{DEEP}"], losses["plain-4"])
 fix = stats.welch(losses[f"residual-{DEEP}"], losses[f"plain-{DEEP}"])
 versus_shallow = stats.welch(losses[f"residual-{DEEP}"], losses["plain-4"])
-print(f"plain-{DEEP} - plain-4 (loss):    {degradation}")
-print(f"residual-{DEEP} - plain-{DEEP}:      {fix}")
-print(f"residual-{DEEP} - plain-4:       {versus_shallow}")
+print(f"plain-{DEEP} - plain-4:      {degradation}")
+print(f"residual-{DEEP} - plain-{DEEP}:  {fix}")
+print(f"residual-{DEEP} - plain-4:   {versus_shallow}")
 for name in networks:
     results.record(f"loss_{name.replace('-', '_')}", float(np.mean(losses[name])))
 results.claim("deeper_plain_trains_worse", degradation.verdict == "higher",
               f"plain-{DEEP} ends with a higher training loss than plain-4, beyond noise")
 results.claim("shortcuts_fix_it", fix.verdict == "lower",
               f"residual-{DEEP} ends with a lower training loss than plain-{DEEP}, beyond noise")
-results.record("residual_time_ratio", np.mean(seconds[f"residual-{DEEP}"]) / np.mean(seconds[f"plain-{DEEP}"]))
+# The first training of each network includes tracing its step: compare the others (all of them in fast mode).
+results.record("residual_time_ratio", np.mean(seconds[f"residual-{DEEP}"][1:] or seconds[f"residual-{DEEP}"])
+               / np.mean(seconds[f"plain-{DEEP}"][1:] or seconds[f"plain-{DEEP}"]))
 
 # %% [markdown]
-# The deeper plain network fits its own training data worse than the shallow one (mean loss
-# 0.0<!-- value: loss_plain_20 --> against 0.0<!-- value: loss_plain_4 -->), and the same depth with identity
-# shortcuts fits it better (0.0<!-- value: loss_residual_20 -->). The shortcuts cost no parameters; each training
-# of the residual network took 0.0<!-- value: residual_time_ratio --> times as long as the plain one's (the
-# additions). How residual-20 compares with plain-4 is printed above: the t-interval says whether 3 seeds can tell
-# them apart.
+# The deeper plain network fits its own training data worse than the shallow one: it stays at the chance level
+# (mean loss 2.30<!-- value: loss_plain_20 -->, against 1.5<!-- value: loss_plain_4 --> for plain-4), and the same
+# depth with identity shortcuts learns (1.4<!-- value: loss_residual_20 -->). The shortcuts cost no parameters, and
+# a training of the residual network took about as long as the plain one's (a ratio of
+# 1.0<!-- value: residual_time_ratio --> in the course's run: the additions are cheap, and the timing is noisy).
+# How residual-20 compares with plain-4 is printed above: the t-interval says whether 3 seeds can tell them apart.
 #
-# **What this short run cannot show.** He et al. trained for tens of thousands of steps, with BatchNorm, at depths
-# of 20 to 110 and beyond, and found that plain networks got worse with depth even with BatchNorm while residual
-# networks kept improving, also on test data. Two epochs on 10,000 images show the start of that story: the
-# gradient reaching the first layers, and how fast each network fits. Whether residual-20 ends up better than a
-# shallow network on *test* data would take much longer runs (and is not guaranteed on a task as small as this).
+# **What this short run cannot show.** Without BatchNorm, our plain 20-layer network fails in the crudest way: its
+# signal dies at initialisation, and in 158 steps it hardly recovers. He et al. found something subtler and more
+# surprising: *with* BatchNorm, which keeps every layer's signal alive, plain networks of 34 layers still trained
+# worse than plain networks of 18, over tens of thousands of steps, while residual networks kept improving with
+# depth, on test data too. Reproducing that needs BatchNorm in both families, far deeper networks and runs hundreds
+# of times longer than a 2-core notebook allows.
 
 # %% [markdown]
 # ## 3. Common mistake: a shortcut that skips a change of shape
@@ -377,12 +422,12 @@ ex.q3.check(zero_block_output)
 # ex.q3.solution()
 
 # %% [markdown]
-# **Stretch exercise. Deeper still.** Section 2a measured, at depth 20, how much of the last layer's gradient
-# reaches layer 1 (`first_to_last["plain"]`). Measure it for a plain network of depth 40 over the same seeds
-# (`gradient_seeds`), with `kernel_gradient_norms`, and keep the ratios in `deeper_ratios`.
+# **Stretch exercise. Deeper still.** Section 2a measured, at depth 20, how much of layer 1's signal is left at
+# the last layer of the plain network (`plain_kept`, one ratio per seed). Measure the same for a plain network of
+# depth 40 over the same seeds (`gradient_seeds`), with `layer_by_layer`, and keep the ratios in `deeper_ratios`.
 
 # %% tags=["stretch-answer"]
-deeper_ratios = ...  # one ratio (layer 1 / layer 40) per seed in gradient_seeds
+deeper_ratios = ...  # one ratio (layer 40's output std / layer 1's) per seed in gradient_seeds
 deeper_model = ...  # the last depth-40 plain model you measured
 
 # %% [markdown]
@@ -393,7 +438,7 @@ deeper_model = ...  # the last depth-40 plain model you measured
 # %% tags=["stretch-answer"]
 deeper_verdict = ...  # "higher", "lower" or "about the same"
 
-ex.stretch.check(deeper_verdict, ratios=deeper_ratios, baseline=first_to_last["plain"], model=deeper_model)
+ex.stretch.check(deeper_verdict, ratios=deeper_ratios, baseline=plain_kept, model=deeper_model)
 
 # %%
 # ex.stretch.hint()
@@ -404,13 +449,15 @@ ex.stretch.check(deeper_verdict, ratios=deeper_ratios, baseline=first_to_last["p
 #
 # - LeNet-5 put convolution and pooling before dense layers; VGG built depth from stacks of 3×3 layers; ResNet
 #   added shortcuts, `y = relu(F(x) + x)`, so that a block only has to learn a correction to the identity.
-# - Plain stacks degrade: our 20-layer plain CNN fitted its training data worse than a 4-layer one, measured over 3
-#   seeds, and its first layer received a small fraction of the last layer's gradient at initialisation.
-# - Identity shortcuts, with the same layers and no extra parameters, kept the gradient flowing and fitted the
-#   data better; the cost was a little time for the additions. Where the shape changes, a 1×1 projection
-#   shortcut costs `C_in × C_out` weights.
-# - Two epochs on 10,000 images show the mechanism, not the final verdict on test accuracy: that needs runs tens of
-#   times longer.
+# - Plain stacks degrade: our 20-layer plain CNN (no BatchNorm) fitted its training data worse than a 4-layer one,
+#   measured over 3 seeds; at initialisation its signal faded layer after layer and every layer's gradient was
+#   tiny.
+# - Identity shortcuts, with the same layers and no extra parameters, kept the signal and the gradient alive and
+#   fitted the data better; the cost was a little time for the additions. Where the shape changes, a 1×1
+#   projection shortcut costs `C_in × C_out` weights.
+# - Two epochs on 5,000 images show the mechanism, not the textbook result: plain networks degrading even with
+#   BatchNorm, and residual networks improving with depth on test data, need far deeper models and runs hundreds
+#   of times longer.
 #
 # **Next: [13 · what the model looks at](13_what_the_model_looks_at.ipynb)** asks which pixels drove a trained
 # network's prediction, and how far to trust the answer.

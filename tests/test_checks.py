@@ -23,7 +23,7 @@ from course_utils.checks import (
     is_untouched_stub,
 )
 from course_utils.data import FASHION_CLASS_NAMES
-from course_utils.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11
+from course_utils.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11, nb12
 
 
 def _exercise() -> Exercise:
@@ -172,12 +172,33 @@ def _dropout_in_place(x, rate, rng):
     return x
 
 
+def _bottleneck(projection=True, relu_before_add=False, stride_on_first=False, always_project=False, expand=4,
+                final_relu=True, kernels=(1, 3, 1)):
+    """Notebook 12, exercise 2, with one chosen bug: a function to pass to the check."""
+    def bottleneck_block(x, filters, stride=1):
+        layers = keras.layers
+        y = x
+        for index, size in enumerate(kernels):
+            width = expand * filters if index == 2 else filters
+            step = stride if (index == 0 if stride_on_first else index == 1) else 1
+            y = layers.BatchNormalization()(layers.Conv2D(width, size, strides=step, padding="same")(y))
+            if index < 2 or relu_before_add:
+                y = layers.ReLU()(y)
+        shortcut = x
+        if always_project or (projection and (stride != 1 or x.shape[-1] != expand * filters)):
+            shortcut = layers.BatchNormalization()(layers.Conv2D(expand * filters, 1, strides=stride)(x))
+        added = layers.Add()([y, shortcut])
+        return layers.ReLU()(added) if final_relu else added
+
+    return bottleneck_block
+
+
 def _exercise_id(exercise: Exercise) -> str:
     return next(f"{module.__name__[-4:]}.{name}" for module in MODULES for name, value in vars(module).items()
                 if value is exercise)
 
 
-MODULES = (nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11)
+MODULES = (nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11, nb12)
 EXERCISES = [value for module in MODULES for name, value in sorted(vars(module).items())
              if re.fullmatch(r"q\d+", name)]
 
@@ -480,6 +501,23 @@ WRONG_ANSWERS = [
     (nb11.q3, lambda x, rate, rng: x * (rng.random(x.shape) < rate) / rate, "share to drop, not to keep"),
     (nb11.q3, lambda x, rate, rng: x / (1 - rate), "expected about"),
     (nb11.q3, _dropout_in_place, "changed x itself"),
+    (nb12.q1, 55_808, "projection shortcut is missing"),
+    (nb12.q1, 57_344, "BatchNormalization layers are missing"),
+    (nb12.q1, 57_728, "moving mean and variance"),
+    (nb12.q1, 76_544, "reads the block's 32 input channels"),
+    (nb12.q1, 58_304, "no biases"),
+    (nb12.q1, 1, "is not it"),
+    (nb12.q1, "58112", "whole number"),
+    (nb12.q2, Lazy(lambda: _bottleneck(projection=False)), "projection"),
+    (nb12.q2, Lazy(lambda: _bottleneck(relu_before_add=True)), "ReLU before the addition"),
+    (nb12.q2, Lazy(lambda: _bottleneck(stride_on_first=True)), "put the stride on the 3x3"),
+    (nb12.q2, Lazy(lambda: _bottleneck(always_project=True)), "should be the input itself"),
+    (nb12.q2, Lazy(lambda: _bottleneck(expand=1)), "expands to 4 * filters"),
+    (nb12.q2, Lazy(lambda: _bottleneck(final_relu=False)), "end with a ReLU"),
+    (nb12.q2, Lazy(lambda: _bottleneck(kernels=(3, 3, 1))), "expected 1x1, 3x3, 1x1"),
+    (nb12.q3, "a", "still adds x"),
+    (nb12.q3, "c", "added to 0, not to itself"),
+    (nb12.q3, "d", "not one of the choices"),
     (nb10.q3, "middle block", "not one of the choices"),
     (nb02.q1, 2400, "weights only"),
     (nb02.q1, 832, "all 3 colour channels"),
@@ -584,6 +622,7 @@ RIGHT_ANSWERS = [
     (nb11.q1, lambda z, y: (_softmax_rows(z) - np.eye(z.shape[1])[y]).tolist() / np.float64(len(y))),
     (nb11.q2, lambda g, xh, gamma, s: (gamma * s / len(g)) * (len(g) * g - g.sum(0) - xh * (g * xh).sum(0))),
     (nb11.q3, lambda x, rate, rng: np.where(rng.random(x.shape) < rate, 0.0, x / (1 - rate))),
+    (nb12.q1, 58_112.0), (nb12.q3, " B "), (nb12.q2, Lazy(lambda: _bottleneck())),
     (nb05.q3, lambda maps: float(np.argmax(maps.mean(axis=(0, 1))))),
     # The same model written the other ways Keras allows: a function, a separate ReLU layer, an Activation layer.
     (nb01.q3, Lazy(lambda: _model(keras.layers.Flatten(), keras.layers.Dense(64, activation=keras.ops.relu),
@@ -634,7 +673,7 @@ def test_a_call_instead_of_a_function_is_named(exercise):
 
 def test_every_exercise_that_takes_a_function_says_so():
     defines = {e for e in EXERCISES if re.match(r"(def|class) ", e.solution_cells[0])}
-    assert set(FUNCTION_EXERCISES) == defines and len(defines) == 17
+    assert set(FUNCTION_EXERCISES) == defines and len(defines) == 18
 
 
 # What learners actually type: every one must get feedback, and none may pass or crash the checker.

@@ -15,10 +15,10 @@ from scipy import stats as scipy_stats
 
 from course_utils import conv, numpy_net
 from course_utils.checks import VERDICTS, CheckResult, verdict
-from course_utils.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11
+from course_utils.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11, nb12
 
 STRETCHES = [nb01.stretch, nb02.stretch, nb03.stretch, nb04.stretch, nb05.stretch, nb06.stretch, nb07.stretch,
-             nb08.stretch, nb09.stretch, nb10.stretch, nb11.stretch]
+             nb08.stretch, nb09.stretch, nb10.stretch, nb11.stretch, nb12.stretch]
 STEPS = 10  # notebook 11's steps per epoch, in these cases
 
 
@@ -118,7 +118,15 @@ def solved() -> dict:
                "run": {"loss": [1.0] * STEPS, "validation": [(5, 0.93), (STEPS, 0.962)]},
                "baseline": {"loss": [1.0] * 2 * STEPS, "validation": [(5, 0.95), (STEPS, 0.971), (2 * STEPS, 0.98)]},
                "steps_per_epoch": STEPS},
+        "12": {"ratios": [1e-9, 3e-9, 2e-8], "baseline": [4e-5, 2e-5, 9e-5], "model": _plain_cnn(40)},
     }
+
+
+def _plain_cnn(depth: int, residual: bool = False) -> keras.Model:
+    """Notebook 12's deep_cnn, as exported."""
+    from course_utils.models import deep_cnn
+
+    return deep_cnn(depth, residual)
 
 
 def _welch_half_width(a: list[float], b: list[float]) -> float:
@@ -144,12 +152,13 @@ def _conclusion(number: str, measured: dict):
         "09": (0.794, 0.767, nb09.STRETCH_NOISE),
         "10": (0.612, 0.634, nb10.STRETCH_NOISE),
         "11": (0.962, 0.971, nb11.STRETCH_NOISE),
+        "12": (np.log10(3e-9), np.log10(4e-5), nb12.STRETCH_NOISE),
     }
     value, baseline, noise = pairs[number]
     return verdict(value, baseline, noise)
 
 
-NUMBERS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11"]
+NUMBERS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"]
 
 
 @pytest.mark.parametrize("number", NUMBERS)
@@ -268,6 +277,14 @@ WRONG_EXPERIMENTS = [
     ("11", lambda s: _changed("11", s, baseline={"validation": [(5, 0.95)]}), "no validation accuracy at step"),
     ("11", lambda s: _changed("11", s, baseline=[0.97]), "should be the history"),
     ("11", lambda s: _changed("11", s, run={**s["11"]["run"], "validation": [(STEPS, "0.96")]}), "is text"),
+    ("12", lambda s: _changed("12", s, model=_plain_cnn(20)), "asks for depth 40"),
+    ("12", lambda s: _changed("12", s, model=_plain_cnn(40, residual=True)), "has shortcuts"),
+    ("12", lambda s: _changed("12", s, model="model"), "should be the Keras model"),
+    ("12", lambda s: _changed("12", s, ratios=[1e-9, 2e-9]), "one per seed"),
+    ("12", lambda s: _changed("12", s, ratios=[1e-9, -2e-9, 3e-9]), "is positive"),
+    ("12", lambda s: _changed("12", s, ratios=0.1), "one ratio per seed"),
+    ("12", lambda s: _changed("12", s, baseline=None), "baseline=plain_kept"),
+    ("12", lambda s: _changed("12", s, ratios=["1e-9", 2e-9, 3e-9]), "is text"),
 ]
 
 
@@ -303,7 +320,7 @@ def test_the_diagonal_test_images_are_cut_along_the_named_diagonals():
 
 @pytest.mark.parametrize(("module", "quoted"), [(nb01, "±0.005"), (nb02, "±0.05"), (nb03, "±0.01"), (nb07, "5%"),
                                                 (nb08, "1 percentage point"), (nb09, "±0.02"),
-                                                (nb10, "±0.03"), (nb11, "±0.005")])
+                                                (nb10, "±0.03"), (nb11, "±0.005"), (nb12, "±0.5")])
 def test_the_noise_band_in_the_text_is_the_one_the_check_uses(module, quoted):
     import re
     from pathlib import Path

@@ -180,7 +180,7 @@ q3 = Exercise(
 )
 
 
-# Stretch: the gradient ratio at depth 40 against depth 20
+# Stretch: the signal left at depth 40 against depth 20
 
 STRETCH_NOISE = 0.5  # in powers of ten: ratios within a factor of about 3 count as the same
 
@@ -199,34 +199,36 @@ def _verify_deeper(conclusion: Any, *, ratios: Any = None, baseline: Any = None,
     if isinstance(ratios, (str, bytes)) or not hasattr(ratios, "__len__"):
         raise CheckFailed("deeper_ratios should be a list with one ratio per seed")
     values = [expect_measured(value, "each ratio in deeper_ratios") for value in ratios]
-    reference = [expect_measured(value, "each of section 2a's ratios") for value in baseline]
+    if isinstance(baseline, (str, bytes)) or not hasattr(baseline, "__len__"):
+        raise CheckFailed("pass baseline=plain_kept, section 2a's ratios at depth 20")
+    reference = [expect_measured(value, "each of section 2a's ratios (plain_kept)") for value in baseline]
     if len(values) != len(reference):
         raise CheckFailed(f"deeper_ratios has {len(values)} ratios; measure one per seed in gradient_seeds "
                           f"({len(reference)})")
     if any(value <= 0 for value in values):
-        raise CheckFailed("a ratio of gradient norms is positive: divide layer 1's norm by layer 40's")
+        raise CheckFailed("a ratio of standard deviations is positive: divide layer 40's output std by layer 1's")
     deeper, shallower = math.log10(float(np.median(values))), math.log10(float(np.median(reference)))
     said = expect_verdict(conclusion, deeper, shallower, STRETCH_NOISE,
                           "the median ratio's power of ten at depth 40")
-    return (f"median ratio {10 ** deeper:.2g} at depth 40 against {10 ** shallower:.2g} at depth 20: {said}. Each "
-            "extra plain layer multiplies the gradient by another factor on its way down.")
+    return (f"median signal kept {10 ** deeper:.2g} at depth 40 against {10 ** shallower:.2g} at depth 20: {said}. "
+            "Each extra plain layer multiplies the signal by another factor below 1.")
 
 
 stretch = Exercise(
-    "Stretch: does the plain network's first layer get even less gradient at depth 40?",
+    "Stretch: how much signal is left at depth 40?",
     _verify_deeper,
     hint="For each seed: keras.utils.set_random_seed(seed); model = deep_cnn(40, residual=False); "
-         "norms = kernel_gradient_norms(model); ratio = norms[0] / norms[-1]. Compare the medians' log10.",
+         "stds, _ = layer_by_layer(model); ratio = stds[-1] / stds[0]. Compare the medians' log10.",
     solution=(
         "deeper_ratios = []\n"
         "for seed in gradient_seeds:\n"
         "    keras.utils.set_random_seed(seed)\n"
         "    deeper_model = deep_cnn(40, residual=False)\n"
-        "    deeper_norms = kernel_gradient_norms(deeper_model)\n"
-        "    deeper_ratios.append(deeper_norms[0] / deeper_norms[-1])",
-        "difference = np.log10(np.median(deeper_ratios)) - np.log10(np.median(first_to_last['plain']))\n"
+        "    deeper_stds, _ = layer_by_layer(deeper_model)\n"
+        "    deeper_ratios.append(deeper_stds[-1] / deeper_stds[0])",
+        "difference = np.log10(np.median(deeper_ratios)) - np.log10(np.median(plain_kept))\n"
         "deeper_verdict = 'higher' if difference > 0.5 else 'lower' if difference < -0.5 else 'about the same'\n"
         "\n"
-        "ex.stretch.check(deeper_verdict, ratios=deeper_ratios, baseline=first_to_last['plain'], model=deeper_model)",
+        "ex.stretch.check(deeper_verdict, ratios=deeper_ratios, baseline=plain_kept, model=deeper_model)",
     ),
 )
