@@ -43,7 +43,8 @@ CONSTANTS: dict[str, set[str]] = {
     # turn), the learning rate, the stretch's band, the t-interval's confidence and its t value for 2 df
     "11": {"0.99", "0.01", "0.9", "0.999", "0.003", "0.005"},  # BatchNorm's momentum
     # (and 1 - momentum), Adam's betas, the learning rate, the stretch's band
-    "12": {"0.003", "0.5", "95%"},  # the learning rate; the stretch's band (powers of ten); the t-intervals
+    "12": {"0.003", "0.5", "95%", "2.303"},  # the learning rate; the stretch's band (powers of ten); the
+    # t-intervals; chance, ln 10
     "10": {"0.01", "0.001", "0.002", "1.2", "0.014", "0.03"},  # learning rates (head and scratch, fine-tuning,
     # notebooks 02-03's); ImageNet's 1.2 million photos; the binomial standard error of one accuracy on 1,000
     # validation images, and the stretch's band (about two of them)
