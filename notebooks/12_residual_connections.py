@@ -342,9 +342,9 @@ results.record("residual_time_ratio", np.mean(seconds[f"residual-{DEEP}"][1:] or
 # (1.5<!-- value: loss_plain_4 -->). The same depth with identity shortcuts learns (mean
 # 1.4<!-- value: loss_residual_20 -->). Both gaps are large, but so is the spread between seeds (a plain-20 run now
 # and then starts to learn; residual-20 gets further on some seeds than others), so read the t-intervals above for
-# what 3 seeds can resolve in your run. The shortcuts cost no parameters, and a training of the residual network
-# took about as long as the plain one's (a ratio of 1.0<!-- value: residual_time_ratio --> in the course's run: the
-# additions are cheap, and the timing is noisy).
+# what 3 seeds can resolve in your run. The shortcuts cost no parameters, and little time: the additions are cheap
+# next to the convolutions (compare the seconds printed for each training above; the first training of each
+# network also includes tracing its step).
 #
 # **What this short run cannot show.** Without BatchNorm, our plain 20-layer network fails in the crudest way: its
 # signal dies at initialisation, and in 158 steps it rarely recovers. He et al. found something subtler and more
