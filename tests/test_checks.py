@@ -23,7 +23,7 @@ from course_utils.checks import (
     is_untouched_stub,
 )
 from course_utils.data import FASHION_CLASS_NAMES
-from course_utils.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11, nb12
+from course_utils.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11, nb12, nb13
 
 
 def _exercise() -> Exercise:
@@ -193,12 +193,16 @@ def _bottleneck(projection=True, relu_before_add=False, stride_on_first=False, a
     return bottleneck_block
 
 
+def _normalise_without_return(heat):
+    heat = (heat - heat.min()) / np.ptp(heat)
+
+
 def _exercise_id(exercise: Exercise) -> str:
     return next(f"{module.__name__[-4:]}.{name}" for module in MODULES for name, value in vars(module).items()
                 if value is exercise)
 
 
-MODULES = (nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11, nb12)
+MODULES = (nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11, nb12, nb13)
 EXERCISES = [value for module in MODULES for name, value in sorted(vars(module).items())
              if re.fullmatch(r"q\d+", name)]
 
@@ -518,6 +522,24 @@ WRONG_ANSWERS = [
     (nb12.q3, "a", "still adds x"),
     (nb12.q3, "c", "added to 0, not to itself"),
     (nb12.q3, "d", "not one of the choices"),
+    (nb13.q1, 121, "positions in each 11x11"),
+    (nb13.q1, 128, "Dense layer's width"),
+    (nb13.q1, 10, "number of classes"),
+    (nb13.q1, 7744, "every value of the last Conv2D"),
+    (nb13.q1, 32, "is not it"),
+    (nb13.q1, "64", "whole number"),
+    (nb13.q2, lambda heat: heat / heat.max(), "divided by the maximum only"),
+    (nb13.q2, lambda heat: heat / heat.sum(), "dividing by the sum"),
+    (nb13.q2, lambda heat: (heat - heat.min()) / (heat.max() - heat.min()), "0 / 0 = nan"),
+    (nb13.q2, lambda heat: np.zeros_like(heat, dtype=float), "should run from 0 to 1"),
+    (nb13.q2, lambda heat: np.ones(heat.shape) if np.ptp(heat) == 0 else (heat - heat.min()) / np.ptp(heat),
+     "should become all zeros"),
+    (nb13.q2, lambda heat: ((heat - heat.min()) / np.ptp(heat)).ravel(), "returned shape"),
+    (nb13.q2, lambda heat: "map", "not an array of numbers"),
+    (nb13.q2, _normalise_without_return, "returned None"),
+    (nb13.q3, "a", "cannot be showing what the model learned"),
+    (nb13.q3, "c", "true label plays no part"),
+    (nb13.q3, "d", "not one of the choices"),
     (nb10.q3, "middle block", "not one of the choices"),
     (nb02.q1, 2400, "weights only"),
     (nb02.q1, 832, "all 3 colour channels"),
@@ -623,6 +645,10 @@ RIGHT_ANSWERS = [
     (nb11.q2, lambda g, xh, gamma, s: (gamma * s / len(g)) * (len(g) * g - g.sum(0) - xh * (g * xh).sum(0))),
     (nb11.q3, lambda x, rate, rng: np.where(rng.random(x.shape) < rate, 0.0, x / (1 - rate))),
     (nb12.q1, 58_112.0), (nb12.q3, " B "), (nb12.q2, Lazy(lambda: _bottleneck())),
+    (nb13.q1, 64.0), (nb13.q1, np.int64(64)), (nb13.q3, " B "),
+    (nb13.q2, lambda heat: (heat - heat.min()) / max(np.ptp(heat), 1e-300) if np.ptp(heat) else np.zeros(heat.shape)),
+    (nb13.q2, lambda heat: ((heat - heat.min()) / np.ptp(heat)).tolist() if np.ptp(heat) else [[0.0] * heat.shape[1]]
+     * heat.shape[0]),
     (nb05.q3, lambda maps: float(np.argmax(maps.mean(axis=(0, 1))))),
     # The same model written the other ways Keras allows: a function, a separate ReLU layer, an Activation layer.
     (nb01.q3, Lazy(lambda: _model(keras.layers.Flatten(), keras.layers.Dense(64, activation=keras.ops.relu),
@@ -673,7 +699,7 @@ def test_a_call_instead_of_a_function_is_named(exercise):
 
 def test_every_exercise_that_takes_a_function_says_so():
     defines = {e for e in EXERCISES if re.match(r"(def|class) ", e.solution_cells[0])}
-    assert set(FUNCTION_EXERCISES) == defines and len(defines) == 18
+    assert set(FUNCTION_EXERCISES) == defines and len(defines) == 19
 
 
 # What learners actually type: every one must get feedback, and none may pass or crash the checker.

@@ -15,10 +15,10 @@ from scipy import stats as scipy_stats
 
 from course_utils import conv, numpy_net
 from course_utils.checks import VERDICTS, CheckResult, verdict
-from course_utils.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11, nb12
+from course_utils.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11, nb12, nb13
 
 STRETCHES = [nb01.stretch, nb02.stretch, nb03.stretch, nb04.stretch, nb05.stretch, nb06.stretch, nb07.stretch,
-             nb08.stretch, nb09.stretch, nb10.stretch, nb11.stretch, nb12.stretch]
+             nb08.stretch, nb09.stretch, nb10.stretch, nb11.stretch, nb12.stretch, nb13.stretch]
 STEPS = 10  # notebook 11's steps per epoch, in these cases
 
 
@@ -119,7 +119,14 @@ def solved() -> dict:
                "baseline": {"loss": [1.0] * 2 * STEPS, "validation": [(5, 0.95), (STEPS, 0.971), (2 * STEPS, 0.98)]},
                "steps_per_epoch": STEPS},
         "12": {"ratios": [1e-9, 3e-9, 2e-8], "baseline": [4e-5, 2e-5, 9e-5], "model": _plain_cnn(40)},
+        "13": {"gap": 0.31, "flatten": 0.05, "model": gap, "reference": 0.05},
     }
+
+
+def _global_max_cnn() -> keras.Model:
+    """Notebook 02's CNN with GlobalMaxPooling2D where the stretch asks for GlobalAveragePooling2D."""
+    return keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(8, 3), keras.layers.Conv2D(8, 3),
+                             keras.layers.GlobalMaxPooling2D(), keras.layers.Dense(10)])
 
 
 def _plain_cnn(depth: int, residual: bool = False) -> keras.Model:
@@ -153,12 +160,13 @@ def _conclusion(number: str, measured: dict):
         "10": (0.612, 0.634, nb10.STRETCH_NOISE),
         "11": (0.962, 0.971, nb11.STRETCH_NOISE),
         "12": (np.log10(3e-9), np.log10(4e-5), nb12.STRETCH_NOISE),
+        "13": (measured.get("gap"), measured.get("flatten"), nb13.STRETCH_NOISE),
     }
     value, baseline, noise = pairs[number]
     return verdict(value, baseline, noise)
 
 
-NUMBERS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"]
+NUMBERS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13"]
 
 
 @pytest.mark.parametrize("number", NUMBERS)
@@ -285,6 +293,16 @@ WRONG_EXPERIMENTS = [
     ("12", lambda s: _changed("12", s, ratios=0.1), "one ratio per seed"),
     ("12", lambda s: _changed("12", s, baseline=None), "baseline=plain_kept"),
     ("12", lambda s: _changed("12", s, ratios=["1e-9", 2e-9, 3e-9]), "is text"),
+    ("13", lambda s: _changed("13", s, model=_first_cnn()), "still has a Flatten layer"),
+    ("13", lambda s: _changed("13", s, model=_global_max_cnn()), "no GlobalAveragePooling2D"),
+    ("13", lambda s: _changed("13", s, model=_small_cnn("gap")), "change the head only"),
+    ("13", lambda s: _changed("13", s, model="model"), "should be a Keras model"),
+    ("13", lambda s: _changed("13", s, model=None), "run the cell that builds and trains it"),
+    ("13", lambda s: _changed("13", s, gap=None), "not set yet"),
+    ("13", lambda s: _changed("13", s, flatten=...), "not set yet"),
+    ("13", lambda s: _changed("13", s, gap=1.5), "not a rank correlation"),
+    ("13", lambda s: _changed("13", s, flatten=0.2, reference=0.05), "use agreement(maps['Grad-CAM']"),
+    ("13", lambda s: _changed("13", s, gap="0.3"), "is text"),
 ]
 
 
@@ -320,7 +338,8 @@ def test_the_diagonal_test_images_are_cut_along_the_named_diagonals():
 
 @pytest.mark.parametrize(("module", "quoted"), [(nb01, "±0.005"), (nb02, "±0.05"), (nb03, "±0.01"), (nb07, "5%"),
                                                 (nb08, "1 percentage point"), (nb09, "±0.02"),
-                                                (nb10, "±0.03"), (nb11, "±0.005"), (nb12, "±0.5")])
+                                                (nb10, "±0.03"), (nb11, "±0.005"), (nb12, "±0.5"),
+                                                (nb13, "±0.05")])
 def test_the_noise_band_in_the_text_is_the_one_the_check_uses(module, quoted):
     import re
     from pathlib import Path

@@ -1,0 +1,183 @@
+"""Exercises for notebook 13 (what the model looks at: saliency maps and their sanity check)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from course_utils.checks import (
+    CheckFailed,
+    Exercise,
+    expect_choice,
+    expect_function,
+    expect_measured,
+    expect_model,
+    expect_returned,
+    expect_verdict,
+    expect_whole_number,
+    layer_types,
+)
+
+_WRONG_ALPHA = {
+    121: "that is the number of positions in each 11x11 feature map; alpha_k is one number per feature map",
+    128: "that is the Dense layer's width; Grad-CAM works on the last Conv2D's feature maps",
+    10: "that is the number of classes; alpha_k is one number per feature map of the last Conv2D",
+    7744: "that is every value of the last Conv2D's output (11 x 11 x 64); alpha_k averages each map over positions",
+}
+
+
+def _verify_alpha_count(answer: Any) -> str:
+    count = expect_whole_number(answer, "a count")
+    if count in _WRONG_ALPHA:
+        raise CheckFailed(_WRONG_ALPHA[count])
+    if count != 64:
+        raise CheckFailed(f"{count} is not it. How many filters does the last Conv2D of build_first_cnn() have?")
+    return ("64: one weight per feature map of the last Conv2D (64 filters), each the mean gradient over its 11x11 "
+            "positions.")
+
+
+q1 = Exercise(
+    "How many alpha_k does Grad-CAM compute for one image on build_first_cnn()?",
+    _verify_alpha_count,
+    hint="One alpha per feature map of the last Conv2D layer: count its filters (model.summary()).",
+    solution="alpha_count = 64  # the last Conv2D has 64 filters",
+)
+
+_MAP_CASES = [np.array([[0.0, 2.0], [4.0, 1.0]]), np.array([[-3.0, -1.0, 5.0]]),
+              np.random.default_rng(13).normal(size=(6, 6)) * 7 + 2]
+
+
+def _verify_normalise(normalise_map: Callable[[np.ndarray], Any]) -> str:
+    expect_function(normalise_map, "normalise_map")
+    for case in _MAP_CASES:
+        before = case.copy()
+        result = expect_returned(normalise_map(case.copy()), "normalise_map")
+        try:
+            got = np.asarray(result, dtype=float)
+        except (TypeError, ValueError):
+            raise CheckFailed(f"normalise_map returned {type(result).__name__}, not an array of numbers") from None
+        if got.shape != case.shape:
+            raise CheckFailed(f"normalise_map returned shape {got.shape} for a map of shape {case.shape}")
+        expected = (before - before.min()) / (before.max() - before.min())
+        if np.allclose(got, expected):
+            continue
+        if np.allclose(got, before / before.max()):
+            raise CheckFailed("you divided by the maximum only: subtract the minimum first, so that it becomes 0")
+        if np.allclose(got, before / before.sum()):
+            raise CheckFailed("dividing by the sum gives shares that add up to 1; scale so min -> 0 and max -> 1")
+        raise CheckFailed(f"for {before.tolist() if before.size < 8 else 'a 6x6 map'} the result should run from 0 "
+                          "to 1: (heat - heat.min()) / (heat.max() - heat.min())")
+    with np.errstate(invalid="ignore", divide="ignore"):  # 0 / 0 is the mistake this case looks for
+        flat = expect_returned(normalise_map(np.full((3, 3), 2.5)), "normalise_map")
+    flat = np.asarray(flat, dtype=float)
+    if flat.shape != (3, 3) or not np.all(np.isfinite(flat)):
+        raise CheckFailed("a constant map gives 0 / 0 = nan: check for max == min and return zeros then")
+    if not np.allclose(flat, 0):
+        raise CheckFailed("a constant map should become all zeros: no pixel is more important than another")
+    return "(heat - min) / (max - min), and zeros for a constant map."
+
+
+q2 = Exercise(
+    "Write normalise_map(heat): scale a map to [0, 1]",
+    _verify_normalise,
+    hint="span = heat.max() - heat.min(); if span == 0 return np.zeros_like(heat, dtype=float); else "
+         "(heat - heat.min()) / span.",
+    solution=(
+        "def normalise_map(heat):\n"
+        "    heat = np.asarray(heat, dtype=float)\n"
+        "    span = heat.max() - heat.min()\n"
+        "    if span == 0:\n"
+        "        return np.zeros_like(heat)\n"
+        "    return (heat - heat.min()) / span"
+    ),
+    callable_name="normalise_map",
+)
+
+
+def _verify_random_map(answer: Any) -> str:
+    choice = expect_choice(answer, ("a", "b", "c"), "your answer")
+    if choice == "a":
+        raise CheckFailed("the model's learned weights were replaced by random ones, yet the map stayed: it cannot "
+                          "be showing what the model learned")
+    if choice == "c":
+        raise CheckFailed("the map is computed from the image and the model; the true label plays no part in it")
+    return "the input: the map survives without the model's knowledge, so it mostly shows the picture (Adebayo et al.)."
+
+
+q3 = Exercise(
+    "A map that survives randomising every weight mostly shows...",
+    _verify_random_map,
+    hint="What is left when the learned weights are gone?",
+    solution='random_map_shows = "b"',
+)
+
+STRETCH_NOISE = 0.05  # a mean rank correlation over 64 images moves by about this much with the images chosen
+
+
+def _verify_gap_grad_cam(conclusion: Any, *, gap: Any = None, flatten: Any = None, model: Any = None,
+                         reference: Any = None) -> str:
+    if gap is None or gap is Ellipsis or flatten is None or flatten is Ellipsis:
+        raise CheckFailed("gap_agreement and flatten_agreement are not set yet: run the cell above, which "
+                          "measures them")
+    gap_model = expect_model(model, "gap_model")
+    layers = layer_types(gap_model)
+    if "Flatten" in layers:
+        raise CheckFailed("gap_model still has a Flatten layer: replace Flatten and Dense(128) with "
+                          "GlobalAveragePooling2D(), as in notebook 02's stretch exercise")
+    if "GlobalAveragePooling2D" not in layers:
+        raise CheckFailed("gap_model has no GlobalAveragePooling2D layer: put one after the last MaxPooling2D")
+    if layers.count("Conv2D") != 2 or tuple(gap_model.output_shape) != (None, 10):
+        raise CheckFailed(f"change the head only: keep the two Conv2D blocks of build_first_cnn and end with "
+                          f"Dense(10); found {layers}")
+    gap_value = expect_measured(gap, "gap_agreement")
+    flatten_value = expect_measured(flatten, "flatten_agreement")
+    for name, value in (("gap_agreement", gap_value), ("flatten_agreement", flatten_value)):
+        if not -1 <= value <= 1:
+            raise CheckFailed(f"{name} = {value:g} is not a rank correlation (between -1 and 1): take the mean of "
+                              "agreement(...)")
+    if reference is not None and not np.isclose(flatten_value, float(reference), atol=1e-6):
+        raise CheckFailed(f"flatten_agreement is {flatten_value:.4f}, but Grad-CAM's agreement with occlusion on the "
+                          f"Flatten model is {float(reference):.4f}: use agreement(maps['Grad-CAM'], "
+                          "maps['occlusion']).mean()")
+    said = expect_verdict(conclusion, gap_value, flatten_value, STRETCH_NOISE,
+                          "Grad-CAM's agreement with occlusion on the GAP model")
+    return (f"GAP model {gap_value:+.3f} against the Flatten model's {flatten_value:+.3f}: {said}. With a global "
+            "average after the last convolution, the score depends on each map's average, so one weight per map is "
+            "exactly what the model uses (Grad-CAM equals CAM there); after Flatten each position has its own "
+            "weights, and the average throws that away.")
+
+
+stretch = Exercise(
+    "Stretch: does Grad-CAM agree with occlusion better on a global-average-pooling head?",
+    _verify_gap_grad_cam,
+    hint="gap_model = build_gap_cnn() as in notebook 02's stretch (Flatten and Dense(128) replaced by "
+         "GlobalAveragePooling2D()); train(gap_model); then agreement(grad_cam(gap_model, images, classes), "
+         "occlusion(gap_model, images, classes)).mean().",
+    solution=(
+        "def build_gap_cnn():\n"
+        "    return keras.Sequential([\n"
+        "        keras.Input(shape=(28, 28, 1)),\n"
+        "        keras.layers.Rescaling(1 / 255),\n"
+        "        keras.layers.Conv2D(64, (3, 3), activation='relu'),\n"
+        "        keras.layers.MaxPooling2D(2),\n"
+        "        keras.layers.Conv2D(64, (3, 3), activation='relu'),\n"
+        "        keras.layers.MaxPooling2D(2),\n"
+        "        keras.layers.GlobalAveragePooling2D(),\n"
+        "        keras.layers.Dense(10, activation='softmax'),\n"
+        "    ])\n"
+        "\n"
+        "\n"
+        "gap_model = build_gap_cnn()\n"
+        "train(gap_model)\n"
+        "gap_cam, gap_occlusion = grad_cam(gap_model, images, classes), occlusion(gap_model, images, classes)\n"
+        "gap_agreement = agreement(gap_cam, gap_occlusion).mean()\n"
+        "flatten_agreement = agreement(maps['Grad-CAM'], maps['occlusion']).mean()",
+        "difference = gap_agreement - flatten_agreement\n"
+        "gap_verdict = 'higher' if difference > 0.05 else 'lower' if difference < -0.05 else 'about the same'\n"
+        "\n"
+        "ex.stretch.check(gap_verdict, gap=gap_agreement, flatten=flatten_agreement, model=gap_model,\n"
+        "                 reference=agreement(maps['Grad-CAM'], maps['occlusion']).mean())",
+    ),
+)
