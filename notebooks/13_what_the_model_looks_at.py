@@ -483,9 +483,10 @@ ex.q3.check(random_map_shows)
 # %% [markdown]
 # **Stretch exercise. Does the head matter for Grad-CAM?** Grad-CAM gives each feature map *one* weight, the
 # average of its gradient over all positions. On a model whose head averages each map too
-# (`GlobalAveragePooling2D`, notebook 02's stretch exercise), the class score depends on each map only through
-# that average, and Grad-CAM is exact there: it equals the older CAM. After `Flatten`, every position has its own
-# weights in the dense layer, and one average per map throws that away. Measure whether it matters: build notebook
+# (`GlobalAveragePooling2D`, notebook 02's stretch exercise), the class score depends on each map only through one
+# average, so one weight per map is close to what the model does (with nothing between the last convolution and
+# the average, Grad-CAM equals the older CAM exactly). After `Flatten`, every position has its own weights in the
+# dense layer, and one average per map throws that away. Measure whether it matters: build notebook
 # 02's `build_gap_cnn()` (`build_first_cnn` with `Flatten` and `Dense(128)` replaced by
 # `GlobalAveragePooling2D()`), train it with `train(gap_model)`, compute `grad_cam` and `occlusion` on it for the
 # same `images` and `classes`, and measure their mean `agreement`. Compare it with the same agreement on the

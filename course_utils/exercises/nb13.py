@@ -144,9 +144,9 @@ def _verify_gap_grad_cam(conclusion: Any, *, gap: Any = None, flatten: Any = Non
     said = expect_verdict(conclusion, gap_value, flatten_value, STRETCH_NOISE,
                           "Grad-CAM's agreement with occlusion on the GAP model")
     return (f"GAP model {gap_value:+.3f} against the Flatten model's {flatten_value:+.3f}: {said}. With a global "
-            "average after the last convolution, the score depends on each map's average, so one weight per map is "
-            "exactly what the model uses (Grad-CAM equals CAM there); after Flatten each position has its own "
-            "weights, and the average throws that away.")
+            "average in the head, the score depends on each map through one average, so one weight per map is close "
+            "to what the model uses; after Flatten each position has its own weights, and the average throws that "
+            "away.")
 
 
 stretch = Exercise(
