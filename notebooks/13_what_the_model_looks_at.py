@@ -367,7 +367,7 @@ figure, axes = plt.subplots(1, 2, figsize=(6.4, 3.4))
 for axis, heat, title in zip(axes, (raw[0], maps["Grad-CAM"][0]),
                              ("the mistake: the 11×11 map as it is", "resized to 28×28 first"), strict=True):
     axis.imshow(images[0, ..., 0], cmap="gray")
-    axis.imshow(heat, cmap="magma", alpha=0.5)
+    axis.imshow(heat, cmap="magma", alpha=0.5, vmin=0, vmax=raw[0].max())  # one colour scale for both panels
     axis.set(xlim=(-0.5, 27.5), ylim=(27.5, -0.5))  # the whole 28x28 image in view
     axis.set_title(title, fontsize=9)
     axis.axis("off")
