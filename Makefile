@@ -18,7 +18,7 @@ ifdef COURSE_DATA_DIR
 export COURSE_DATA_DIR := $(abspath $(COURSE_DATA_DIR))
 endif
 
-.PHONY: help venv lab test test-fast seed-study solve lite test-colab test-latest test-browser lint sync export execute report links release test-gpu verify-data clean
+.PHONY: help venv lab test test-fast seed-study solve lite site test-colab test-latest test-browser lint sync export execute report links release test-gpu verify-data clean
 
 help:
 	@echo "make lab          set up .venv and open the course in JupyterLab"
@@ -32,6 +32,7 @@ help:
 	@echo "make release      VERSION=x.y.z: set the version everywhere, point every link at tag vx.y.z, commit, tag"
 	@echo "make execute      re-run notebooks in FULL mode and store their outputs (NB=01 for one)"
 	@echo "make report       run every notebook in FULL mode, write docs/results.md and the README times (ONLY=03)"
+	@echo "make site         build the course website (every notebook with its outputs, searchable) into _book/"
 	@echo "make lite         build the JupyterLite site (07, 08, 11 in the browser) into _site/ (PYODIDE_DIR=... offline)"
 	@echo "make solve        run every notebook in FULL mode with every published solution; writes docs/exercises.md"
 	@echo "make seed-study   run every notebook in FULL mode with COURSE_SEED = each of SEEDS (default 1 2 3 4 5)"
@@ -124,6 +125,17 @@ $(LITE_STAMP): compat/lite.txt
 
 lite: $(LITE_STAMP)
 	.venv-lite/bin/python tools/build_lite.py $(if $(PYODIDE_DIR),--pyodide-dir $(PYODIDE_DIR))
+
+# The course website (every notebook with its stored outputs, searchable) in _book/, built offline by Jupyter Book 1
+# in its own virtualenv (compat/site.txt); nothing is re-executed. tests/test_site.py checks it in chromium.
+SITE_STAMP := .venv-site/.installed
+$(SITE_STAMP): compat/site.txt $(STAMP)
+	test -x .venv-site/bin/python || $(PYTHON) -m venv .venv-site
+	$(BIN)/uv pip install --quiet --system-certs --python .venv-site/bin/python -r compat/site.txt
+	touch $(SITE_STAMP)
+
+site: $(SITE_STAMP)
+	.venv-site/bin/python tools/build_site.py
 
 # Every notebook in full mode with every published solution pasted in; docs/exercises.md gets the stretch times.
 solve: $(STAMP)

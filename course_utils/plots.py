@@ -28,7 +28,7 @@ def image_grid(
     columns: int = 8,
     title: str | None = None,
 ) -> Figure:
-    """Show images in a grid, titled with their labels (and predictions, red when wrong)."""
+    """Show images in a grid, titled with their labels (and predictions, red and marked "(wrong)" when wrong)."""
     images = np.asarray(images)
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]  # (N, H, W, 1) -> (N, H, W) for imshow
@@ -52,8 +52,9 @@ def image_grid(
         colour = "black"
         if predicted is not None:
             guess = int(predicted[index])
-            colour = "black" if guess == int(labels[index]) else "red"
-            text = f"{text}\n→ {_label_text(guess, class_names)}"
+            right = guess == int(labels[index])
+            colour = "black" if right else "red"  # and in words: colour alone does not reach every reader
+            text = f"{text}\n→ {_label_text(guess, class_names)}" + ("" if right else " (wrong)")
         ax.set_title(text, fontsize=8, color=colour)
     if title:
         fig.suptitle(title)

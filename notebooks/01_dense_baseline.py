@@ -217,7 +217,7 @@ for rank, class_index in enumerate(top3, start=1):
 assert np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
 
 # %% [markdown]
-# Predicted labels under the true ones; red means wrong.
+# Predicted labels under the true ones; a wrong one is red and says "(wrong)".
 
 # %%
 # (extra code)

@@ -215,3 +215,94 @@ def test_lite_notebook_runs_every_cell_in_the_browser_offline(chromium, lite_sit
     assert "running on: browser (Pyodide)" in printed
     assert printed.count("✏️ Not attempted yet") >= 3, "the exercise checks did not print their feedback"
     assert "TensorFlow is not available here" in printed
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The course website (`make site`, tools/build_site.py): every page, its images' alt text, search, launch links.
+# ---------------------------------------------------------------------------------------------------------------
+
+SITE = Path(os.environ.get("COURSE_SITE") or REPO_ROOT / "_book")
+
+
+class _KeepAliveHandler(_QuietHandler):
+    protocol_version = "HTTP/1.1"  # one connection for a page's many files: several times faster than HTTP/1.0
+
+
+@pytest.fixture(scope="module")
+def course_site():
+    """The built course website, served on 127.0.0.1: its base URL."""
+    _require((SITE / "index.html").is_file(), f"no course website at {SITE}: run `make site`")
+    handler = functools.partial(_KeepAliveHandler, directory=str(SITE))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _site_pages() -> list[str]:
+    return sorted(path.name for path in SITE.glob("*.html") if path.name != "genindex.html")
+
+
+def test_every_site_page_loads_with_alt_texts_launch_links_and_nothing_from_outside(chromium, course_site):
+    from links import course_config
+
+    repository, ref = course_config()
+    pages = _site_pages()
+    assert len(pages) >= 18, pages  # home, 13 notebooks, 3 documents, search
+    context = chromium.new_context()
+    outside = _count_outside_requests(context)
+    page = context.new_page()
+    try:
+        for name in pages:
+            response = page.goto(f"{course_site}/{name}", wait_until="load")
+            assert response is not None and response.ok, name
+            assert "CNNs, hands-on" in page.title(), (name, page.title())
+            images = page.eval_on_selector_all("img", "all => all.map(i => [i.getAttribute('src'), i.alt, "
+                                                      "i.complete && i.naturalWidth > 0])")
+            for source, alt, loaded in images:
+                assert loaded, f"{name}: {source} did not load"
+                assert alt.strip() and not re.search(r"\.(png|svg|jpe?g)$", alt), f"{name}: {source} alt={alt!r}"
+            if not re.match(r"\d\d_", name):
+                continue
+            # Launch links: the theme's menu and the notebook's own, all at the ref the badges use.
+            hrefs = page.eval_on_selector_all("a", "all => all.map(a => a.href)")
+            launch = [href for href in hrefs if "colab.research.google.com/github" in href or "mybinder.org/v2" in href]
+            assert len(launch) >= 4, (name, launch)
+            for href in launch:
+                assert f"{repository}/blob/{ref}/notebooks/{name[:-5]}.ipynb" in href or (
+                    f"gh/{repository}/{ref}?" in href and f"notebooks/{name[:-5]}.ipynb" in href), href
+    finally:
+        context.close()
+    assert outside == [], outside  # every request stayed on 127.0.0.1
+
+
+def test_site_search_finds_the_notebook_that_teaches_a_term(chromium, course_site):
+    page = chromium.new_page()
+    try:
+        page.goto(f"{course_site}/search.html?q=padding", wait_until="load")
+        page.wait_for_selector("#search-results li a", timeout=30_000)
+        found = page.eval_on_selector_all("#search-results li a", "all => all.map(a => a.getAttribute('href'))")
+    finally:
+        page.close()
+    assert any(href.startswith("07_manual_convolution.html") for href in found), found
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_site_home_page_in_both_themes(chromium, course_site, scheme):
+    context = chromium.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{course_site}/index.html", wait_until="load")
+        theme = page.evaluate("document.documentElement.dataset.theme")
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        if os.environ.get("COURSE_SITE_SCREENSHOT"):
+            page.screenshot(path=os.environ["COURSE_SITE_SCREENSHOT"].replace(".png", f"-{scheme}.png"))
+    finally:
+        context.close()
+    assert theme == scheme, theme  # the theme follows the reader's system setting
+    channels = [int(value) for value in re.findall(r"\d+", background)[:3]]
+    assert (min(channels) > 200) if scheme == "light" else (max(channels) < 60), background

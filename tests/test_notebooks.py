@@ -138,3 +138,19 @@ def test_results_calls_leave_no_stray_output(notebook):
         if cell["cell_type"] == "code" and _ends_with_results_call(_text(cell)):
             echoed = [o for o in cell["outputs"] if o["output_type"] == "execute_result"]
             assert not echoed, f"{_text(cell)[:80]!r} echoes {echoed[0]['data'].get('text/plain')!r}"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_figure_has_alt_text_that_describes_it(notebook):
+    # The website (tools/build_site.py) gives each figure its cell's `mystnb.image.alt`; without it a screen reader
+    # hears a file name. Alt text says what the figure shows: a sentence, not "figure" or "plot".
+    figures = 0
+    for index, cell in enumerate(_load(notebook)["cells"]):
+        if not any("image/png" in output.get("data", {}) for output in cell.get("outputs", [])):
+            continue
+        figures += 1
+        alt = cell["metadata"].get("mystnb", {}).get("image", {}).get("alt", "")
+        assert len(alt.split()) >= 8, f"cell {index}: alt text {alt!r} (set metadata mystnb.image.alt)"
+        assert not re.fullmatch(r"(an? )?(image|figure|plot|chart)\.?", alt.strip(), re.IGNORECASE), alt
+        assert not re.search(r"\.(png|svg|jpe?g)\b", alt), f"cell {index}: alt text is a file name: {alt!r}"
+    assert figures, f"{notebook.name} draws no figure: is its stored output missing?"

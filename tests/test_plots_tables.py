@@ -21,6 +21,10 @@ def test_image_grid_accepts_channel_axis_and_marks_wrong_predictions():
     fig = plots.image_grid(images, [0, 1, 2, 0, 1], NAMES, predicted=[0, 2, 2, 0, 1], columns=3)
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
     assert len(titles) == 5 and "→ class 2" in titles[1]
+    # a wrong prediction is red *and* says so in words; a right one is neither
+    wrong, right = [ax for ax in fig.axes if ax.get_title()][1:3]
+    assert wrong.get_title().endswith("(wrong)") and wrong.title.get_color() == "red"
+    assert "wrong" not in right.get_title() and right.title.get_color() == "black"
     plt.close(fig)
     with pytest.raises(ValueError, match="expected images shaped"):
         plots.image_grid(np.zeros((28, 28)))

@@ -25,7 +25,6 @@ import argparse
 import gzip
 import json
 import os
-import re
 import shutil
 import struct
 import subprocess
@@ -41,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 from course_utils import data, results  # noqa: E402  (NumPy only: no TensorFlow needed to build)
 
 sys.path.insert(0, str(ROOT / "tools"))
-from links import LITE_NOTEBOOKS  # noqa: E402
+from links import LITE_NOTEBOOKS, badges_to_links  # noqa: E402
 
 PYODIDE_VERSION = "0.27.7"
 PUBLIC_PYODIDE = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/pyodide.js"
@@ -86,8 +85,6 @@ def write_mnist(into: Path) -> None:
         data.read_idx_gz(path, f"mnist/{stem}")  # the file written is the published one, byte for byte
 
 
-BADGE = re.compile(r"\[!\[(\w+)\]\([^)]*\)\]\(([^)]*)\)")
-
 
 def for_the_browser(notebook: dict) -> dict:
     """The notebook as the site serves it: badges become plain links (no image from outside the site), and the
@@ -95,7 +92,7 @@ def for_the_browser(notebook: dict) -> dict:
     for cell in notebook["cells"]:
         if cell["cell_type"] == "markdown":
             text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            text = BADGE.sub(r"[Open in \1](\2)", text)
+            text = badges_to_links(text)
             cell["source"] = "\n".join(line for line in text.split("\n") if "Run it in your browser" not in line)
     return notebook
 

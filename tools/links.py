@@ -23,6 +23,9 @@ NOTEBOOKS = ROOT / "notebooks"
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
 PIP_LINE = re.compile(r'^(\s*# )?%pip install --quiet --no-deps "course-utils @ git\+[^"]*"', re.MULTILINE)
+# A badge in Markdown, `[![Colab](image)](target)`: the websites turn it into a plain link, `[Open in Colab](target)`,
+# so that no page loads an image from outside the site.
+BADGE = re.compile(r"\[!\[(\w+)\]\([^)]*\)\]\(([^)]*)\)")
 BADGE_LINES = re.compile(r"^# \[!\[Colab\]\(.*\n# \[!\[Binder\]\(.*$", re.MULTILINE)
 MAP_START, MAP_END = "<!-- course-map:start -->", "<!-- course-map:end -->"
 LITE_START, LITE_END = "<!-- lite-links:start -->", "<!-- lite-links:end -->"
@@ -37,6 +40,11 @@ def course_config() -> tuple[str, str]:
     table = text.split("[tool.course]", 1)[1].split("\n[", 1)[0]
     values = dict(re.findall(r'^(\w+)\s*=\s*"([^"]*)"', table, re.MULTILINE))
     return values["repository"], values["ref"]
+
+
+def badges_to_links(text: str) -> str:
+    """Every badge in ``text`` as a plain link, `[Open in Colab](target)`: nothing for a page to load."""
+    return BADGE.sub(r"[Open in \1](\2)", text)
 
 
 def colab_url(repository: str, ref: str, notebook: str) -> str:
