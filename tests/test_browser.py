@@ -255,29 +255,41 @@ def test_every_site_page_loads_with_alt_texts_launch_links_and_nothing_from_outs
     assert len(pages) >= 18, pages  # home, 13 notebooks, 3 documents, search
     context = chromium.new_context()
     outside = _count_outside_requests(context)
-    page = context.new_page()
+    tabs = [context.new_page() for _ in range(4)]  # four pages load at once: the browser overlaps their waits
     try:
-        for name in pages:
-            response = page.goto(f"{course_site}/{name}", wait_until="load")
-            assert response is not None and response.ok, name
-            assert "CNNs, hands-on" in page.title(), (name, page.title())
-            images = page.eval_on_selector_all("img", "all => all.map(i => [i.getAttribute('src'), i.alt, "
-                                                      "i.complete && i.naturalWidth > 0])")
-            for source, alt, loaded in images:
-                assert loaded, f"{name}: {source} did not load"
-                assert alt.strip() and not re.search(r"\.(png|svg|jpe?g)$", alt), f"{name}: {source} alt={alt!r}"
-            if not re.match(r"\d\d_", name):
-                continue
-            # Launch links: the theme's menu and the notebook's own, all at the ref the badges use.
-            hrefs = page.eval_on_selector_all("a", "all => all.map(a => a.href)")
-            launch = [href for href in hrefs if "colab.research.google.com/github" in href or "mybinder.org/v2" in href]
-            assert len(launch) >= 4, (name, launch)
-            for href in launch:
-                assert f"{repository}/blob/{ref}/notebooks/{name[:-5]}.ipynb" in href or (
-                    f"gh/{repository}/{ref}?" in href and f"notebooks/{name[:-5]}.ipynb" in href), href
+        for start in range(0, len(pages), len(tabs)):
+            batch = list(zip(pages[start:start + len(tabs)], tabs, strict=False))
+            answers = {name: tab.goto(f"{course_site}/{name}", wait_until="commit") for name, tab in batch}
+            for name, tab in batch:
+                tab.wait_for_load_state("load")
+                _check_site_page(name, tab, answers[name], repository, ref)
     finally:
         context.close()
     assert outside == [], outside  # every request stayed on 127.0.0.1
+
+
+def _check_site_page(name: str, page, response, repository: str, ref: str) -> None:
+    """One loaded page of the course website: its title, its images and their alt texts, its launch links."""
+    from links import lite_url
+
+    assert response is not None and response.ok, name
+    assert "CNNs, hands-on" in page.title(), (name, page.title())
+    images = page.eval_on_selector_all("img", "all => all.map(i => [i.getAttribute('src'), i.alt, "
+                                              "i.complete && i.naturalWidth > 0])")
+    for source, alt, loaded in images:
+        assert loaded, f"{name}: {source} did not load"
+        assert alt.strip() and not re.search(r"\.(png|svg|jpe?g)$", alt), f"{name}: {source} alt={alt!r}"
+    if not re.match(r"\d\d_", name):
+        return
+    # Launch links: the theme's menu and the notebook's own, all at the ref the badges use.
+    hrefs = page.eval_on_selector_all("a", "all => all.map(a => a.href)")
+    launch = [href for href in hrefs if "colab.research.google.com/github" in href or "mybinder.org/v2" in href]
+    assert len(launch) >= 4, (name, launch)
+    for href in launch:
+        assert f"{repository}/blob/{ref}/notebooks/{name[:-5]}.ipynb" in href or (
+            f"gh/{repository}/{ref}?" in href and f"notebooks/{name[:-5]}.ipynb" in href), href
+    if f"{name[:-5]}.ipynb" in LITE_NOTEBOOKS:  # and the browser, for the notebooks JupyterLite serves
+        assert lite_url(repository, f"{name[:-5]}.ipynb") in hrefs, (name, "no run-in-the-browser link")
 
 
 def test_site_search_finds_the_notebook_that_teaches_a_term(chromium, course_site):
