@@ -163,33 +163,6 @@ def misclassified_gallery(
     return fig
 
 
-def scatter_runs(
-    rows: Sequence[Mapping[str, Any]],
-    x: str,
-    y: str,
-    *,
-    label: str = "name",
-    log_x: bool = False,
-    ax: Any = None,
-) -> Figure:
-    """Scatter one metric against another for a list of runs, each point labelled."""
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(6, 4))
-    else:
-        fig = ax.figure
-    xs, ys = [row[x] for row in rows], [row[y] for row in rows]
-    ax.scatter(xs, ys)
-    for row, x_value, y_value in zip(rows, xs, ys, strict=True):
-        ax.annotate(str(row[label]), (x_value, y_value), textcoords="offset points", xytext=(4, 4), fontsize=8)
-    if log_x:
-        ax.set_xscale("log")
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    return fig
-
-
 def channel_grid(
     maps: np.ndarray,
     *,

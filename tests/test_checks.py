@@ -21,6 +21,7 @@ from course_utils.checks import (
     expect_whole_number,
     expect_whole_numbers,
     is_untouched_stub,
+    verdict,
 )
 from course_utils.data import FASHION_CLASS_NAMES
 from course_utils.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11, nb12, nb13
@@ -763,3 +764,14 @@ def test_nb07_kernel_b_is_the_one_that_answers_horizontal_edges():
 def test_number_feedback_states_the_policy(answer):
     result = nb01.q1.evaluate(answer)
     assert not result.passed and NUMBER_POLICY in result.message, result.message
+
+
+# The stretch checks' rule, tested directly: tests/test_stretch.py uses it to work out the supported conclusion, so a
+# swapped "higher"/"lower" there would agree with itself.
+@pytest.mark.parametrize(("value", "baseline", "noise", "expected"), [
+    (0.90, 0.80, 0.05, "higher"), (0.80, 0.90, 0.05, "lower"), (0.82, 0.80, 0.05, "about the same"),
+    (0.78, 0.80, 0.05, "about the same"), (0.85, 0.80, 0.05, "about the same"),  # exactly at the band: the same
+    (0.8501, 0.80, 0.05, "higher"), (-3.0, -1.0, 0.5, "lower"), (1.0, 1.0, 0.0, "about the same"),
+])
+def test_verdict_names_the_direction_beyond_the_noise_band(value, baseline, noise, expected):
+    assert verdict(value, baseline, noise) == expected

@@ -42,6 +42,7 @@ def test_same_seed_gives_identical_metrics_in_two_fresh_processes(mirror):
     assert metrics == [line for line in second.stdout.splitlines() if line.startswith("METRICS")]
 
 
+@pytest.mark.slow  # a fresh Python process that imports TensorFlow
 def test_setup_prints_report_and_banner_and_keeps_stderr_clean(mirror):
     result = _run("from course_utils import env; env.setup(seed=1)", COURSE_DATA_DIR=str(mirror))
     assert result.returncode == 0, result.stderr
@@ -78,6 +79,7 @@ def test_a_course_seed_that_is_not_a_whole_number_says_how_to_fix_it(monkeypatch
         env.chosen_seed(42)
 
 
+@pytest.mark.slow  # a fresh Python process that imports TensorFlow
 def test_setup_reports_the_seed_from_course_seed(mirror):
     result = _run("from course_utils import env; r = env.setup(seed=42); print('SEED', r.seed)",
                   COURSE_DATA_DIR=str(mirror), COURSE_SEED="5")
@@ -85,6 +87,7 @@ def test_setup_reports_the_seed_from_course_seed(mirror):
     assert "seed: 5 (from COURSE_SEED" in result.stdout and "SEED 5" in result.stdout
 
 
+@pytest.mark.slow  # a fresh Python process that imports TensorFlow
 def test_the_browser_path_never_imports_tensorflow(mirror, tmp_path):
     """What notebooks 07-08 use in Pyodide works with TensorFlow and Keras unimportable, as in the browser."""
     script = textwrap.dedent(

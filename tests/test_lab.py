@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+pytestmark = pytest.mark.slow  # starts a JupyterLab server (a few seconds): make test-fast leaves it out
+
 
 def test_lab_serves_its_page(lab):
     status, body = lab.get(f"{lab.url}/lab")

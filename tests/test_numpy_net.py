@@ -199,7 +199,7 @@ def test_im2col_and_col2im_say_what_is_wrong():
 @pytest.fixture
 def keras64():
     """Keras with float64 as its default dtype (losses, optimiser variables), restored afterwards."""
-    keras = pytest.importorskip("keras")
+    import keras  # a hard dependency of the course: no skip
     before = keras.config.floatx()
     keras.config.set_floatx("float64")
     try:
@@ -236,7 +236,7 @@ def test_logits_loss_and_gradients_equal_keras_in_float64(keras64):
 
 
 def test_logits_and_gradients_equal_keras_in_float32():
-    keras = pytest.importorskip("keras")
+    import keras  # a hard dependency of the course: no skip
     images, labels = _digits(16)
     net = nn.build_scratch_cnn(np.random.default_rng(9), rate=0.0)
     logit_error, loss_error, grad_error, _ = _twin_gradients(keras, net, images, labels, np.float32)
@@ -331,7 +331,7 @@ def test_a_schedule_is_read_at_the_step_before_it_is_counted():
 
 
 def test_cosine_schedule_equals_kerass():
-    keras = pytest.importorskip("keras")
+    import keras  # a hard dependency of the course: no skip
     theirs = keras.optimizers.schedules.CosineDecay(0.003, 1000)
     for step in (0, 1, 250, 999, 1000, 1500):
         assert nn.cosine_schedule(0.003, 1000)(step) == pytest.approx(float(theirs(step)), rel=1e-5, abs=1e-10)

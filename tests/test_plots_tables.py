@@ -50,13 +50,6 @@ def test_confusion_matrix_and_gallery():
     plt.close(fig)
 
 
-def test_scatter_runs_labels_points():
-    rows = [{"name": "a", "params": 10, "acc": 0.8}, {"name": "b", "params": 100, "acc": 0.9}]
-    fig = plots.scatter_runs(rows, "params", "acc", log_x=True)
-    assert [t.get_text() for t in fig.axes[0].texts] == ["a", "b"]
-    plt.close(fig)
-
-
 def test_format_table_aligns_and_formats_numbers():
     rows = [
         {"model": "dense", "parameters": 101770, "accuracy": 0.87094},
