@@ -14,6 +14,7 @@ which turns each skip into a failure that says what to install or build.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -106,8 +107,15 @@ def lite_site():
     """The built JupyterLite site, served on 127.0.0.1: its base URL."""
     _require((LITE_SITE / ".course-lite-site").is_file(),
              f"no JupyterLite site at {LITE_SITE}: run `make lite PYODIDE_DIR=../shared/pyodide` first")
+    with _served(LITE_SITE) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _served(directory: Path):
+    """``directory`` served over HTTP on 127.0.0.1 while the block runs: its base URL."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler,
-                                                                                directory=str(LITE_SITE)))
+                                                                                directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -224,23 +232,12 @@ def test_lite_notebook_runs_every_cell_in_the_browser_offline(chromium, lite_sit
 SITE = Path(os.environ.get("COURSE_SITE") or REPO_ROOT / "_book")
 
 
-class _KeepAliveHandler(_QuietHandler):
-    protocol_version = "HTTP/1.1"  # one connection for a page's many files: several times faster than HTTP/1.0
-
-
 @pytest.fixture(scope="module")
 def course_site():
     """The built course website, served on 127.0.0.1: its base URL."""
     _require((SITE / "index.html").is_file(), f"no course website at {SITE}: run `make site`")
-    handler = functools.partial(_KeepAliveHandler, directory=str(SITE))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with _served(SITE) as url:
+        yield url
 
 
 def _site_pages() -> list[str]:
@@ -255,14 +252,11 @@ def test_every_site_page_loads_with_alt_texts_launch_links_and_nothing_from_outs
     assert len(pages) >= 18, pages  # home, 13 notebooks, 3 documents, search
     context = chromium.new_context()
     outside = _count_outside_requests(context)
-    tabs = [context.new_page() for _ in range(4)]  # four pages load at once: the browser overlaps their waits
+    page = context.new_page()
     try:
-        for start in range(0, len(pages), len(tabs)):
-            batch = list(zip(pages[start:start + len(tabs)], tabs, strict=False))
-            answers = {name: tab.goto(f"{course_site}/{name}", wait_until="commit") for name, tab in batch}
-            for name, tab in batch:
-                tab.wait_for_load_state("load")
-                _check_site_page(name, tab, answers[name], repository, ref)
+        for name in pages:
+            response = page.goto(f"{course_site}/{name}", wait_until="load")
+            _check_site_page(name, page, response, repository, ref)
     finally:
         context.close()
     assert outside == [], outside  # every request stayed on 127.0.0.1

@@ -105,20 +105,27 @@ q3 = Exercise(
 STRETCH_NOISE = 0.05  # the share of accuracy kept on shifted images moves by a few points from seed to seed
 
 
+def expect_gap_model(model: Any, name: str) -> Any:
+    """Fail unless ``model`` is build_first_cnn with Flatten and Dense(128) replaced by GlobalAveragePooling2D."""
+    model = expect_model(model, name)
+    layers = layer_types(model)
+    if "Flatten" in layers:
+        raise CheckFailed(f"{name} still has a Flatten layer: replace Flatten and Dense(128) with "
+                          "GlobalAveragePooling2D()")
+    if "GlobalAveragePooling2D" not in layers:
+        raise CheckFailed(f"{name} has no GlobalAveragePooling2D layer: put one after the last MaxPooling2D")
+    if layers.count("Conv2D") != 2 or tuple(model.output_shape) != (None, 10):
+        raise CheckFailed(f"change the head only: keep the two Conv2D blocks of build_first_cnn and end with "
+                          f"Dense(10); found {layers}")
+    return model
+
+
 def _verify_gap_cnn(conclusion: Any, *, results: Any = None) -> str:
     if results is None:
         raise CheckFailed("stretch_results is None: run the cell that trains both models first")
     if not isinstance(results, dict) or set(results) != {"Flatten", "GAP"}:
         raise CheckFailed("pass results=stretch_results, the dict the training cell fills for 'Flatten' and 'GAP'")
-    model = expect_model(results["GAP"]["model"], "the GAP model")
-    layers = layer_types(model)
-    if "Flatten" in layers:
-        raise CheckFailed("build_gap_cnn still has a Flatten layer: replace Flatten and Dense(128) with "
-                          "GlobalAveragePooling2D()")
-    if "GlobalAveragePooling2D" not in layers:
-        raise CheckFailed("build_gap_cnn has no GlobalAveragePooling2D layer: put one after the last MaxPooling2D")
-    if layers.count("Conv2D") != 2 or tuple(model.output_shape) != (None, 10):
-        raise CheckFailed(f"keep the two Conv2D blocks of build_first_cnn and end with Dense(10); found {layers}")
+    model = expect_gap_model(results["GAP"]["model"], "build_gap_cnn")
     kept = {name: expect_measured(run["shifted"], f"{name} shifted accuracy")
             / expect_measured(run["accuracy"], f"{name} accuracy") for name, run in results.items()}
     said = expect_verdict(conclusion, kept["GAP"], kept["Flatten"], STRETCH_NOISE,

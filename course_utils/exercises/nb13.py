@@ -13,12 +13,12 @@ from course_utils.checks import (
     expect_choice,
     expect_function,
     expect_measured,
-    expect_model,
     expect_returned,
     expect_verdict,
     expect_whole_number,
-    layer_types,
 )
+from course_utils.exercises import nb02
+from course_utils.exercises.nb02 import expect_gap_model
 
 _WRONG_ALPHA = {
     121: "that is the number of positions in each 11x11 feature map; alpha_k is one number per feature map",
@@ -121,16 +121,7 @@ def _verify_gap_grad_cam(conclusion: Any, *, gap: Any = None, flatten: Any = Non
     if gap is None or gap is Ellipsis or flatten is None or flatten is Ellipsis:
         raise CheckFailed("gap_agreement and flatten_agreement are not set yet: run the cell above, which "
                           "measures them")
-    gap_model = expect_model(model, "gap_model")
-    layers = layer_types(gap_model)
-    if "Flatten" in layers:
-        raise CheckFailed("gap_model still has a Flatten layer: replace Flatten and Dense(128) with "
-                          "GlobalAveragePooling2D(), as in notebook 02's stretch exercise")
-    if "GlobalAveragePooling2D" not in layers:
-        raise CheckFailed("gap_model has no GlobalAveragePooling2D layer: put one after the last MaxPooling2D")
-    if layers.count("Conv2D") != 2 or tuple(gap_model.output_shape) != (None, 10):
-        raise CheckFailed(f"change the head only: keep the two Conv2D blocks of build_first_cnn and end with "
-                          f"Dense(10); found {layers}")
+    expect_gap_model(model, "gap_model")  # notebook 02's stretch model
     gap_value = expect_measured(gap, "gap_agreement")
     flatten_value = expect_measured(flatten, "flatten_agreement")
     for name, value in (("gap_agreement", gap_value), ("flatten_agreement", flatten_value)):
@@ -156,19 +147,7 @@ stretch = Exercise(
          "GlobalAveragePooling2D()); train(gap_model); then agreement(grad_cam(gap_model, images, classes), "
          "occlusion(gap_model, images, classes)).mean().",
     solution=(
-        "def build_gap_cnn():\n"
-        "    return keras.Sequential([\n"
-        "        keras.Input(shape=(28, 28, 1)),\n"
-        "        keras.layers.Rescaling(1 / 255),\n"
-        "        keras.layers.Conv2D(64, (3, 3), activation='relu'),\n"
-        "        keras.layers.MaxPooling2D(2),\n"
-        "        keras.layers.Conv2D(64, (3, 3), activation='relu'),\n"
-        "        keras.layers.MaxPooling2D(2),\n"
-        "        keras.layers.GlobalAveragePooling2D(),\n"
-        "        keras.layers.Dense(10, activation='softmax'),\n"
-        "    ])\n"
-        "\n"
-        "\n"
+        nb02.stretch.solution_cells[0] + "\n\n\n"  # notebook 02's build_gap_cnn, as the learner wrote it there
         "gap_model = build_gap_cnn()\n"
         "train(gap_model)\n"
         "gap_cam, gap_occlusion = grad_cam(gap_model, images, classes), occlusion(gap_model, images, classes)\n"
