@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 from course_utils import data, results  # noqa: E402  (NumPy only: no TensorFlow needed to build)
 
 sys.path.insert(0, str(ROOT / "tools"))
-from links import LITE_NOTEBOOKS, badges_to_links  # noqa: E402
+from links import LITE_NOTEBOOKS, badges_to_links, map_markdown  # noqa: E402
 
 PYODIDE_VERSION = "0.27.7"
 PUBLIC_PYODIDE = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/pyodide.js"
@@ -85,16 +85,11 @@ def write_mnist(into: Path) -> None:
         data.read_idx_gz(path, f"mnist/{stem}")  # the file written is the published one, byte for byte
 
 
-
 def for_the_browser(notebook: dict) -> dict:
     """The notebook as the site serves it: badges become plain links (no image from outside the site), and the
     link to the site itself goes."""
-    for cell in notebook["cells"]:
-        if cell["cell_type"] == "markdown":
-            text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            text = badges_to_links(text)
-            cell["source"] = "\n".join(line for line in text.split("\n") if "Run it in your browser" not in line)
-    return notebook
+    return map_markdown(notebook, lambda text: "\n".join(
+        line for line in badges_to_links(text).split("\n") if "Run it in your browser" not in line))
 
 
 def verified_values(notebooks: list[Path]) -> dict[str, dict]:

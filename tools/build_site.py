@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
-from links import badges_to_links, course_config  # noqa: E402
+from links import badges_to_links, course_config, map_markdown  # noqa: E402
 
 MARKER = ".course-site"
 DOCS = ("common_mistakes", "exercises", "results")
@@ -46,11 +46,7 @@ class BuildError(RuntimeError):
 def notebook_for_the_site(path: Path, repository: str, ref: str) -> dict:
     """The notebook with its links made for the site (its outputs, metadata and browser link untouched)."""
     notebook = json.loads(path.read_text(encoding="utf-8"))
-    for cell in notebook["cells"]:
-        if cell["cell_type"] == "markdown":
-            text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            cell["source"] = site_links(text, repository, ref)
-    return notebook
+    return map_markdown(notebook, lambda text: site_links(text, repository, ref))
 
 
 def site_links(text: str, repository: str, ref: str) -> str:

@@ -16,6 +16,7 @@ import argparse
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +46,14 @@ def course_config() -> tuple[str, str]:
 def badges_to_links(text: str) -> str:
     """Every badge in ``text`` as a plain link, `[Open in Colab](target)`: nothing for a page to load."""
     return BADGE.sub(r"[Open in \1](\2)", text)
+
+
+def map_markdown(notebook: dict, change: Callable[[str], str]) -> dict:
+    """``notebook`` (as JSON) with ``change`` applied to the text of every Markdown cell; code cells untouched."""
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            cell["source"] = change("".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"])
+    return notebook
 
 
 def colab_url(repository: str, ref: str, notebook: str) -> str:
