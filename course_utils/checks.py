@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dis
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,6 +143,50 @@ def expect_returned(result: Any, name: str) -> Any:
     if result is None:
         raise CheckFailed(f"{name} returned None. Did you forget `return`?")
     return result
+
+
+def call(function: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+    """Call a learner's ``function`` (named ``name`` in feedback) and return what it returned, which is not None."""
+    expect_function(function, name)
+    return expect_returned(function(*args, **kwargs), name)
+
+
+def reject_known(answer: Any, wrong: Mapping[Any, str]) -> None:
+    """Fail with the message that ``wrong`` keeps for ``answer``, when ``answer`` is a known wrong answer."""
+    try:
+        message = wrong.get(answer)
+    except TypeError:  # unhashable answers (lists, arrays) are never table keys
+        return
+    if message is not None:
+        raise CheckFailed(message)
+
+
+def expect_exact(answer: Any, right: Any, wrong: Mapping[Any, str], otherwise: str) -> Any:
+    """Return ``answer`` if it equals ``right``; else fail with its ``wrong`` message, or ``otherwise`` ({answer})."""
+    if answer == right:
+        return answer
+    reject_known(answer, wrong)
+    raise CheckFailed(otherwise.format(answer=answer))
+
+
+def reject_arrays(result: Any, wrong: Sequence[tuple[Any, str]]) -> None:
+    """Fail with the message of the first known wrong array in ``wrong`` that ``result`` equals exactly."""
+    for known, message in wrong:
+        if np.array_equal(result, known):
+            raise CheckFailed(message)
+
+
+def expect_letter(answer: Any, letters: str, wrong: Mapping[str, str] | None = None) -> str:
+    """Return the one of ``letters`` (e.g. "ABC") that ``answer`` names, in any case, or fail; ``wrong`` explains."""
+    listed = ", ".join(f"'{letter}'" for letter in letters)
+    if not isinstance(answer, str):
+        raise CheckFailed(f"answer with one letter in quotes, one of {listed}, not {_short(answer)}")
+    given = answer.strip().lower()
+    found = [letter for letter in letters if letter.lower() == given]
+    if not found:
+        raise CheckFailed(f"{_short(answer)} is not one of the choices; choose one of {listed}")
+    reject_known(found[0], wrong or {})
+    return found[0]
 
 
 def _short(value: Any, limit: int = 80) -> str:

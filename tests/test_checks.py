@@ -15,12 +15,17 @@ from course_utils.checks import (
     CheckFailed,
     CheckResult,
     Exercise,
+    call,
+    expect_exact,
     expect_function,
+    expect_letter,
     expect_number,
     expect_returned,
     expect_whole_number,
     expect_whole_numbers,
     is_untouched_stub,
+    reject_arrays,
+    reject_known,
     verdict,
 )
 from course_utils.data import FASHION_CLASS_NAMES
@@ -83,12 +88,40 @@ def test_expect_whole_numbers_converts_or_explains():
             expect_whole_numbers(answer, "(a, b)")
 
 
+@pytest.mark.parametrize(("attempt", "fragment"), [
+    (lambda: call(3, "f"), "function itself (f), not int"),
+    (lambda: call(lambda x: None, "f", 1), "f returned None"),
+    (lambda: expect_exact(4, 6, {4: "four is a known slip"}, "{answer} is not it"), "four is a known slip"),
+    (lambda: expect_exact(5, 6, {4: "four is a known slip"}, "{answer} is not it"), "5 is not it"),
+    (lambda: expect_exact([6], 6, {4: "x"}, "{answer} is not it"), "[6] is not it"),  # unhashable: no table lookup
+    (lambda: expect_letter("a", "ABC", {"A": "A blurs"}), "A blurs"),
+    (lambda: expect_letter("D", "ABC"), "'D' is not one of the choices; choose one of 'A', 'B', 'C'"),
+    (lambda: expect_letter("ab", "abc"), "not one of the choices"),
+    (lambda: expect_letter(1, "abc"), "answer with one letter in quotes, one of 'a', 'b', 'c', not 1"),
+    (lambda: reject_known("x", {"x": "x is the classic mistake"}), "x is the classic mistake"),
+    (lambda: reject_arrays(np.arange(3)[::-1], [(np.arange(3), "same"), (np.arange(3)[::-1], "reversed")]),
+     "reversed"),
+], ids=["not-callable", "returned-none", "known-wrong", "otherwise", "unhashable", "letter-wrong", "letter-unknown",
+        "two-letters", "letter-not-text", "reject-known", "reject-arrays"])
+def test_table_helpers_name_the_mistake(attempt, fragment):
+    with pytest.raises(CheckFailed, match=re.escape(fragment)):
+        attempt()
+
+
+def test_table_helpers_pass_right_answers_through():
+    assert call(lambda x: x + 1, "f", 1) == 2
+    assert expect_exact(6, 6, {4: "x"}, "no") == 6
+    assert expect_letter(" b ", "ABC", {"A": "x"}) == "B" and expect_letter("B", "abc") == "b"
+    assert reject_known([1], {1: "x"}) is None and reject_known(2, {1: "x"}) is None
+    assert reject_arrays(np.zeros(2), [(np.ones(2), "x")]) is None
+
+
 def test_shared_expectations():
     expect_function(len, "len")
     assert expect_returned(0, "f") == 0
     assert expect_whole_number(np.int64(3)) == 3 and expect_whole_number(3.0) == 3
     assert expect_number(np.array(2.5)) == 2.5
-    for call, fragment in [
+    for attempt, fragment in [
         (lambda: expect_function(3, "f"), "function itself (f), not int"),
         (lambda: expect_returned(None, "f"), "f returned None"),
         (lambda: expect_whole_number(True), "give a whole number, not bool"),
@@ -98,7 +131,7 @@ def test_shared_expectations():
         (lambda: expect_number([1]), "give a number, not list [1]"),
     ]:
         with pytest.raises(CheckFailed, match=re.escape(fragment)):
-            call()
+            attempt()
 
 
 class Lazy:

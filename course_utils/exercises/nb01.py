@@ -10,10 +10,10 @@ import numpy as np
 from course_utils.checks import (
     CheckFailed,
     Exercise,
-    expect_function,
+    call,
+    expect_exact,
     expect_measured,
     expect_model,
-    expect_returned,
     expect_verdict,
     expect_whole_number,
 )
@@ -22,18 +22,14 @@ from course_utils.data import FASHION_CLASS_NAMES
 
 def _verify_parameter_count(answer: Any) -> str:
     weights, biases = 28 * 28 * 256, 256
-    answer = expect_whole_number(answer, 'a whole number of parameters')
-    if answer == weights:
-        raise CheckFailed("that counts the weights only. Each of the 256 units also has one bias")
-    if answer == 28 * 28 or answer == 256:
-        raise CheckFailed("every one of the 784 inputs connects to every one of the 256 units")
-    if answer == 28 * 28 * 128 + 128:
-        raise CheckFailed("that is the baseline's Dense(128), which model.summary() printed. This layer has 256 "
-                          "units: count again with 256")
-    if answer == weights + biases + 256 * 10 + 10:
-        raise CheckFailed("that is the whole model. The question asks for the Dense(256) layer only")
-    if answer != weights + biases:
-        raise CheckFailed(f"{answer} is not it. Count inputs x units, then add one bias per unit")
+    inputs = "every one of the 784 inputs connects to every one of the 256 units"
+    expect_exact(expect_whole_number(answer, "a whole number of parameters"), weights + biases, {
+        weights: "that counts the weights only. Each of the 256 units also has one bias",
+        28 * 28: inputs, 256: inputs,
+        28 * 28 * 128 + 128: "that is the baseline's Dense(128), which model.summary() printed. This layer has 256 "
+                             "units: count again with 256",
+        weights + biases + 256 * 10 + 10: "that is the whole model. The question asks for the Dense(256) layer only",
+    }, "{answer} is not it. Count inputs x units, then add one bias per unit")
     return f"784 x 256 weights + 256 biases = {weights + biases:,} parameters: twice the units, twice the weights."
 
 
@@ -51,10 +47,7 @@ _PROBABILITIES[[0, 1, 2], [9, 2, 1]] = 0.82
 
 
 def _verify_predicted_names(predicted_class_names: Callable[[np.ndarray], Any]) -> str:
-    expect_function(predicted_class_names, "predicted_class_names")
-    result = predicted_class_names(_PROBABILITIES.copy())
-    expect_returned(result, "predicted_class_names")
-    names = list(result)
+    names = list(call(predicted_class_names, "predicted_class_names", _PROBABILITIES.copy()))
     if len(names) == 10:
         raise CheckFailed("you returned 10 names for 3 images: take argmax along axis=1 (per image), not axis=0")
     if len(names) != 3:

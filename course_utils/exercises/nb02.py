@@ -10,11 +10,11 @@ import numpy as np
 from course_utils.checks import (
     CheckFailed,
     Exercise,
+    call,
+    expect_exact,
     expect_feature_shape,
-    expect_function,
     expect_measured,
     expect_model,
-    expect_returned,
     expect_verdict,
     expect_whole_number,
     layer_types,
@@ -23,17 +23,12 @@ from course_utils.checks import (
 
 def _verify_conv_parameters(answer: Any) -> str:
     weights, biases = 5 * 5 * 3 * 32, 32
-    answer = expect_whole_number(answer, 'a whole number of parameters')
-    if answer == weights:
-        raise CheckFailed("that counts the weights only. Each of the 32 filters also has one bias")
-    if answer == 5 * 5 * 32 + 32:
-        raise CheckFailed("each filter spans all 3 colour channels: it has 5 x 5 x 3 weights, not 5 x 5")
-    if answer == 5 * 5 * 3 + 1:
-        raise CheckFailed("that is one filter. The layer has 32 of them")
-    if answer == 32 * 32 * 3 * 32 + 32:
-        raise CheckFailed("a filter's weights depend on the kernel size (5x5), not on the image size")
-    if answer != weights + biases:
-        raise CheckFailed(f"{answer} is not it. Weights per filter: kernel height x width x input channels")
+    expect_exact(expect_whole_number(answer, "a whole number of parameters"), weights + biases, {
+        weights: "that counts the weights only. Each of the 32 filters also has one bias",
+        5 * 5 * 32 + 32: "each filter spans all 3 colour channels: it has 5 x 5 x 3 weights, not 5 x 5",
+        5 * 5 * 3 + 1: "that is one filter. The layer has 32 of them",
+        32 * 32 * 3 * 32 + 32: "a filter's weights depend on the kernel size (5x5), not on the image size",
+    }, "{answer} is not it. Weights per filter: kernel height x width x input channels")
     return f"5 x 5 x 3 x 32 weights + 32 biases = {weights + biases:,}, whatever the image size."
 
 
@@ -47,16 +42,13 @@ q1 = Exercise(
 
 def _verify_feature_shape(answer: Any) -> str:
     shape = expect_feature_shape(answer)
-    if shape == (8, 8, 64):
-        raise CheckFailed("8x8 would need padding='same'. Each valid 3x3 convolution first removes 2 pixels")
     if shape[:2] == (6, 6) and shape[2] != 64:
         raise CheckFailed("the height and width are right; the channels are the second Conv2D's filter count")
-    if shape == (7, 7, 64):
-        raise CheckFailed("pooling 13 by 2 gives 6 (floor of 6.5), not 7: a 2x2 window needs 2 rows")
-    if shape == (5, 5, 64):
-        raise CheckFailed("that is the 28x28 model's shape, which model.summary() printed. Start from 32 here")
-    if shape != (6, 6, 64):
-        raise CheckFailed(f"{shape} is not it. Go layer by layer: 32 -> conv -> pool -> conv -> pool")
+    expect_exact(shape, (6, 6, 64), {
+        (8, 8, 64): "8x8 would need padding='same'. Each valid 3x3 convolution first removes 2 pixels",
+        (7, 7, 64): "pooling 13 by 2 gives 6 (floor of 6.5), not 7: a 2x2 window needs 2 rows",
+        (5, 5, 64): "that is the 28x28 model's shape, which model.summary() printed. Start from 32 here",
+    }, "{answer} is not it. Go layer by layer: 32 -> conv -> pool -> conv -> pool")
     return "32 -> 30 -> 15 -> 13 -> 6, with 64 channels: Flatten would see 6 x 6 x 64 = 2,304 values."
 
 
@@ -71,16 +63,11 @@ _BATCH = np.arange(3 * 28 * 28, dtype=np.float32).reshape(3, 28, 28)
 
 
 def _verify_channel_axis(add_channel_axis: Callable[[np.ndarray], Any]) -> str:
-    expect_function(add_channel_axis, "add_channel_axis")
-    result = add_channel_axis(_BATCH.copy())
-    expect_returned(result, "add_channel_axis")
-    result = np.asarray(result)
-    if result.shape == (3, 1, 28, 28):
-        raise CheckFailed("(N, 1, 28, 28) is channels-first. Keras expects channels last: (N, 28, 28, 1)")
-    if result.shape == (3, 28 * 28):
-        raise CheckFailed("that flattens the images, the opposite of what Conv2D needs")
-    if result.shape != (3, 28, 28, 1):
-        raise CheckFailed(f"for a batch shaped (3, 28, 28) you returned {result.shape}; expected (3, 28, 28, 1)")
+    result = np.asarray(call(add_channel_axis, "add_channel_axis", _BATCH.copy()))
+    expect_exact(result.shape, (3, 28, 28, 1), {
+        (3, 1, 28, 28): "(N, 1, 28, 28) is channels-first. Keras expects channels last: (N, 28, 28, 1)",
+        (3, 28 * 28): "that flattens the images, the opposite of what Conv2D needs",
+    }, "for a batch shaped (3, 28, 28) you returned {answer}; expected (3, 28, 28, 1)")
     if not np.array_equal(result[..., 0], _BATCH):
         raise CheckFailed("the shape is right but the pixels moved. Add an axis; do not reorder values")
     try:

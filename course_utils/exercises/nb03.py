@@ -10,10 +10,10 @@ import numpy as np
 from course_utils.checks import (
     CheckFailed,
     Exercise,
-    expect_function,
+    call,
+    expect_exact,
     expect_measured,
     expect_model,
-    expect_returned,
     expect_verdict,
     expect_whole_number,
     layer_types,
@@ -24,18 +24,12 @@ VALIDATION_LOSS = [0.52, 0.41, 0.36, 0.34, 0.35, 0.33, 0.36, 0.38, 0.40]
 
 
 def _verify_restored_epoch(answer: Any) -> str:
-    answer = expect_whole_number(answer, "an epoch number, counting from 1")
-    if answer == 9:
-        raise CheckFailed("that is where training stopped. restore_best_weights=True goes back to the best epoch")
-    if answer == 4:
-        raise CheckFailed(
-            "after epoch 4 the loss rose once (epoch 5), but patience=3 allows 3 epochs without improvement, "
-            "and epoch 6 improved again"
-        )
-    if answer == 5:
-        raise CheckFailed("indices start at 0 in Python but epochs here count from 1: which epoch has the lowest loss?")
-    if answer != 6:
-        raise CheckFailed(f"epoch {answer} is not it. Find the lowest validation loss")
+    expect_exact(expect_whole_number(answer, "an epoch number, counting from 1"), 6, {
+        9: "that is where training stopped. restore_best_weights=True goes back to the best epoch",
+        4: "after epoch 4 the loss rose once (epoch 5), but patience=3 allows 3 epochs without improvement, and "
+           "epoch 6 improved again",
+        5: "indices start at 0 in Python but epochs here count from 1: which epoch has the lowest loss?",
+    }, "epoch {answer} is not it. Find the lowest validation loss")
     return "epoch 6 has the lowest validation loss (0.33); epochs 7-9 did not improve, so training stopped after 9."
 
 
@@ -50,10 +44,7 @@ _MATRIX = np.array([[50, 5, 5], [10, 80, 10], [0, 4, 36]])
 
 
 def _verify_per_class_accuracy(per_class_accuracy: Callable[[np.ndarray], Any]) -> str:
-    expect_function(per_class_accuracy, "per_class_accuracy")
-    result = per_class_accuracy(_MATRIX.copy())
-    expect_returned(result, "per_class_accuracy")
-    result = np.asarray(result, dtype=float)
+    result = np.asarray(call(per_class_accuracy, "per_class_accuracy", _MATRIX.copy()), dtype=float)
     expected = np.diag(_MATRIX) / _MATRIX.sum(axis=1)
     if result.shape != expected.shape:
         raise CheckFailed(f"return one value per class: shape {expected.shape}, not {result.shape}")
@@ -80,16 +71,11 @@ q2 = Exercise(
 
 
 def _verify_batchnorm_parameters(answer: Any) -> str:
-    answer = expect_whole_number(answer, 'a whole number of parameters')
-    if answer == 128:
-        raise CheckFailed(
-            "128 are the trainable ones (a scale and a shift per channel). BatchNormalization also keeps a "
-            "moving mean and variance per channel, which count as non-trainable parameters"
-        )
-    if answer == 64:
-        raise CheckFailed("each channel has more than one number: a scale, a shift, a moving mean, a moving variance")
-    if answer != 256:
-        raise CheckFailed(f"{answer} is not it. Count 4 numbers per channel")
+    expect_exact(expect_whole_number(answer, "a whole number of parameters"), 256, {
+        128: "128 are the trainable ones (a scale and a shift per channel). BatchNormalization also keeps a moving "
+             "mean and variance per channel, which count as non-trainable parameters",
+        64: "each channel has more than one number: a scale, a shift, a moving mean, a moving variance",
+    }, "{answer} is not it. Count 4 numbers per channel")
     return "4 x 64 = 256: gamma and beta are learned; the moving mean and variance are tracked, not trained."
 
 

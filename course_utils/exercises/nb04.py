@@ -9,9 +9,10 @@ from course_utils import stats
 from course_utils.checks import (
     CheckFailed,
     Exercise,
-    expect_function,
+    call,
+    expect_exact,
+    expect_letter,
     expect_number,
-    expect_returned,
     expect_verdict,
     expect_whole_number,
     expect_whole_numbers,
@@ -21,21 +22,17 @@ _CASES = [(3, 1, 8), (3, 8, 8), (5, 16, 32), (3, 64, 64), (1, 32, 16)]
 
 
 def _verify_conv_parameters(conv_parameters: Callable[[int, int, int], Any]) -> str:
-    expect_function(conv_parameters, "conv_parameters")
     for kernel, channels_in, filters in _CASES:
-        got = conv_parameters(kernel, channels_in, filters)
+        got = call(conv_parameters, "conv_parameters", kernel, channels_in, filters)
         expected = kernel * kernel * channels_in * filters + filters
-        got = expect_whole_number(expect_returned(got, "conv_parameters"), "a whole number of parameters")
-        if got == expected:
-            continue
-        case = f"kernel={kernel}, channels_in={channels_in}, filters={filters}"
-        if got == expected - filters:
-            raise CheckFailed(f"for {case} you forgot the biases: one per filter")
-        if got == kernel * kernel * filters + filters:
-            raise CheckFailed(f"for {case}: each filter has a kernel x kernel slice for every input channel")
-        if got == kernel * channels_in * filters + filters:
-            raise CheckFailed(f"for {case}: a {kernel}x{kernel} kernel has kernel * kernel cells, not kernel")
-        raise CheckFailed(f"for {case} you returned {got}; expected {expected}")
+        case = f"for kernel={kernel}, channels_in={channels_in}, filters={filters}"
+        expect_exact(expect_whole_number(got, "a whole number of parameters"), expected, {
+            expected - filters: f"{case} you forgot the biases: one per filter",
+            kernel * kernel * filters + filters: f"{case}: each filter has a kernel x kernel slice for every input "
+                                                 "channel",
+            kernel * channels_in * filters + filters: f"{case}: a {kernel}x{kernel} kernel has kernel * kernel cells, "
+                                                      "not kernel",
+        }, f"{case} you returned {{answer}}; expected {expected}")
     return "k x k x C_in x F + F: square in the kernel size, linear in input channels and in filters."
 
 
@@ -52,13 +49,10 @@ q1 = Exercise(
 
 
 def _verify_scaling(answer: Any) -> str:
-    answer = expect_number(answer, "a growth factor (how many times more)")
-    if answer == 2:
-        raise CheckFailed("the second layer's filters double, and so do its input channels (the first layer's filters)")
-    if answer == 8:
-        raise CheckFailed("the kernel size did not change, only the two filter counts")
-    if answer != 4:
-        raise CheckFailed(f"{answer:g} is not it. Weights = k x k x C_in x F; which factors doubled?")
+    expect_exact(expect_number(answer, "a growth factor (how many times more)"), 4, {
+        2: "the second layer's filters double, and so do its input channels (the first layer's filters)",
+        8: "the kernel size did not change, only the two filter counts",
+    }, "{answer:g} is not it. Weights = k x k x C_in x F; which factors doubled?")
     return "both C_in and F double: 2 x 2 = 4 times the weights (and roughly 4 times the multiply-adds)."
 
 
@@ -79,18 +73,12 @@ RESULTS = {
 
 
 def _verify_recommendation(answer: Any) -> str:
-    if not isinstance(answer, str):
-        raise CheckFailed(f"answer with one letter in quotes, one of {sorted(RESULTS)}, not {answer!r}")
-    choice = answer.strip().upper()
-    if choice not in RESULTS:
-        raise CheckFailed(f"answer with one of {sorted(RESULTS)}, not {answer!r}")
-    if choice == "A":
-        raise CheckFailed("A is the smallest, but it misses the 0.90 target")
-    if choice == "D":
-        raise CheckFailed("D is the biggest and slowest, and not even the most accurate: capacity without gain")
-    if choice == "C":
-        raise CheckFailed("C is the most accurate, but 0.006 more accuracy costs twice the time of a model that "
-                          "already meets the target")
+    expect_letter(answer, "".join(RESULTS), {
+        "A": "A is the smallest, but it misses the 0.90 target",
+        "D": "D is the biggest and slowest, and not even the most accurate: capacity without gain",
+        "C": "C is the most accurate, but 0.006 more accuracy costs twice the time of a model that already meets "
+             "the target",
+    })
     return "B: the cheapest configuration that meets the target. Past it, accuracy barely moves."
 
 

@@ -10,26 +10,25 @@ import numpy as np
 from course_utils.checks import (
     CheckFailed,
     Exercise,
+    call,
+    expect_exact,
     expect_feature_shape,
-    expect_function,
+    expect_letter,
     expect_model,
-    expect_returned,
     expect_whole_number,
 )
 
 
 def _verify_output_shape(answer: Any) -> str:
     shape = expect_feature_shape(answer)
-    if shape == (5, 5, 64):
-        raise CheckFailed("the second convolution has padding='same': it keeps 12 x 12, it does not remove 2 pixels")
-    if shape == (7, 7, 64):
-        raise CheckFailed("the first convolution has no padding: a 5x5 kernel removes 4 pixels (28 -> 24)")
     if shape[:2] == (6, 6) and shape[2] != 64:
         raise CheckFailed("height and width are right; the channels are the last Conv2D's filter count")
-    if shape in {(12, 12, 64), (24, 24, 64)}:
-        raise CheckFailed("do not forget the pooling layers: each 2x2 pooling halves height and width")
-    if shape != (6, 6, 64):
-        raise CheckFailed(f"{shape} is not it. Go layer by layer: 28 -> conv 5x5 -> pool -> conv 'same' -> pool")
+    pooling = "do not forget the pooling layers: each 2x2 pooling halves height and width"
+    expect_exact(shape, (6, 6, 64), {
+        (5, 5, 64): "the second convolution has padding='same': it keeps 12 x 12, it does not remove 2 pixels",
+        (7, 7, 64): "the first convolution has no padding: a 5x5 kernel removes 4 pixels (28 -> 24)",
+        (12, 12, 64): pooling, (24, 24, 64): pooling,
+    }, "{answer} is not it. Go layer by layer: 28 -> conv 5x5 -> pool -> conv 'same' -> pool")
     return "28 -> 24 (valid 5x5) -> 12 (pool) -> 12 ('same' 3x3) -> 6 (pool), with 64 channels."
 
 
@@ -54,13 +53,7 @@ _WRONG_KERNEL = {
 
 
 def _verify_vertical_kernel(answer: Any) -> str:
-    if not isinstance(answer, str):
-        raise CheckFailed(f'answer with a letter in quotes, e.g. "A", not {type(answer).__name__}')
-    letter = answer.strip().upper()
-    if letter not in KERNELS:
-        raise CheckFailed(f"choose one of {', '.join(KERNELS)}, not {answer!r}")
-    if letter in _WRONG_KERNEL:
-        raise CheckFailed(_WRONG_KERNEL[letter])
+    expect_letter(answer, "".join(KERNELS), _WRONG_KERNEL)
     return "C: negative on the left, positive on the right, so it responds where brightness changes left to right."
 
 
@@ -78,22 +71,17 @@ _MAPS[2, 1, 0] = 5.0  # but channel 0 holds the single largest value
 
 
 def _verify_strongest_filter(strongest_filter: Callable[[np.ndarray], Any]) -> str:
-    expect_function(strongest_filter, "strongest_filter")
-    got = expect_returned(strongest_filter(_MAPS.copy()), "strongest_filter")
-    got = expect_whole_number(got, "a channel index")
-    if got != 3:
-        if got == 0:
-            raise CheckFailed("channel 0 holds the single largest value, but not the largest mean: average first")
-        if got == int(np.argmax(_MAPS)):
-            raise CheckFailed("np.argmax of the whole array gives a flat position, not a channel: average over "
-                              "height and width first")
-        if got >= _MAPS.shape[-1]:
-            raise CheckFailed(f"{got} is not a channel index (there are {_MAPS.shape[-1]}): average over axes (0, 1)")
-        raise CheckFailed(f"for a test array whose channel 3 has the largest mean you returned {got}")
+    got = expect_whole_number(call(strongest_filter, "strongest_filter", _MAPS.copy()), "a channel index")
+    if got != 3 and got >= _MAPS.shape[-1] and got != int(np.argmax(_MAPS)):
+        raise CheckFailed(f"{got} is not a channel index (there are {_MAPS.shape[-1]}): average over axes (0, 1)")
+    expect_exact(got, 3, {
+        0: "channel 0 holds the single largest value, but not the largest mean: average first",
+        int(np.argmax(_MAPS)): "np.argmax of the whole array gives a flat position, not a channel: average over "
+                               "height and width first",
+    }, "for a test array whose channel 3 has the largest mean you returned {answer}")
     other = np.zeros((4, 4, 9), dtype=np.float32)
     other[..., 7] = 1.0
-    second = expect_returned(strongest_filter(other), "strongest_filter")
-    if expect_whole_number(second, "a channel index") != 7:
+    if expect_whole_number(call(strongest_filter, "strongest_filter", other), "a channel index") != 7:
         raise CheckFailed("it does not work for a map with 9 channels: do not hard-code shapes")
     return "maps.mean(axis=(0, 1)).argmax(): one mean per channel, then the largest."
 

@@ -10,10 +10,10 @@ import numpy as np
 from course_utils.checks import (
     CheckFailed,
     Exercise,
+    call,
     expect_choice,
-    expect_function,
+    expect_exact,
     expect_number,
-    expect_returned,
     expect_whole_number,
     expect_whole_numbers,
 )
@@ -55,10 +55,8 @@ def _verify_stop_callback(callback_class: Any) -> str:
     if stopped is None:
         raise CheckFailed("with validation losses 0.30, 0.12, 0.061, 0.049 it never stopped: set "
                           "self.model.stop_training = True in on_epoch_end when logs['val_loss'] <= threshold")
-    if stopped == 5:
-        raise CheckFailed("it stopped one epoch late: 0.049 is already below 0.05")
-    if stopped != 4:
-        raise CheckFailed(f"it stopped after epoch {stopped}; expected 4 (the first val_loss <= 0.05)")
+    expect_exact(stopped, 4, {5: "it stopped one epoch late: 0.049 is already below 0.05"},
+                 "it stopped after epoch {answer}; expected 4 (the first val_loss <= 0.05)")
     if _run_epochs(callback_class(0.05), [0.3, 0.05]) != 2:
         raise CheckFailed("a validation loss exactly equal to the threshold should stop training (use <=)")
     # A second threshold: a callback that ignores its own threshold (a hard-coded 0.05) stops at the wrong epoch.
@@ -98,9 +96,8 @@ _MATRIX = np.array(
 
 
 def _verify_most_confused(most_confused_pair: Any) -> str:
-    expect_function(most_confused_pair, "most_confused_pair")
     probe = _MATRIX.copy()
-    got = expect_returned(most_confused_pair(probe), "most_confused_pair")
+    got = call(most_confused_pair, "most_confused_pair", probe)
     if not np.array_equal(probe, _MATRIX):
         raise CheckFailed("most_confused_pair changed the matrix it was given (its diagonal is now zero): the "
                           "notebook's own matrix would lose its correct predictions. Work on a copy: "
@@ -108,15 +105,13 @@ def _verify_most_confused(most_confused_pair: Any) -> str:
     pair = expect_whole_numbers(got, "(true_class, predicted_class)")
     if len(pair) != 2:
         raise CheckFailed(f"return two numbers (true_class, predicted_class), not {len(pair)}")
-    if pair == (0, 0):
-        raise CheckFailed("(0, 0) is a correct prediction: the diagonal holds the right answers. Zero it first")
-    if pair == (0, 3):
-        raise CheckFailed("that is (predicted, true): rows are the true class, columns the prediction")
-    if pair != (3, 0):
-        raise CheckFailed(f"{pair} is not the largest off-diagonal count in the test matrix")
+    expect_exact(pair, (3, 0), {
+        (0, 0): "(0, 0) is a correct prediction: the diagonal holds the right answers. Zero it first",
+        (0, 3): "that is (predicted, true): rows are the true class, columns the prediction",
+    }, "{answer} is not the largest off-diagonal count in the test matrix")
     other = np.eye(5, dtype=int) * 100
     other[2, 4] = 6
-    second = expect_whole_numbers(expect_returned(most_confused_pair(other), "most_confused_pair"),
+    second = expect_whole_numbers(call(most_confused_pair, "most_confused_pair", other),
                                   "(true_class, predicted_class)")
     if second != (2, 4):
         raise CheckFailed(f"on a 5x5 matrix you returned {second}; expected (2, 4). Do not hard-code sizes")

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from course_utils import conv
-from course_utils.checks import CheckFailed, Exercise, expect_function, expect_number, expect_returned, expect_verdict
+from course_utils.checks import CheckFailed, Exercise, call, expect_letter, expect_number, expect_verdict
 
 # A non-square image and an asymmetric, non-square kernel: transposes and flips cannot hide.
 _RNG = np.random.default_rng(7)
@@ -28,12 +28,11 @@ def strided_reference(image: np.ndarray, kernel: np.ndarray, stride: int, paddin
 
 
 def _verify_strided_conv(conv2d_strided: Callable[..., Any]) -> str:
-    expect_function(conv2d_strided, "conv2d_strided")
     (h, w), (kh, kw) = _IMAGE.shape, _KERNEL.shape
     for stride, padding in _STRIDE_PAD_CASES:
         case = f"stride={stride}, padding={padding} (a {h}x{w} image, a {kh}x{kw} kernel)"
-        result = expect_returned(conv2d_strided(_IMAGE.copy(), _KERNEL.copy(), stride, padding), "conv2d_strided")
-        result = np.asarray(result, dtype=float)
+        result = np.asarray(call(conv2d_strided, "conv2d_strided", _IMAGE.copy(), _KERNEL.copy(), stride, padding),
+                            dtype=float)
         expected = strided_reference(_IMAGE, _KERNEL, stride, padding)
         if result.shape == expected.shape:
             if np.allclose(result, expected):
@@ -106,11 +105,9 @@ def channels_reference(image: np.ndarray, kernels: np.ndarray) -> np.ndarray:
 
 
 def _verify_channels(conv2d_channels: Callable[..., Any]) -> str:
-    expect_function(conv2d_channels, "conv2d_channels")
     for image, kernels in _CHANNEL_CASES:
         case = f"an image {image.shape} and kernels {kernels.shape}"
-        result = np.asarray(expect_returned(conv2d_channels(image.copy(), kernels.copy()), "conv2d_channels"),
-                            dtype=float)
+        result = np.asarray(call(conv2d_channels, "conv2d_channels", image.copy(), kernels.copy()), dtype=float)
         expected = channels_reference(image, kernels)
         out_h, out_w, filters = expected.shape
         if result.shape == (filters, out_h, out_w):
@@ -162,18 +159,11 @@ KERNELS = {
 
 
 def _verify_horizontal_choice(answer: Any) -> str:
-    if not isinstance(answer, str):
-        raise CheckFailed(f"answer with one letter in quotes, 'A', 'B' or 'C', not {answer!r}")
-    choice = answer.strip().upper()
-    if choice not in {"A", "B", "C"}:
-        raise CheckFailed(f"answer with one of 'A', 'B' or 'C', not {answer!r}")
-    if choice == "A":
-        raise CheckFailed(
-            "A weighs left columns against right ones: it fires where brightness changes from left to right, "
-            "at *vertical* edges"
-        )
-    if choice == "C":
-        raise CheckFailed("C is all positive and equal: it averages its neighbourhood (a blur) and finds no edges")
+    expect_letter(answer, "ABC", {
+        "A": "A weighs left columns against right ones: it fires where brightness changes from left to right, at "
+             "*vertical* edges",
+        "C": "C is all positive and equal: it averages its neighbourhood (a blur) and finds no edges",
+    })
     return "B subtracts the row below from the row above: it fires where brightness changes top to bottom."
 
 
@@ -198,8 +188,7 @@ def grad_kernel_reference(image: np.ndarray, grad_output: np.ndarray) -> np.ndar
 
 
 def _verify_grad_kernel(grad_kernel_by_hand: Callable[..., Any]) -> str:
-    expect_function(grad_kernel_by_hand, "grad_kernel_by_hand")
-    result = expect_returned(grad_kernel_by_hand(_GRAD_IMAGE.copy(), _GRAD_OUTPUT.copy()), "grad_kernel_by_hand")
+    result = call(grad_kernel_by_hand, "grad_kernel_by_hand", _GRAD_IMAGE.copy(), _GRAD_OUTPUT.copy())
     result = np.asarray(result, dtype=float)
     expected = grad_kernel_reference(_GRAD_IMAGE, _GRAD_OUTPUT)
     if result.shape in {_GRAD_IMAGE.shape, _GRAD_OUTPUT.shape}:

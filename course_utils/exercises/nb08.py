@@ -11,9 +11,9 @@ from course_utils import conv
 from course_utils.checks import (
     CheckFailed,
     Exercise,
-    expect_function,
+    call,
+    expect_exact,
     expect_number,
-    expect_returned,
     expect_verdict,
     expect_whole_number,
 )
@@ -23,11 +23,9 @@ _SIZE_CASES = [(28, 2, 2), (7, 2, 2), (7, 3, 2), (512, 3, 2), (10, 2, 1), (5, 5,
 
 
 def _verify_pooled_size(pooled_size: Callable[[int, int, int], Any]) -> str:
-    expect_function(pooled_size, "pooled_size")
     for n, pool, stride in _SIZE_CASES:
-        got = pooled_size(n, pool, stride)
+        got = call(pooled_size, "pooled_size", n, pool, stride)
         expected = (n - pool) // stride + 1
-        expect_returned(got, "pooled_size")
         if isinstance(got, (float, np.floating)) and not float(got).is_integer():
             raise CheckFailed(f"for n={n}, pool={pool}, stride={stride} you returned {got}; use floor division //")
         got = expect_whole_number(got, "a whole number of positions")
@@ -63,11 +61,10 @@ _POOL_CASES = [(3, 2), (2, 1), (2, 3)]  # (pool, stride): overlapping, overlappi
 
 
 def _verify_strided_pool(max_pool_strided: Callable[..., Any]) -> str:
-    expect_function(max_pool_strided, "max_pool_strided")
     for pool, stride in _POOL_CASES:
         case = f"pool={pool}, stride={stride} on a (5, 7) map"
         probe = _PROBE.copy()
-        result = expect_returned(max_pool_strided(probe, pool, stride), "max_pool_strided")
+        result = call(max_pool_strided, "max_pool_strided", probe, pool, stride)
         if not np.array_equal(probe, _PROBE):
             raise CheckFailed("max_pool_strided changed its input. Build a new output array instead")
         result = np.asarray(result, dtype=float)
@@ -120,11 +117,9 @@ def _verify_three_pools(answer: Any) -> str:
         raise CheckFailed("give the side length as one number; the map stays square")
     if answer == 3.5:
         raise CheckFailed("a feature map has whole pixels: 7 // 2, not 7 / 2")
-    answer = expect_whole_number(answer, "a side length in pixels")
-    if answer == 4:
-        raise CheckFailed("4 is what padding='same' gives (ceil(7 / 2)); MaxPooling2D's default is 'valid'")
-    if answer != 3:
-        raise CheckFailed(f"{answer} is not it. Apply (n - 2) // 2 + 1 three times, starting from 28")
+    expect_exact(expect_whole_number(answer, "a side length in pixels"), 3, {
+        4: "4 is what padding='same' gives (ceil(7 / 2)); MaxPooling2D's default is 'valid'",
+    }, "{answer} is not it. Apply (n - 2) // 2 + 1 three times, starting from 28")
     return "28 → 14 → 7 → 3: the last pooling drops a row and a column of the 7x7 map."
 
 

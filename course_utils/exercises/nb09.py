@@ -10,14 +10,15 @@ import numpy as np
 from course_utils.checks import (
     CheckFailed,
     Exercise,
+    call,
     expect_choice,
-    expect_function,
+    expect_exact,
     expect_measured,
     expect_model,
-    expect_returned,
     expect_verdict,
     expect_whole_number,
     layer_types,
+    reject_arrays,
 )
 
 AUGMENTATIONS = ("translation", "rotation", "zoom", "horizontal flip", "vertical flip")
@@ -54,19 +55,14 @@ q1 = Exercise(
 
 
 def _verify_gap_head(answer: Any) -> str:
-    answer = expect_whole_number(answer, "a whole number of parameters")
-    if answer == 128 * 10:
-        raise CheckFailed("that counts the weights only. Dense(10) also has one bias per output")
-    if answer == 3 * 3 * 128 * 10 + 10:
-        raise CheckFailed("that is Flatten -> Dense(10): 3 x 3 x 128 inputs. GlobalAveragePooling2D hands on one "
-                          "number per map, 128 in all")
-    if answer == 64 * 10 + 10:
-        raise CheckFailed("that is for 64 maps, as in section 6's blocks. This block ends with 128")
-    if answer == 0:
-        raise CheckFailed("GlobalAveragePooling2D has no parameters, but the Dense(10) after it has")
-    if answer != 128 * 10 + 10:
-        raise CheckFailed(f"{answer} is not it. GlobalAveragePooling2D gives 128 numbers; Dense(10) has a weight "
-                          "for each input per output, plus a bias per output")
+    expect_exact(expect_whole_number(answer, "a whole number of parameters"), 128 * 10 + 10, {
+        128 * 10: "that counts the weights only. Dense(10) also has one bias per output",
+        3 * 3 * 128 * 10 + 10: "that is Flatten -> Dense(10): 3 x 3 x 128 inputs. GlobalAveragePooling2D hands on "
+                               "one number per map, 128 in all",
+        64 * 10 + 10: "that is for 64 maps, as in section 6's blocks. This block ends with 128",
+        0: "GlobalAveragePooling2D has no parameters, but the Dense(10) after it has",
+    }, "{answer} is not it. GlobalAveragePooling2D gives 128 numbers; Dense(10) has a weight for each input per "
+       "output, plus a bias per output")
     return ("GlobalAveragePooling2D has no parameters and gives 128 averages; Dense(10) has 128 x 10 + 10 = 1,290, "
             "whatever the size of the maps: doubling the filters only doubles the head.")
 
@@ -82,9 +78,8 @@ _BATCH = np.arange(3 * 4 * 5, dtype=np.float32).reshape(3, 4, 5)
 
 
 def _verify_half_turn(half_turn: Callable[[np.ndarray], Any]) -> str:
-    expect_function(half_turn, "half_turn")
     given = _BATCH.copy()
-    result = expect_returned(half_turn(given), "half_turn")
+    result = call(half_turn, "half_turn", given)
     if not np.array_equal(given, _BATCH):
         raise CheckFailed("half_turn changed the array it was given. Return a new (or view) array; leave the input "
                           "as it is")
@@ -92,18 +87,16 @@ def _verify_half_turn(half_turn: Callable[[np.ndarray], Any]) -> str:
     if result.shape != _BATCH.shape:
         raise CheckFailed(f"for a batch shaped {_BATCH.shape} you returned shape {result.shape}; the shape must "
                           "not change (a quarter turn would swap height and width; a half turn does not)")
-    if np.array_equal(result, _BATCH[:, :, ::-1]):
-        raise CheckFailed("that mirrors left to right only (section 3's flip). A half turn also turns each image "
-                          "upside down: reverse the rows too")
-    if np.array_equal(result, _BATCH[:, ::-1, :]):
-        raise CheckFailed("that flips top to bottom only. A half turn also mirrors left to right: reverse the "
-                          "columns too")
-    if np.array_equal(result, np.rot90(_BATCH, 2)):
-        raise CheckFailed("np.rot90 turns the first two axes by default, here the batch and the height. Give the "
-                          "image axes: np.rot90(images, 2, axes=(1, 2))")
-    if np.array_equal(result, _BATCH[::-1, ::-1, ::-1]):
-        raise CheckFailed("each image is turned, but the images are also in reverse order. Leave the batch axis, "
-                          "the first, alone")
+    reject_arrays(result, [
+        (_BATCH[:, :, ::-1], "that mirrors left to right only (section 3's flip). A half turn also turns each image "
+                             "upside down: reverse the rows too"),
+        (_BATCH[:, ::-1, :], "that flips top to bottom only. A half turn also mirrors left to right: reverse the "
+                             "columns too"),
+        (np.rot90(_BATCH, 2), "np.rot90 turns the first two axes by default, here the batch and the height. Give "
+                              "the image axes: np.rot90(images, 2, axes=(1, 2))"),
+        (_BATCH[::-1, ::-1, ::-1], "each image is turned, but the images are also in reverse order. Leave the batch "
+                                   "axis, the first, alone"),
+    ])
     if not np.array_equal(result, _BATCH[:, ::-1, ::-1]):
         raise CheckFailed("the result is not each image turned by 180 degrees. Reverse the height and the width "
                           "axes, and only those")

@@ -9,10 +9,12 @@ from course_utils.checks import (
     CheckFailed,
     Exercise,
     expect_choice,
+    expect_exact,
     expect_function,
     expect_measured,
     expect_verdict,
     expect_whole_number,
+    reject_known,
 )
 
 _HEAD_WEIGHTS = (3 * 3 * 64) * 128 + 128 + 128 * 5 + 5  # Flatten(576) -> Dense(128) -> Dense(5)
@@ -20,17 +22,14 @@ _HEAD_WEIGHTS = (3 * 3 * 64) * 128 + 128 + 128 * 5 + 5  # Flatten(576) -> Dense(
 
 def _verify_trainable(answer: Any) -> str:
     answer = expect_whole_number(answer, "a whole number of parameters")
-    if answer == (3 * 3 * 64) * 128 + 128 * 5:
-        raise CheckFailed("that counts the weights only. Each Dense unit also has a bias")
-    if answer == (3 * 3 * 64) * 128 + 128:
-        raise CheckFailed("that is Dense(128) alone. The new Dense(5) output layer trains too")
-    if answer == 64 * 128 + 128 + 128 * 5 + 5:
-        raise CheckFailed("Flatten hands on all 3 x 3 x 64 = 576 values, not 64")
     if answer >= _HEAD_WEIGHTS + 20_000:  # the base holds 23,632, of which 224 are BatchNorm statistics
         raise CheckFailed("that includes the base. A frozen base's weights are not trainable: count the head only")
-    if answer != _HEAD_WEIGHTS:
-        raise CheckFailed(f"{answer} is not it. Flatten gives 3 x 3 x 64 values; count Dense(128) and Dense(5), "
-                          "weights and biases; Flatten and Dropout learn nothing")
+    expect_exact(answer, _HEAD_WEIGHTS, {
+        (3 * 3 * 64) * 128 + 128 * 5: "that counts the weights only. Each Dense unit also has a bias",
+        (3 * 3 * 64) * 128 + 128: "that is Dense(128) alone. The new Dense(5) output layer trains too",
+        64 * 128 + 128 + 128 * 5 + 5: "Flatten hands on all 3 x 3 x 64 = 576 values, not 64",
+    }, "{answer} is not it. Flatten gives 3 x 3 x 64 values; count Dense(128) and Dense(5), weights and biases; "
+       "Flatten and Dropout learn nothing")
     return (f"576 x 128 + 128 = 73,856 for Dense(128), 128 x 5 + 5 = 645 for Dense(5): {_HEAD_WEIGHTS:,}. The base's "
             "weights are frozen, and so are BatchNormalization's statistics.")
 
@@ -72,7 +71,7 @@ def _verify_freeze_batchnorm(freeze_batchnorm: Callable[[Any], Any]) -> str:
     model = _test_model()
     kept_frozen = model.layers[0].layers[0]  # the first Conv2D, frozen before the call: it must stay frozen
     kept_frozen.trainable = False
-    freeze_batchnorm(model)
+    freeze_batchnorm(model)  # it changes the model in place: None is a fine return value here
     layers = _layers(model)
     norms = [layer for layer in layers if isinstance(layer, keras.layers.BatchNormalization)]
     others = [layer for layer in layers if not isinstance(layer, keras.layers.BatchNormalization)]
@@ -118,11 +117,10 @@ _BLOCKS = ("first block", "last block")
 
 
 def _verify_unfreeze_first(answer: Any) -> str:
-    choice = expect_choice(answer, _BLOCKS, "the block")
-    if choice == "first block":
-        raise CheckFailed("the first block finds edges and blobs that almost any image task needs, so it carries "
-                          "over best as it is. The last block combines them into parts of the source classes: that is "
-                          "what the new task most needs to change")
+    reject_known(expect_choice(answer, _BLOCKS, "the block"), {
+        "first block": "the first block finds edges and blobs that almost any image task needs, so it carries over "
+                       "best as it is. The last block combines them into parts of the source classes: that is what "
+                       "the new task most needs to change"})
     return ("the last block holds the most task-specific features, so it is the one the new task most needs to "
             "change; the first block's edges and blobs carry over as they are.")
 

@@ -11,8 +11,9 @@ import numpy as np
 from course_utils.checks import (
     CheckFailed,
     Exercise,
-    expect_choice,
+    expect_exact,
     expect_function,
+    expect_letter,
     expect_measured,
     expect_verdict,
     expect_whole_number,
@@ -37,12 +38,9 @@ _WRONG_COUNTS = {
 
 
 def _verify_block_parameters(answer: Any) -> str:
-    count = expect_whole_number(answer, "a number of parameters")
-    if count in _WRONG_COUNTS:
-        raise CheckFailed(_WRONG_COUNTS[count])
-    if count != _BLOCK:
-        raise CheckFailed(f"{count:,} is not it. Add up: two 3x3 kernels, the 1x1 projection, and three "
-                          "BatchNormalization layers of 4 x 64")
+    expect_exact(expect_whole_number(answer, "a number of parameters"), _BLOCK, _WRONG_COUNTS,
+                 "{answer:,} is not it. Add up: two 3x3 kernels, the 1x1 projection, and three BatchNormalization "
+                 "layers of 4 x 64")
     return (f"{_CONV:,} in the two 3x3 kernels, {_PROJECTION:,} in the projection, {_BN} in the three "
             "BatchNormalization layers: the projection costs under 4% of the block.")
 
@@ -163,11 +161,8 @@ q2 = Exercise(
 
 
 def _verify_zero_block(answer: Any) -> str:
-    choice = expect_choice(answer, ("a", "b", "c"), "your answer")
-    if choice == "a":
-        raise CheckFailed("the convolutions give 0, but the shortcut still adds x: relu(x + 0)")
-    if choice == "c":
-        raise CheckFailed("the branch F(x) is 0, so x is added to 0, not to itself")
+    expect_letter(answer, "abc", {"a": "the convolutions give 0, but the shortcut still adds x: relu(x + 0)",
+                                  "c": "the branch F(x) is 0, so x is added to 0, not to itself"})
     return ("relu(x + 0) = x for x >= 0: a zeroed block is the identity, so a block with nothing to add can pass its "
             "input on.")
 

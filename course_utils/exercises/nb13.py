@@ -10,10 +10,10 @@ import numpy as np
 from course_utils.checks import (
     CheckFailed,
     Exercise,
-    expect_choice,
-    expect_function,
+    call,
+    expect_exact,
+    expect_letter,
     expect_measured,
-    expect_returned,
     expect_verdict,
     expect_whole_number,
 )
@@ -29,11 +29,8 @@ _WRONG_ALPHA = {
 
 
 def _verify_alpha_count(answer: Any) -> str:
-    count = expect_whole_number(answer, "a count")
-    if count in _WRONG_ALPHA:
-        raise CheckFailed(_WRONG_ALPHA[count])
-    if count != 64:
-        raise CheckFailed(f"{count} is not it. How many filters does the last Conv2D of build_first_cnn() have?")
+    expect_exact(expect_whole_number(answer, "a count"), 64, _WRONG_ALPHA,
+                 "{answer} is not it. How many filters does the last Conv2D of build_first_cnn() have?")
     return ("64: one weight per feature map of the last Conv2D (64 filters), each the mean gradient over its 11x11 "
             "positions.")
 
@@ -50,10 +47,9 @@ _MAP_CASES = [np.array([[0.0, 2.0], [4.0, 1.0]]), np.array([[-3.0, -1.0, 5.0]]),
 
 
 def _verify_normalise(normalise_map: Callable[[np.ndarray], Any]) -> str:
-    expect_function(normalise_map, "normalise_map")
     for case in _MAP_CASES:
         before = case.copy()
-        result = expect_returned(normalise_map(case.copy()), "normalise_map")
+        result = call(normalise_map, "normalise_map", case.copy())
         try:
             got = np.asarray(result, dtype=float)
         except (TypeError, ValueError):
@@ -70,7 +66,7 @@ def _verify_normalise(normalise_map: Callable[[np.ndarray], Any]) -> str:
         raise CheckFailed(f"for {before.tolist() if before.size < 8 else 'a 6x6 map'} the result should run from 0 "
                           "to 1: (heat - heat.min()) / (heat.max() - heat.min())")
     with np.errstate(invalid="ignore", divide="ignore"):  # 0 / 0 is the mistake this case looks for
-        flat = expect_returned(normalise_map(np.full((3, 3), 2.5)), "normalise_map")
+        flat = call(normalise_map, "normalise_map", np.full((3, 3), 2.5))
     flat = np.asarray(flat, dtype=float)
     if flat.shape != (3, 3) or not np.all(np.isfinite(flat)):
         raise CheckFailed("a constant map gives 0 / 0 = nan: check for max == min and return zeros then")
@@ -97,12 +93,10 @@ q2 = Exercise(
 
 
 def _verify_random_map(answer: Any) -> str:
-    choice = expect_choice(answer, ("a", "b", "c"), "your answer")
-    if choice == "a":
-        raise CheckFailed("the model's learned weights were replaced by random ones, yet the map stayed: it cannot "
-                          "be showing what the model learned")
-    if choice == "c":
-        raise CheckFailed("the map is computed from the image and the model; the true label plays no part in it")
+    expect_letter(answer, "abc", {
+        "a": "the model's learned weights were replaced by random ones, yet the map stayed: it cannot be showing "
+             "what the model learned",
+        "c": "the map is computed from the image and the model; the true label plays no part in it"})
     return "the input: the map survives without the model's knowledge, so it mostly shows the picture (Adebayo et al.)."
 
 
