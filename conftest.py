@@ -1,16 +1,13 @@
 """pytest configuration for the repository: nbval also checks every published solution, and long tests start first."""
 
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
+from tools.nbval_solutions import add_solved_exercises
+
 # A learner's failed check warns and goes on; in the tests (and the notebooks nbval runs) it must stop the run.
 os.environ["COURSE_STRICT"] = "1"
-
-from nbval_solutions import add_solved_exercises  # noqa: E402
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:

@@ -36,7 +36,7 @@ import numpy as np  # noqa: E402
 import side_by_side  # noqa: E402
 
 from course_utils import data  # noqa: E402
-from course_utils.models import build_digits_cnn  # noqa: E402
+from course_utils.models import build_digits_cnn, compile_with_cosine  # noqa: E402
 
 TARGET_ACCURACY = 0.99
 TARGET_RATIO = 0.25
@@ -52,8 +52,8 @@ def main() -> None:
     evaluate = side_by_side.test_accuracy(x_test, test_labels)
 
     def build_recipe() -> keras.Model:
-        optimizer = side_by_side.cosine_adam(RATE, DECAY_EPOCHS, len(x_train), BATCH, floor=FLOOR, warmup=WARMUP)
-        return side_by_side.compiled(build_digits_cnn(), optimizer, steps_per_execution=32)
+        steps, warmup = (side_by_side.steps(epochs, len(x_train), BATCH) for epochs in (DECAY_EPOCHS, WARMUP))
+        return compile_with_cosine(build_digits_cnn(), rate=RATE, steps=steps, floor=FLOOR, warmup=warmup)
 
     def contenders() -> list[side_by_side.Contender]:
         baseline = side_by_side.Contender(

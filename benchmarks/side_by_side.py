@@ -38,19 +38,9 @@ def compiled(model: keras.Model, optimizer: object = "adam", steps_per_execution
     return model
 
 
-def cosine_adam(rate: float, epochs: float, images: int, batch_size: int, floor: float = 0.0,
-                warmup: float = 0.0) -> keras.optimizers.Optimizer:
-    """Adam along notebook 02's cosine from ``rate`` to ``floor`` x ``rate`` over ``epochs``, after a ``warmup``.
-
-    The warm-up (``warmup`` epochs, none by default) climbs linearly from ``rate / 10`` to ``rate``; the cosine takes
-    the rest of ``epochs``.
-    """
-    steps_per_epoch = int(np.ceil(images / batch_size))
-    steps, warmup_steps = int(epochs * steps_per_epoch), int(warmup * steps_per_epoch)
-    if not warmup_steps:
-        return keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(rate, decay_steps=steps, alpha=floor))
-    return keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(
-        rate / 10, decay_steps=steps - warmup_steps, alpha=floor, warmup_target=rate, warmup_steps=warmup_steps))
+def steps(epochs: float, images: int, batch_size: int) -> int:
+    """Optimizer steps in ``epochs`` passes over ``images`` in batches of ``batch_size`` (the last batch counts)."""
+    return int(epochs * int(np.ceil(images / batch_size)))
 
 
 def test_accuracy(x: np.ndarray, y: np.ndarray) -> Callable[[keras.Model], float]:

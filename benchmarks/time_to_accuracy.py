@@ -34,26 +34,14 @@ import side_by_side  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from course_utils import data  # noqa: E402
-from course_utils.models import build_deeper_cnn, build_first_cnn  # noqa: E402
+from course_utils.costs import multiply_adds  # noqa: E402
+from course_utils.models import build_deeper_cnn, build_first_cnn, compile_with_cosine  # noqa: E402
 
 TARGET = 0.91
 TARGET_RATIO = 0.25
 MAX_EPOCHS = 10
 RECOMMENDED_EPOCHS = 5  # length of (b)'s cosine schedule
 QUARTERS = 4  # stages per epoch: the two take turns every quarter epoch
-
-
-def forward_flops_per_image(model: keras.Model) -> int:
-    """Multiply-adds x 2 of the Conv2D and Dense layers for one image (pooling, BN and activations ignored)."""
-    flops = 0
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Conv2D):
-            height, width, filters = layer.output.shape[1:]
-            kernel_h, kernel_w, channels, _ = layer.kernel.shape
-            flops += 2 * height * width * filters * kernel_h * kernel_w * channels
-        elif isinstance(layer, keras.layers.Dense):
-            flops += 2 * int(np.prod(layer.kernel.shape))
-    return flops
 
 
 def matmul_peak_gflops(size: int = 2048, repeats: int = 10) -> float:
@@ -80,8 +68,8 @@ def main() -> None:
           "turns of a quarter epoch, the one less far through its plan first", flush=True)
 
     def build_recommended() -> keras.Model:
-        optimizer = side_by_side.cosine_adam(0.006, RECOMMENDED_EPOCHS, len(x_train), 128)
-        return side_by_side.compiled(build_deeper_cnn(), optimizer, steps_per_execution=32)
+        return compile_with_cosine(build_deeper_cnn(), rate=0.006, steps=side_by_side.steps(RECOMMENDED_EPOCHS,
+                                                                                           len(x_train), 128))
 
     def contenders() -> list[side_by_side.Contender]:
         baseline = side_by_side.Contender(
@@ -101,8 +89,9 @@ def main() -> None:
         for contender in pair:
             reached = (f"{contender.seconds_to_target:.1f} s" if contender.seconds_to_target is not None
                        else f"not in {contender.max_stages // contender.stages_per_epoch} epochs")
-            # forward multiply-adds x 2 for FLOPs, x 3 for the backward pass (about twice the forward)
-            flops = 3 * forward_flops_per_image(contender.model) * len(x_train) * contender.epochs
+            # multiply-adds x 2 for FLOPs, x 3 for the backward pass (about twice the forward); pooling, BN and
+            # activations are left out
+            flops = 3 * 2 * multiply_adds(contender.model) * len(x_train) * contender.epochs
             print(f"round {number}: {contender.name:<24} time to {TARGET}: {reached:>18} | "
                   f"epochs {contender.epochs:2g} | final accuracy {contender.accuracies[-1]:.4f} | "
                   f"{flops / contender.seconds / 1e9:5.1f} GFLOP/s including evaluation "

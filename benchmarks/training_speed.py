@@ -69,9 +69,8 @@ def run_one(workload: str, variant: str) -> dict:
         batch, rate = 2 * batch, 2 * rate
     steps = epochs * int(np.ceil(count / batch))
     model = getattr(models, builder)()
-    model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(rate, steps)),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                  steps_per_execution={"spe8": 8, "spe32": 32, "spe32+inter1": 32}.get(variant, 1))
+    models.compile_with_cosine(model, rate=rate, steps=steps,
+                               steps_per_execution={"spe8": 8, "spe32": 32, "spe32+inter1": 32}.get(variant, 1))
     epoch_seconds: list[float] = []
 
     class EpochTimer(keras.callbacks.Callback):

@@ -1,6 +1,6 @@
 """Notebook setup: quiet TensorFlow import, seeds and determinism, an environment report.
 
-Every notebook's first code cell is ``env.setup(seed=42)``.
+Every notebook's setup cell calls it, through ``course_utils.start.setup(seed=42)``.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ import numpy as np
 
 __all__ = [
     "build_dense_baseline",
+    "compile_with_cosine",
     "shift_right",
     "build_first_cnn",
     "conv_block",
@@ -38,6 +39,23 @@ def build_dense_baseline() -> keras.Model:
         ],
         name="dense_baseline",
     )
+
+
+# generated from notebooks/02_first_cnn.py; do not edit
+def compile_with_cosine(model: keras.Model, *, rate: float, steps: int, floor: float = 0.0,
+                        warmup: int = 0, metrics: bool = True, steps_per_execution: int = 32) -> keras.Model:
+    """Compile for integer labels with Adam, its rate gliding along a cosine from ``rate`` to ``floor * rate``."""
+    # The cosine spans `steps` optimizer steps. With `warmup` steps, the rate first climbs in a straight line from
+    # rate / 10 to rate, and the cosine takes the rest. `steps_per_execution` steps run per call from Python: the same
+    # arithmetic, less overhead (notebook 01). Every later notebook and benchmark compiles with this function.
+    if warmup:
+        schedule = keras.optimizers.schedules.CosineDecay(rate / 10, decay_steps=steps - warmup, alpha=floor,
+                                                          warmup_target=rate, warmup_steps=warmup)
+    else:
+        schedule = keras.optimizers.schedules.CosineDecay(rate, decay_steps=steps, alpha=floor)
+    model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"] if metrics else None, steps_per_execution=steps_per_execution)
+    return model
 
 
 # generated from notebooks/02_first_cnn.py; do not edit

@@ -1,14 +1,15 @@
 """Record a notebook's key figures as data, and check them where full mode promises them.
 
-``check("test_accuracy", 0.91, full=(0.89, 1.0))`` shows one line, stores the value in the cell's output under
-:data:`MIME_TYPE`, and in full mode flags a value outside its range. ``claim("cnn_beats_dense", cnn > dense, "the
-CNN beats the dense baseline")`` does the same for a comparison the text relies on.
+``expect("test_accuracy", 0.91, full=(0.89, 1.0))`` shows one line, stores the value in the cell's output under
+:data:`MIME_TYPE`, and in full mode flags a value outside its range; ``record(gap=0.02, drop=0.3)`` stores figures
+that the text quotes without a promised range. ``claim("cnn_beats_dense", cnn > dense, "the CNN beats the dense
+baseline")`` stores a comparison the text relies on and, in full mode, flags it when it does not hold.
 
-A learner's run is never stopped by a check: a failed one shows a visible warning (what differs, what it means for
+A learner's run is never stopped by these: a failed one shows a visible warning (what differs, what it means for
 the text, how to report it) and the notebook goes on. With ``COURSE_STRICT=1`` (CI, ``make report``, ``make
 seed-study``, ``make execute`` and the tests) it raises :class:`ExpectationError` instead. ``read_recorded``
 collects both from an executed notebook; the report and the tests read them.
-The three return nothing, so a call that ends a notebook cell shows its own line and no stray ``True``.
+All three return nothing, so a call that ends a notebook cell shows its own line and no stray ``True``.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def _show(text: str, payload: dict[str, Any]) -> None:
         print(text)
 
 
-def record(name: str, value: float, *, expected: tuple[float, float] | None = None, unit: str = "") -> None:
+def _record(name: str, value: float, expected: tuple[float, float] | None = None) -> None:
     """Display ``name = value`` and store it, with its full-mode range, in the cell's output."""
     value = float(value)
     if not math.isfinite(value):
@@ -71,19 +72,27 @@ def record(name: str, value: float, *, expected: tuple[float, float] | None = No
     if expected is not None and expected[0] > expected[1]:
         raise ValueError(f"{name}: expected range {expected} is empty")
     payload = {"name": name, "value": value, "expected": list(expected) if expected else None,
-               "unit": unit, "mode": mode.name()}
-    text = f"recorded {name} = {value:.4g}{unit}"
+               "unit": "", "mode": mode.name()}
+    text = f"recorded {name} = {value:.4g}"
     if expected is not None:
         text += f" (full mode expects {expected[0]:g} to {expected[1]:g})"
     _show(text, payload)
 
 
-def check(name: str, value: float, *, full: tuple[float, float], unit: str = "") -> None:
+def record(**values: float) -> None:
+    """Display and store each ``name=value`` in the cell's output, for the text and the tests to quote."""
+    if not values:
+        raise TypeError("record() needs at least one name=value, e.g. record(test_accuracy=0.91)")
+    for name, value in values.items():
+        _record(name, value)
+
+
+def expect(name: str, value: float, *, full: tuple[float, float]) -> None:
     """Record ``value``; in full mode warn (raise when strict) unless it lies within ``full``."""
-    record(name, value, expected=full, unit=unit)
+    _record(name, value, expected=full)
     value = float(value)
     if not mode.is_fast() and not full[0] <= value <= full[1]:
-        _fail(f"{name} = {value:.4g}{unit} is outside the range full mode expects ({full[0]:g} to {full[1]:g}), "
+        _fail(f"{name} = {value:.4g} is outside the range full mode expects ({full[0]:g} to {full[1]:g}), "
               "which comes from a study over several seeds (docs/results.md). The figures quoted in the text above "
               f"may not match this run. {REPORT_HINT}")
 

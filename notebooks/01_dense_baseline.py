@@ -47,25 +47,15 @@
 # else (your machine, Binder, CI) that branch is skipped.
 
 # %%
-import importlib
 import sys
 
 if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
-    importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
+    sys.path_importer_cache.clear()  # forget cached folder listings: find the package installed a moment ago
 
-from course_utils import env
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
 
-report = env.setup(seed=42)
-SEED = report.seed  # 42, or COURSE_SEED when you set it: every random choice below follows it
-
-import keras
-import matplotlib.pyplot as plt
-import numpy as np
-
-from course_utils import data, mode, plots, results
-from course_utils.exercises import nb01 as ex
-from course_utils.timing import Timer
+SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 
 # %% [markdown]
 # ## 1. Look at the data
@@ -102,7 +92,7 @@ print(train_images[0, 10:18, 10:18])
 # And as pictures, with their labels:
 
 # %%
-# (extra code)
+# (extra code) shows 16 training images with their labels
 plots.image_grid(train_images[:16], train_labels[:16], class_names, title="The first 16 training images")
 plt.show()
 
@@ -198,7 +188,7 @@ print(f"{epochs} epochs in {training_time}")
 # %%
 test_loss, test_accuracy = model.evaluate(test_scaled, test_labels, verbose=0)
 print(f"test accuracy: {test_accuracy:.4f}   test loss: {test_loss:.4f}")
-results.check("test_accuracy", test_accuracy, full=(0.85, 1.0))
+results.expect("test_accuracy", test_accuracy, full=(0.85, 1.0))
 
 # %% [markdown]
 # ## 6. Read the predictions
@@ -220,7 +210,7 @@ assert np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
 # Predicted labels under the true ones; a wrong one is red and says "(wrong)".
 
 # %%
-# (extra code)
+# (extra code) shows 16 test images with the predicted and true labels
 predicted = probabilities.argmax(axis=1)
 plots.image_grid(test_images[:16], test_labels[:16], class_names, predicted=predicted, title="true → predicted")
 plt.show()
@@ -235,7 +225,7 @@ plt.show()
 # sign of overfitting: the model is becoming over-confident about the images it gets wrong.
 
 # %%
-# (extra code)
+# (extra code) draws the loss and accuracy curves, epoch by epoch
 plots.history_curves({"baseline": history}, title="Dense baseline on Fashion-MNIST")
 plt.show()
 
@@ -279,7 +269,7 @@ raw_test_loss, raw_test_accuracy = raw_model.evaluate(test_images, test_labels, 
 print(f"{'inputs':<14}{'test accuracy':>15}{'test loss':>11}{'train time':>12}")
 print(f"{'scaled [0, 1]':<14}{test_accuracy:>15.4f}{test_loss:>11.3f}{str(training_time):>12}")
 print(f"{'raw 0-255':<14}{raw_test_accuracy:>15.4f}{raw_test_loss:>11.3f}{str(raw_training_time):>12}")
-results.record("raw_test_accuracy", raw_test_accuracy)
+results.record(raw_test_accuracy=raw_test_accuracy)
 first_epoch_loss = {"scaled": history.history["loss"][0], "raw": raw_history.history["loss"][0]}
 print(f"first-epoch training loss: scaled {first_epoch_loss['scaled']:.2f}, raw {first_epoch_loss['raw']:.2f}")
 scaling_wins = raw_test_accuracy < test_accuracy and first_epoch_loss["raw"] > first_epoch_loss["scaled"]
@@ -290,7 +280,7 @@ results.claim("scaling_beats_raw", scaling_wins,
 # The curves side by side:
 
 # %%
-# (extra code)
+# (extra code) draws both runs' curves, scaled and raw pixels
 plots.history_curves({"scaled [0, 1]": history, "raw 0-255": raw_history},
                      title="The same model on scaled and on raw pixels")
 plt.show()
@@ -314,6 +304,12 @@ plt.show()
 # Each exercise has a check. Write your answer in place of `...`, run the cell, and read the feedback.
 # `ex.q1.hint()` gives a hint and `ex.q1.solution()` shows a solution.
 #
+# Run the next cell first: it loads this notebook's checks as `ex`.
+
+# %%
+from course_utils.exercises import nb01 as ex  # the checks, hints and solutions of the exercises below
+
+# %% [markdown]
 # **Exercise 1.** The summary above shows 100,480 parameters for the baseline's `Dense(128)`. How many would a
 # `Dense(256)` hidden layer have in its place, after the same `Flatten`? Work it out from the layer sizes.
 

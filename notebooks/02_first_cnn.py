@@ -46,27 +46,15 @@
 # first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
 
 # %%
-import importlib
 import sys
 
 if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
-    importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
+    sys.path_importer_cache.clear()  # forget cached folder listings: find the package installed a moment ago
 
-from course_utils import env
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
 
-report = env.setup(seed=42)
-SEED = report.seed  # 42, or COURSE_SEED when you set it: every random choice below follows it
-
-import keras
-import matplotlib.pyplot as plt
-import numpy as np
-
-from course_utils import data, mode, plots, results, saving
-from course_utils.costs import multiply_adds
-from course_utils.exercises import nb02 as ex
-from course_utils.tables import format_table
-from course_utils.timing import Timer
+SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 
 # %% [markdown]
 # ## 1. The data, as in notebook 01, with one change
@@ -114,7 +102,8 @@ assert 28 * 28 * 1 * 128 + 128 == 100_480
 #
 # Every model in this notebook trains with one recipe, `train()` below: 4 epochs, batches of 128 images, and Adam
 # whose learning rate decays along a cosine curve from 0.002 to 0. Larger batches keep the CPU busier per step;
-# the decaying rate takes big steps early and settles the weights at the end.
+# the decaying rate takes big steps early and settles the weights at the end. `compile_with_cosine` sets up that
+# optimizer; its `# @save` mark exports it to `course_utils.models`, and every later notebook trains with it.
 
 # %%
 def build_scaled_dense() -> keras.Model:
@@ -131,19 +120,30 @@ def build_scaled_dense() -> keras.Model:
     )
 
 
+def compile_with_cosine(model: keras.Model, *, rate: float, steps: int, floor: float = 0.0,  # @save
+                        warmup: int = 0, metrics: bool = True, steps_per_execution: int = 32) -> keras.Model:
+    """Compile for integer labels with Adam, its rate gliding along a cosine from ``rate`` to ``floor * rate``."""
+    # The cosine spans `steps` optimizer steps. With `warmup` steps, the rate first climbs in a straight line from
+    # rate / 10 to rate, and the cosine takes the rest. `steps_per_execution` steps run per call from Python: the same
+    # arithmetic, less overhead (notebook 01). Every later notebook and benchmark compiles with this function.
+    if warmup:
+        schedule = keras.optimizers.schedules.CosineDecay(rate / 10, decay_steps=steps - warmup, alpha=floor,
+                                                          warmup_target=rate, warmup_steps=warmup)
+    else:
+        schedule = keras.optimizers.schedules.CosineDecay(rate, decay_steps=steps, alpha=floor)
+    model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"] if metrics else None, steps_per_execution=steps_per_execution)
+    return model
+
+
 epochs = mode.by_mode(full=4, fast=2)
 
 
 def train(model: keras.Model, images: np.ndarray, labels: np.ndarray,
           epochs: int = epochs) -> tuple[keras.callbacks.History, Timer]:
     """The one training recipe of this notebook, so every model gets the same treatment."""
-    steps = epochs * int(np.ceil(0.9 * len(images) / 128))
-    # The learning rate starts at 0.002 and glides to 0 along a cosine: big steps first, fine ones at the end.
-    schedule = keras.optimizers.schedules.CosineDecay(initial_learning_rate=0.002, decay_steps=steps)
-    model.compile(
-        optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-        steps_per_execution=32,  # 32 steps per call from Python: the same arithmetic, less overhead (notebook 01)
-    )
+    steps = epochs * int(np.ceil(0.9 * len(images) / 128))  # 10% of the images are held out for validation
+    compile_with_cosine(model, rate=0.002, steps=steps)  # big steps first, fine ones at the end
     with Timer() as timer:
         history = model.fit(images, labels, epochs=epochs, batch_size=128, validation_split=0.1, verbose=0)
     return history, timer
@@ -174,7 +174,7 @@ results.claim("shuffling_barely_matters", shuffled_gap < 0.02,
               "the dense model's test accuracy changes by less than 0.02 when the pixels are shuffled")
 
 # %%
-# (extra code)
+# (extra code) shows 8 training images with their pixels shuffled
 plots.image_grid(shuffle_pixels(train_images[:8]), train_labels[:8], class_names,
                  title="The same training images with shuffled pixels: the dense model learns them just as well")
 plt.show()
@@ -235,7 +235,7 @@ assert train_cnn.shape[1:] == (28, 28, 1) and np.shares_memory(train_cnn, train_
 # from left to right. Notebook 07 writes this loop in NumPy; training chooses the weights, as notebook 05 shows.
 
 # %%
-# (extra code)
+# (extra code) draws one 3×3 filter sliding over a 6×6 patch
 patch = train_images[0, 9:15, 10:16] / 255  # where the first training image (a boot) begins, on the left
 edge_filter = np.array([[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]])
 plots.conv_window(patch, edge_filter, row=1, col=1)
@@ -317,7 +317,7 @@ for epoch, (accuracy, val_accuracy) in enumerate(
 cnn_loss, cnn_accuracy = cnn.evaluate(test_cnn, test_labels, verbose=0)
 cnn_shifted_accuracy = cnn.evaluate(test_shifted_cnn, test_labels, verbose=0)[1]
 print(f"CNN test accuracy {cnn_accuracy:.4f} ({cnn_time}); on shifted images {cnn_shifted_accuracy:.4f}")
-results.check("test_accuracy", cnn_accuracy, full=(0.89, 1.0))
+results.expect("test_accuracy", cnn_accuracy, full=(0.89, 1.0))
 
 # %% [markdown]
 # The two models side by side, trained on the same images for the same number of epochs:
@@ -342,9 +342,11 @@ comparison = [
     },
 ]
 print(format_table(comparison))
-results.record("dense_test_accuracy", dense_results["dense"]["accuracy"])
-results.record("dense_shifted_accuracy", dense_shifted_accuracy)
-results.record("cnn_shifted_accuracy", cnn_shifted_accuracy)
+results.record(
+    dense_test_accuracy=dense_results["dense"]["accuracy"],
+    dense_shifted_accuracy=dense_shifted_accuracy,
+    cnn_shifted_accuracy=cnn_shifted_accuracy,
+)
 results.claim("cnn_beats_dense", cnn_accuracy > dense_results["dense"]["accuracy"] + 0.02,
               "the CNN's test accuracy is more than 0.02 above the dense baseline's")
 results.claim("cnn_loses_less_on_shifts",
@@ -388,8 +390,7 @@ for name, model in [("dense baseline", dense_model), ("first CNN", cnn)]:
                    "shift": row["uncropped images"] - row["uncropped, shifted"]}
 print(format_table(crop_rows))
 for name, key in [("dense baseline", "dense"), ("first CNN", "cnn")]:
-    results.record(f"{key}_crop_only_drop", drops[name]["crop"])
-    results.record(f"{key}_pure_shift_drop", drops[name]["shift"])
+    results.record(**{f"{key}_crop_only_drop": drops[name]["crop"], f"{key}_pure_shift_drop": drops[name]["shift"]})
 results.claim("shift_not_crop_drives_the_drop",
               all(drop["shift"] > 3 * drop["crop"] for drop in drops.values()),
               "for both models, shifting images that lose nothing costs over 3 times what the crop alone costs")
@@ -398,7 +399,7 @@ results.claim("cnn_loses_less_without_crop",
               "on the images the shift does not crop, the CNN loses less accuracy than the dense model")
 
 # %%
-# (extra code)
+# (extra code) draws the dense and CNN curves side by side
 plots.history_curves({"dense": dense_results["dense"]["history"], "CNN": cnn_history},
                      title="Dense baseline vs first CNN, same recipe")
 plt.show()
@@ -462,6 +463,12 @@ print(f"saved {saved_path.name} ({saved_path.stat().st_size / 2**20:.1f} MiB)")
 # Write your answer in place of `...`, run the cell, read the feedback. `ex.q1.hint()` and `ex.q1.solution()`
 # help when you are stuck.
 #
+# Run the next cell first: it loads this notebook's checks as `ex`.
+
+# %%
+from course_utils.exercises import nb02 as ex  # the checks, hints and solutions of the exercises below
+
+# %% [markdown]
 # **Exercise 1.** How many parameters does `Conv2D(32, (5, 5))` have when its input is a batch of 32×32 RGB
 # images, shape `(N, 32, 32, 3)`?
 

@@ -46,28 +46,15 @@
 # first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
 
 # %%
-import importlib
 import sys
 
 if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
-    importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
+    sys.path_importer_cache.clear()  # forget cached folder listings: find the package installed a moment ago
 
-from course_utils import env
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
 
-report = env.setup(seed=42)
-SEED = report.seed  # 42, or COURSE_SEED when you set it: every random choice below follows it
-
-import keras
-import matplotlib.pyplot as plt
-import numpy as np
-import tensorflow as tf
-
-from course_utils import data, mode, plots, results
-from course_utils.exercises import nb03 as ex
-from course_utils.models import build_first_cnn  # notebook 02's CNN
-from course_utils.tables import format_table
-from course_utils.timing import Timer
+SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 
 # %% [markdown]
 # ## 1. Three splits: train, validation, test
@@ -196,6 +183,8 @@ assert model.count_params() < 243_786
 # the rollback. At most 40 epochs.
 
 # %%
+from course_utils.models import build_first_cnn, compile_with_cosine  # notebook 02's CNN and recipe
+
 small_count, small_epochs = mode.by_mode(full=(1000, 40), fast=(500, 12))
 small_train = (x_train[:small_count], y_train[:small_count])
 small_val = (x_val[:1000], y_val[:1000])
@@ -217,8 +206,7 @@ print(f"from epoch {best + 1} to {ran}: training loss {curves['loss'][best]:.3f}
       f"validation loss {curves['val_loss'][best]:.3f} -> {curves['val_loss'][-1]:.3f}")
 print(f"gap between them: {gap_at_best:.3f} -> {gap_at_end:.3f}; kept the weights of epoch {best + 1} "
       f"(validation loss {kept_loss:.3f}, accuracy {kept_accuracy:.4f})")
-results.record("small_best_epoch", best + 1)
-results.record("small_gap_growth", gap_at_end / gap_at_best)
+results.record(small_best_epoch=best + 1, small_gap_growth=gap_at_end / gap_at_best)
 results.claim("training_loss_falls_steadily", np.max(np.diff(curves["loss"])) < 0.05,
               "the training loss never rises by more than 0.05 from one epoch to the next: a stable run")
 results.claim("gap_widens_after_best_epoch", gap_at_end > 1.25 * gap_at_best
@@ -231,7 +219,7 @@ results.claim("early_stopping_stops_and_restores",
               "validation loss")
 
 # %%
-# (extra code)
+# (extra code) draws the small run's training and validation curves
 plots.history_curves({"1,000 images, no BatchNorm, no Dropout": small_history},
                      title="Overfitting: the training loss keeps falling, the validation loss does not")
 plt.show()
@@ -252,9 +240,11 @@ plt.show()
 by_accuracy = int(np.argmax(curves["val_accuracy"]))
 print(f"restored by val_loss: epoch {best + 1}, validation accuracy {curves['val_accuracy'][best]:.4f}")
 print(f"highest validation accuracy of the run: epoch {by_accuracy + 1}, {curves['val_accuracy'][by_accuracy]:.4f}")
-results.record("accuracy_at_lowest_loss", curves["val_accuracy"][best])
-results.record("highest_val_accuracy", curves["val_accuracy"][by_accuracy])
-results.record("accuracy_missed_by_loss", curves["val_accuracy"][by_accuracy] - curves["val_accuracy"][best])
+results.record(
+    accuracy_at_lowest_loss=curves["val_accuracy"][best],
+    highest_val_accuracy=curves["val_accuracy"][by_accuracy],
+    accuracy_missed_by_loss=curves["val_accuracy"][by_accuracy] - curves["val_accuracy"][best],
+)
 
 # %% [markdown]
 # In our run the two agreed: the epoch with the lowest validation loss, 16<!-- value: small_best_epoch -->, also had
@@ -336,9 +326,7 @@ print(f"first BatchNormalization layer, running variance of its channels: "
 # %%
 max_epochs = mode.by_mode(full=4, fast=3)
 steps = max_epochs * int(np.ceil(len(x_train) / 128))
-schedule = keras.optimizers.schedules.CosineDecay(initial_learning_rate=0.002, decay_steps=steps)
-model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-              steps_per_execution=32)
+compile_with_cosine(model, rate=0.002, steps=steps)  # notebook 02's recipe: Adam, cosine from 0.002 to 0
 early_stopping = keras.callbacks.EarlyStopping(monitor="val_loss", patience=2, restore_best_weights=True)
 with Timer() as training_time:
     history = model.fit(
@@ -357,7 +345,7 @@ print(f"ran {epochs_run} epochs in {training_time}; best validation loss at epoc
       f"early stopping {fired}")
 
 # %%
-# (extra code)
+# (extra code) draws the deeper CNN's curves on all the data
 plots.history_curves({"deeper CNN, all data": history}, title="Deeper CNN on 54,000 images, with dropout")
 plt.show()
 
@@ -385,7 +373,7 @@ results.claim("no_turn_up_on_all_data", val_loss[-1] <= 1.02 * min(val_loss),
 # %%
 test_loss, test_accuracy = model.evaluate(x_test, y_test, verbose=0)
 print(f"test accuracy {test_accuracy:.4f}, test loss {test_loss:.4f}")
-results.check("test_accuracy", test_accuracy, full=(0.89, 1.0))
+results.expect("test_accuracy", test_accuracy, full=(0.89, 1.0))
 
 # %% [markdown]
 # ## 6. Common mistake: trusting the accuracy without looking at the errors
@@ -400,7 +388,7 @@ matrix = tf.math.confusion_matrix(y_test, predicted, num_classes=10).numpy()
 assert matrix.sum() == len(y_test) and np.trace(matrix) == (predicted == y_test).sum()
 
 # %%
-# (extra code)
+# (extra code) draws the confusion matrix
 plots.confusion_matrix(matrix, class_names, title="Fashion-MNIST test set: true class (rows) vs predicted")
 plt.show()
 
@@ -434,7 +422,7 @@ results.claim("top_confusions_upper_body",
 # Now the images themselves: the test images the model got wrong with the highest confidence.
 
 # %%
-# (extra code)
+# (extra code) shows the test images the model gets most confidently wrong
 plots.misclassified_gallery(test_images, y_test, probabilities, class_names, count=16)
 plt.show()
 
@@ -454,6 +442,12 @@ plt.show()
 # Write your answer in place of `...`, run the cell, read the feedback. `ex.q1.hint()` and `ex.q1.solution()`
 # help when you are stuck.
 #
+# Run the next cell first: it loads this notebook's checks as `ex`.
+
+# %%
+from course_utils.exercises import nb03 as ex  # the checks, hints and solutions of the exercises below
+
+# %% [markdown]
 # **Exercise 1.** A training run recorded these validation losses, epoch 1 first. With
 # `EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)`, which epoch's weights does the model
 # end with?
@@ -516,9 +510,7 @@ if ex.stretch.ready(build_no_batchnorm_cnn):
     stretch_epochs = mode.by_mode(full=2, fast=1)
     keras.utils.set_random_seed(SEED)
     no_bn_model = build_no_batchnorm_cnn()
-    no_bn_schedule = keras.optimizers.schedules.CosineDecay(initial_learning_rate=0.002, decay_steps=steps)
-    no_bn_model.compile(optimizer=keras.optimizers.Adam(no_bn_schedule), loss="sparse_categorical_crossentropy",
-                        metrics=["accuracy"], steps_per_execution=32)
+    compile_with_cosine(no_bn_model, rate=0.002, steps=steps)
     with Timer() as no_bn_time:
         no_bn_history = no_bn_model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=stretch_epochs,
                                         batch_size=128, verbose=0)

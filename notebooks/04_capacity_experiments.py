@@ -45,27 +45,15 @@
 # first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
 
 # %%
-import importlib
 import sys
 
 if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
-    importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
+    sys.path_importer_cache.clear()  # forget cached folder listings: find the package installed a moment ago
 
-from course_utils import env
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
 
-report = env.setup(seed=42)
-SEED = report.seed  # 42, or COURSE_SEED when you set it: every random choice below follows it
-
-import keras
-import matplotlib.pyplot as plt
-import numpy as np
-
-from course_utils import data, mode, results, stats
-from course_utils.costs import multiply_adds
-from course_utils.exercises import nb04 as ex
-from course_utils.tables import format_table
-from course_utils.timing import Timer
+SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 
 # %% [markdown]
 # ## 1. Data: train, validation, test
@@ -138,6 +126,8 @@ for filters, kernel_size in grid:
 # budget of 2 epochs needs them: the cosine then brings the rate down to 0 so that the weights settle.
 
 # %%
+from course_utils.models import compile_with_cosine  # notebook 02's training recipe
+
 epochs = mode.by_mode(full=2, fast=1)
 seeds = mode.by_mode(full=[SEED, SEED + 1, SEED + 2], fast=[SEED, SEED + 1])
 
@@ -147,11 +137,7 @@ def train_and_measure(filters: int, kernel_size: int, blocks: int, seed: int) ->
     keras.utils.set_random_seed(seed)
     model = build_cnn(filters, kernel_size, blocks)
     steps = epochs * int(np.ceil(len(x_train) / 128))
-    schedule = keras.optimizers.schedules.CosineDecay(initial_learning_rate=0.01, decay_steps=steps)
-    model.compile(
-        optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-        steps_per_execution=32,  # 32 steps per call from Python (notebook 01)
-    )
+    compile_with_cosine(model, rate=0.01, steps=steps)  # notebook 02's recipe, from a higher rate
     with Timer() as timer:
         model.fit(x_train, y_train, epochs=epochs, batch_size=128, verbose=0)
     return {"parameters": model.count_params(), "seconds": timer.seconds,
@@ -195,7 +181,7 @@ print(table(runs))
 # ## 4. Accuracy against parameters and against time
 
 # %%
-# (extra code)
+# (extra code) draws validation accuracy against parameters and against training time
 target = 0.82  # the mean validation accuracy we want from a configuration, with this budget
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.2))
 for ax, x_key in zip(axes, ["parameters", "train seconds"], strict=True):
@@ -289,8 +275,7 @@ compare(by_name["f16 k3"], by_name["f16 k5"])
 # Does the second doubling buy less than the first? The difference of the two gains, with its own interval:
 shrink = stats.contrast([by_name[n]["seeds"] for n in ("f8 k3", "f16 k3", "f32 k3")], [-1, 2, -1])
 print(f"first gain minus second gain: {shrink}")
-results.record("first_doubling_gain", first_gain.difference)
-results.record("second_doubling_gain", second_gain.difference)
+results.record(first_doubling_gain=first_gain.difference, second_doubling_gain=second_gain.difference)
 results.claim("doublings_gain", first_gain.verdict == "higher" and second_gain.difference > 0,
               "doubling the filters from 8 to 16 raises the validation accuracy beyond seed noise, and from 16 to "
               "32 it still raises the mean")
@@ -319,7 +304,7 @@ if reaching:
           f"{smallest['val accuracy']:.4f}, 95% t-interval of the mean {sure.low:.4f} to {sure.high:.4f}")
     print(f"the interval {'stays above' if sure.low >= target else 'reaches below'} the target {target}")
     print(f"within seed noise of it: {', '.join(tied) or 'none'}")
-    results.check("recommended_val_accuracy", smallest["val accuracy"], full=(0.82, 1.0))
+    results.expect("recommended_val_accuracy", smallest["val accuracy"], full=(0.82, 1.0))
 
 # %% [markdown]
 # How sure is this? The recommendation is the smallest configuration whose *mean* over 3 seeds reaches the target.
@@ -337,6 +322,12 @@ if reaching:
 # Write your answer in place of `...`, run the cell, read the feedback. `ex.q1.hint()` and `ex.q1.solution()`
 # help when you are stuck.
 #
+# Run the next cell first: it loads this notebook's checks as `ex`.
+
+# %%
+from course_utils.exercises import nb04 as ex  # the checks, hints and solutions of the exercises below
+
+# %% [markdown]
 # **Exercise 1.** Write `conv_parameters(kernel, channels_in, filters)`: the parameter count of a
 # `Conv2D(filters, (kernel, kernel))` layer whose input has `channels_in` channels. Check it against the table
 # above.

@@ -46,28 +46,15 @@
 # first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
 
 # %%
-import importlib
 import sys
 
 if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
-    importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
+    sys.path_importer_cache.clear()  # forget cached folder listings: find the package installed a moment ago
 
-from course_utils import env
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
 
-report = env.setup(seed=42)
-SEED = report.seed  # 42, or COURSE_SEED when you set it: every random choice below follows it
-
-import keras
-import matplotlib.pyplot as plt
-import numpy as np
-import tensorflow as tf
-
-from course_utils import data, explorer, mode, plots, results, saving
-from course_utils.exercises import nb05 as ex
-from course_utils.models import build_first_cnn  # notebook 02's model, defined there
-from course_utils.tables import format_table
-from course_utils.timing import Timer
+SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 
 # %% [markdown]
 # ## 1. A trained CNN to look into
@@ -79,6 +66,8 @@ from course_utils.timing import Timer
 # notebook 02's own function: a `# @save` mark there exports it to `course_utils.models`, so it is written once.
 
 # %%
+from course_utils.models import build_first_cnn, compile_with_cosine  # notebook 02's model and recipe
+
 (train_images, train_labels), (test_images, test_labels) = data.load_fashion_mnist()
 class_names = data.FASHION_CLASS_NAMES
 train_images, train_labels = mode.subset(train_images, train_labels, fast=4000)
@@ -92,15 +81,13 @@ if model is None:
     keras.utils.set_random_seed(SEED)
     model = build_first_cnn()
     steps = epochs * int(np.ceil(len(train_images) / 128))
-    schedule = keras.optimizers.schedules.CosineDecay(initial_learning_rate=0.002, decay_steps=steps)
-    model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    compile_with_cosine(model, rate=0.002, steps=steps)  # notebook 02's recipe
     with Timer() as training_time:
         model.fit(train_images[..., np.newaxis], train_labels, epochs=epochs, batch_size=128, verbose=0)
     print(f"trained here instead: {epochs} epochs in {training_time}")
 test_accuracy = model.evaluate(x_test, test_labels, verbose=0)[1]
 print(f"test accuracy {test_accuracy:.4f}")
-results.check("test_accuracy", test_accuracy, full=(0.88, 1.0))
+results.expect("test_accuracy", test_accuracy, full=(0.88, 1.0))
 
 # The same architecture with its weights never trained: the control for every claim below about what training did.
 # Built with the same seed, it starts from the very weights the trained network started from (when 02 trained it
@@ -122,7 +109,7 @@ kernels = first_kernels[:, :, 0, :]  # (3, 3, 64): one 3x3 square per filter (th
 print("first-layer kernel array:", first_kernels.shape)
 
 # %%
-# (extra code)
+# (extra code) shows the 64 first-layer kernels, trained and untrained
 untrained_kernels = untrained_model.layers[1].kernel.numpy()[:, :, 0, :]
 kernel_limit = float(max(np.abs(kernels).max(), np.abs(untrained_kernels).max()))  # one scale for both figures
 plots.channel_grid(kernels, columns=16, cmap="RdBu_r", symmetric=True, limit=kernel_limit,
@@ -179,18 +166,20 @@ print(format_table([{"kernel": f"{name} ({index})", "corr. with vertical edges":
 np.set_printoptions(precision=2, suppress=True)
 print(f"kernel {vertical_filter}:\n{kernels[:, :, vertical_filter]}\nkernel {horizontal_filter}:\n"
       f"{kernels[:, :, horizontal_filter]}")
-results.record("vertical_kernel", vertical_filter)
-results.record("vertical_kernel_vertical_corr", vertical_score[vertical_filter])
-results.record("vertical_kernel_horizontal_corr", horizontal_score[vertical_filter])
-results.record("horizontal_kernel", horizontal_filter)
-results.record("horizontal_kernel_horizontal_corr", horizontal_score[horizontal_filter])
-results.record("horizontal_kernel_vertical_corr", vertical_score[horizontal_filter])
+results.record(
+    vertical_kernel=vertical_filter,
+    vertical_kernel_vertical_corr=vertical_score[vertical_filter],
+    vertical_kernel_horizontal_corr=horizontal_score[vertical_filter],
+    horizontal_kernel=horizontal_filter,
+    horizontal_kernel_horizontal_corr=horizontal_score[horizontal_filter],
+    horizontal_kernel_vertical_corr=vertical_score[horizontal_filter],
+)
 results.claim("edge_kernels_found", vertical_score[vertical_filter] > horizontal_score[vertical_filter]
               and horizontal_score[horizontal_filter] > vertical_score[horizontal_filter],
               "one kernel follows vertical edges more than horizontal ones, another the reverse")
 
 # %%
-# (extra code)
+# (extra code) shows ascent and the two kernels' responses
 fig, axes = plt.subplots(1, 3, figsize=(13, 4))
 axes[0].imshow(ascent, cmap="gray")
 axes[0].set_title("ascent")
@@ -268,7 +257,7 @@ for name, maps in zip(layer_names, sample_maps, strict=True):
 # has its own scale, because deeper layers produce larger values.
 
 # %%
-# (extra code)
+# (extra code) shows one image's feature maps, layer by layer
 plots.image_grid(sample_images[:1], test_labels[:1], class_names, columns=1)
 plt.show()
 for name, maps in zip(layer_names, sample_maps, strict=True):
@@ -353,7 +342,7 @@ strength = np.array([[maps[row, :, :, channel].mean() for maps, (channel, _) in 
                      for row in range(len(shown))])
 
 # %%
-# (extra code)
+# (extra code) shows the images that excite each filter most
 column_max = [float(maps[..., channel].max()) for maps, (channel, _) in zip(shown_maps, chosen_filters, strict=True)]
 fig, axes = plt.subplots(len(shown), 1 + len(layer_names), figsize=(10, 2.2 * len(shown)))
 for row, index in enumerate(shown):
@@ -410,8 +399,8 @@ def nearest_mean_probe(channel_means: np.ndarray, labels: np.ndarray) -> float:
 trained_probe = [nearest_mean_probe(means, study_labels) for means in study_means]
 print(format_table([{"layer": name, "probe accuracy": accuracy}
                     for name, accuracy in zip(layer_names, trained_probe, strict=True)]))
-results.record("probe_accuracy_first_layer", trained_probe[0])
-results.check("probe_accuracy_last_layer", trained_probe[-1], full=(0.6, 1.0))
+results.record(probe_accuracy_first_layer=trained_probe[0])
+results.expect("probe_accuracy_last_layer", trained_probe[-1], full=(0.6, 1.0))
 results.claim("deep_layers_carry_more_class_information", trained_probe[-1] > trained_probe[0],
               "the probe is more accurate after the last layer than after the first")
 
@@ -437,7 +426,7 @@ untrained_activations = keras.Model(
 untrained_first_maps = untrained_activations.predict(sample_images[:1], verbose=0)[0]
 
 # %%
-# (extra code)
+# (extra code) shows the untrained network's first-layer maps
 plots.channel_grid(untrained_first_maps[0], count=16, columns=16, title="UNTRAINED network, conv 1: looks plausible")
 plt.show()
 
@@ -453,10 +442,12 @@ print(format_table([{"layer": name, "probe, trained": trained, "probe, untrained
 trained_accuracy = float((model.predict(study_images, verbose=0).argmax(axis=1) == study_labels).mean())
 untrained_accuracy = float((untrained_model.predict(study_images, verbose=0).argmax(axis=1) == study_labels).mean())
 print(f"accuracy on these images: trained {trained_accuracy:.3f}, untrained {untrained_accuracy:.3f}")
-results.record("probe_untrained_first_layer", untrained_probe[0])
-results.record("probe_untrained_last_layer", untrained_probe[-1])
-results.record("accuracy_trained", trained_accuracy)
-results.record("accuracy_untrained", untrained_accuracy)
+results.record(
+    probe_untrained_first_layer=untrained_probe[0],
+    probe_untrained_last_layer=untrained_probe[-1],
+    accuracy_trained=trained_accuracy,
+    accuracy_untrained=untrained_accuracy,
+)
 results.claim("training_adds_class_information", trained_probe[-1] > untrained_probe[-1],
               "after the last layer, the trained network's probe beats the untrained one's")
 
@@ -503,6 +494,12 @@ explorer.explore(show_feature_map, image=(0, len(sample_images) - 1, 0), layer=(
 # Write your answer in place of `...`, run the cell, read the feedback. `ex.q1.hint()` and `ex.q1.solution()`
 # help when you are stuck.
 #
+# Run the next cell first: it loads this notebook's checks as `ex`.
+
+# %%
+from course_utils.exercises import nb05 as ex  # the checks, hints and solutions of the exercises below
+
+# %% [markdown]
 # **Exercise 1.** A different network: input `(28, 28, 1)` → `Conv2D(32, (5, 5))` → `MaxPooling2D(2)` →
 # `Conv2D(64, (3, 3), padding="same")` → `MaxPooling2D(2)`. What is the shape of one image's output after the last
 # layer, as `(height, width, channels)`?

@@ -46,27 +46,15 @@
 # first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
 
 # %%
-import importlib
 import sys
 
 if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
-    importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
+    sys.path_importer_cache.clear()  # forget cached folder listings: find the package installed a moment ago
 
-from course_utils import env
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
 
-report = env.setup(seed=42)
-SEED = report.seed  # 42, or COURSE_SEED when you set it: every random choice below follows it
-
-import keras
-import matplotlib.pyplot as plt
-import numpy as np
-import tensorflow as tf
-
-from course_utils import data, mode, paths, plots, results, saving
-from course_utils.exercises import nb06 as ex
-from course_utils.tables import format_table
-from course_utils.timing import Timer
+SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 
 # %% [markdown]
 # ## 1. MNIST: 70,000 handwritten digits
@@ -94,7 +82,7 @@ x_test, y_test = mnist_test_images[..., np.newaxis], mnist_test_labels
 print(f"train {x_train.shape}, validation {x_val.shape}, test {x_test.shape}")
 
 # %%
-# (extra code)
+# (extra code) shows 16 test digits with their labels
 plots.image_grid(mnist_test_images[:16], mnist_test_labels[:16], digit_names, columns=8, title="MNIST test images")
 plt.show()
 
@@ -151,8 +139,7 @@ for dataset, x, y, x_eval, y_eval in [
     budget_rows.append({"dataset": dataset, "train time": str(budget_time), "test accuracy": accuracy,
                         "errors per 1,000": round(1000 * (1 - accuracy))})
 print(format_table(budget_rows))
-results.record("one_epoch_mnist", budget_rows[0]["test accuracy"])
-results.record("one_epoch_fashion", budget_rows[1]["test accuracy"])
+results.record(one_epoch_mnist=budget_rows[0]["test accuracy"], one_epoch_fashion=budget_rows[1]["test accuracy"])
 
 # %% [markdown]
 # Same model, same time, very different error rates. Why are clothes harder than digits? One way to see it
@@ -172,8 +159,7 @@ mnist_nearest = nearest_mean_accuracy(mnist_train_images, mnist_train_labels, mn
 fashion_nearest = nearest_mean_accuracy(fashion_train_images, fashion_train_labels, fashion_test_images,
                                         fashion_test_labels)
 print(f"nearest class mean, raw pixels: MNIST {mnist_nearest:.3f}, Fashion-MNIST {fashion_nearest:.3f}")
-results.record("nearest_mean_mnist", mnist_nearest)
-results.record("nearest_mean_fashion", fashion_nearest)
+results.record(nearest_mean_mnist=mnist_nearest, nearest_mean_fashion=fashion_nearest)
 results.claim("digits_easier", budget_rows[0]["test accuracy"] > budget_rows[1]["test accuracy"] + 0.05
               and mnist_nearest > fashion_nearest,
               "digits beat clothes by more than 0.05 with the CNN, and with the nearest class mean too")
@@ -242,6 +228,8 @@ class StopAtValidationAccuracy(keras.callbacks.Callback):
 # section 4's last cell prints how the test accuracy compares.
 
 # %%
+from course_utils.models import compile_with_cosine  # notebook 02's training recipe
+
 best_model_path = paths.output_path(f"06_mnist_best_{mode.name()}.keras")
 candidate_path = saving.partial_path(best_model_path)
 target_accuracy = mode.by_mode(full=0.988, fast=0.95)
@@ -255,9 +243,8 @@ callbacks = [
 keras.utils.set_random_seed(SEED)
 model = build_digits_cnn()
 steps_per_epoch = int(np.ceil(len(x_train) / 128))
-schedule = keras.optimizers.schedules.CosineDecay(0.003, decay_steps=3 * steps_per_epoch, alpha=0.1)
-model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-              steps_per_execution=32)
+# notebook 02's recipe, with a floor: the rate glides from 0.003 to 0.0003 over 3 epochs, then stays there
+compile_with_cosine(model, rate=0.003, steps=3 * steps_per_epoch, floor=0.1)
 with Timer() as training_time:
     history = model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=10, batch_size=128,
                         callbacks=callbacks, verbose=2)
@@ -288,8 +275,8 @@ best_model = keras.models.load_model(best_model_path)
 test_loss, test_accuracy = best_model.evaluate(x_test, y_test, verbose=0)
 print(f"test accuracy {test_accuracy:.4f} after {epochs_run} epochs ({training_time}); best validation accuracy "
       f"{max(history.history['val_accuracy']):.4f}")
-results.check("test_accuracy", test_accuracy, full=(0.98, 1.0))
-results.check("epochs", epochs_run, full=(1, 10))
+results.expect("test_accuracy", test_accuracy, full=(0.98, 1.0))
+results.expect("epochs", epochs_run, full=(1, 10))
 
 # %% [markdown]
 # ## 5. Common mistake: stopping on the training accuracy
@@ -330,8 +317,10 @@ for epoch, (logged, val_accuracy) in enumerate(
 stopped_val_accuracy = few_history.history["val_accuracy"][-1]
 print(f"stopped after epoch {wrong_stop.stopped_epoch}, 'target {target_accuracy} reached', while the validation "
       f"accuracy was {stopped_val_accuracy:.4f}")
-results.record("training_stop_val_accuracy", stopped_val_accuracy)
-results.record("training_stop_shortfall", target_accuracy - stopped_val_accuracy)
+results.record(
+    training_stop_val_accuracy=stopped_val_accuracy,
+    training_stop_shortfall=target_accuracy - stopped_val_accuracy,
+)
 results.claim("training_accuracy_stop_misleads", wrong_stop.stopped_epoch is not None
               and stopped_val_accuracy < target_accuracy - 0.03,
               "the training-accuracy callback declares the 0.988 target reached while the validation accuracy is "
@@ -374,7 +363,7 @@ matrix = tf.math.confusion_matrix(y_test, predicted, num_classes=10).numpy()
 assert matrix.sum() == len(y_test)
 
 # %%
-# (extra code)
+# (extra code) draws the confusion matrix (log colour)
 plots.confusion_matrix(matrix, digit_names, log_colour=True,
                        title="MNIST test set: true digit (rows) vs predicted; colour: share of the row, log scale")
 plt.show()
@@ -390,14 +379,13 @@ off_diagonal = matrix - np.diag(np.diag(matrix))
 for flat_index in np.argsort(off_diagonal, axis=None)[::-1][:5]:
     true_digit, predicted_digit = np.unravel_index(flat_index, matrix.shape)
     print(f"{true_digit} read as {predicted_digit}: {off_diagonal[true_digit, predicted_digit]} images")
-results.record("test_errors", int(off_diagonal.sum()))
-results.record("worst_digit_accuracy", per_digit.min())
+results.record(test_errors=int(off_diagonal.sum()), worst_digit_accuracy=per_digit.min())
 
 # %% [markdown]
 # The most confident mistakes: the wrong predictions the model was surest of.
 
 # %%
-# (extra code)
+# (extra code) shows the test digits the model gets most confidently wrong
 plots.misclassified_gallery(mnist_test_images, y_test, probabilities, digit_names, count=16)
 plt.show()
 
@@ -414,6 +402,12 @@ plt.show()
 # Write your answer in place of `...`, run the cell, read the feedback. `ex.q1.hint()` and `ex.q1.solution()`
 # help when you are stuck.
 #
+# Run the next cell first: it loads this notebook's checks as `ex`.
+
+# %%
+from course_utils.exercises import nb06 as ex  # the checks, hints and solutions of the exercises below
+
+# %% [markdown]
 # **Exercise 1.** Write the stopping callback for a loss: `StopAtValidationLoss(threshold)` stops training after
 # the first epoch whose `val_loss` is at or below `threshold`. The check feeds it made-up epochs, the way `fit` does.
 
@@ -460,9 +454,7 @@ stretch_epochs = 4
 if ex.stretch.ready(StopAtValidationLoss) and ex.stretch.ready(loss_target):
     keras.utils.set_random_seed(SEED)
     loss_model = build_digits_cnn()
-    loss_schedule = keras.optimizers.schedules.CosineDecay(0.003, decay_steps=3 * steps_per_epoch, alpha=0.1)
-    loss_model.compile(optimizer=keras.optimizers.Adam(loss_schedule), loss="sparse_categorical_crossentropy",
-                       metrics=["accuracy"], steps_per_execution=32)
+    compile_with_cosine(loss_model, rate=0.003, steps=3 * steps_per_epoch, floor=0.1)
     stop_on_loss = StopAtValidationLoss(loss_target)
     with Timer() as loss_time:
         loss_history = loss_model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=stretch_epochs,

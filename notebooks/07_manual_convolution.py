@@ -51,34 +51,18 @@
 # the site ships; anywhere else it installs nothing.
 
 # %%
-import importlib
 import sys
 
 if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
-    importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
+    sys.path_importer_cache.clear()  # forget cached folder listings: find the package installed a moment ago
 if sys.platform == "emscripten":  # in the browser (JupyterLite): install the helpers that the site ships
     # %pip install --no-deps course-utils
-    importlib.invalidate_caches()
+    sys.path_importer_cache.clear()
 
-from course_utils import env
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
 
-report = env.setup(seed=42)
-SEED = report.seed  # 42, or COURSE_SEED when you set it
-
-import matplotlib.pyplot as plt
-import numpy as np
-import scipy.signal
-
-from course_utils import conv, data, mode, plots, results, saving
-from course_utils.exercises import nb07 as ex
-from course_utils.timing import Timer
-
-try:  # a browser (JupyterLite) has no TensorFlow: the cells that compare with it say so, and show the tested result
-    import keras
-    import tensorflow as tf
-except ImportError:
-    keras = tf = None
+SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 
 # %% [markdown]
 # ## 1. Warm-up: one output value, by hand
@@ -186,7 +170,7 @@ for name, response in responses.items():
     print(f"{name:<17} output {response.shape}, values {response.min():8.1f} to {response.max():7.1f}")
 
 # %%
-# (extra code)
+# (extra code) shows ascent and a detail, filtered by each kernel
 crop = (slice(180, 260), slice(300, 380))  # an 80x80 detail of the staircase: the row below zooms into it
 fig, axes = plt.subplots(2, 7, figsize=(21, 6.6))
 for row, region in enumerate([(slice(None), slice(None)), crop]):
@@ -222,7 +206,7 @@ plt.show()
 # stride `s`, the kernel jumps `s` pixels. Here is where a 3×3 kernel lands on a 5×5 input in each case:
 
 # %%
-# (extra code)
+# (extra code) draws padding and stride on a 5×5 input
 plots.padding_and_stride(5, 3, [("valid", 1), ("same", 1), ("valid", 2), ("same", 2)])
 plt.show()
 
@@ -277,6 +261,8 @@ assert 0.55 < border_ratio < 0.75
 # flip, is *cross-correlation*. The difference shows with an asymmetric kernel applied to a single bright pixel.
 
 # %% tags=["nbval-check-output"]
+import scipy.signal
+
 impulse = np.zeros((5, 5))
 impulse[2, 2] = 1
 asymmetric_kernel = np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
@@ -313,7 +299,7 @@ print(f"strong edges (|response| > 100) that clipping turns black: {lost:.0%}")
 assert 0.2 < lost < 0.8
 
 # %%
-# (extra code)
+# (extra code) shows three ways to display signed filter outputs
 fig, axes = plt.subplots(1, 3, figsize=(12, 4))
 for ax, image, title in zip(
     axes,
@@ -351,7 +337,7 @@ else:
         print(f"{padding_name}: output {ours.shape}, largest difference from tf.nn.conv2d: {difference:.2e}")
         assert ours.shape == theirs.shape and difference < 1e-3
         largest_difference = max(largest_difference, float(difference))
-    results.record("largest_difference_vs_tf", largest_difference, expected=(0.0, 1e-3))
+    results.expect("largest_difference_vs_tf", largest_difference, full=(0.0, 1e-3))
 
 # %% [markdown]
 # ## 8. Several channels, several filters: what `Conv2D` computes
@@ -390,7 +376,7 @@ if tf is not None:
     assert np.allclose(by_hand, with_tf + colour_biases)
 
 # %%
-# (extra code)
+# (extra code) shows the face crop and two filters' outputs
 fig, axes = plt.subplots(1, 3, figsize=(12, 4))
 axes[0].imshow(face_crop)
 axes[0].set_title("face, 160x160 crop (3 channels)")
@@ -447,7 +433,7 @@ else:
                            / keras_2.max())
     print(f"NumPy {maps_1.shape} -> {pooled_1.shape} -> {maps_2.shape}; largest difference from Keras, relative to "
           f"the largest activation: {layer_difference:.1e}")
-    results.record("trained_layer_difference_vs_keras", float(layer_difference), expected=(0.0, 1e-4))
+    results.expect("trained_layer_difference_vs_keras", float(layer_difference), full=(0.0, 1e-4))
 
 # %% [markdown]
 # The same numbers, up to float32 rounding: a `Conv2D` layer is this sum, over a window and over every input
@@ -538,7 +524,7 @@ else:
                               np.abs(grad_kernels_2 - tape_kernels).max() / np.abs(tape_kernels).max())
     print(f"batch {batch.shape}, kernels {kernels_2.shape}: gradients {grad_batch.shape} and {grad_kernels_2.shape}; "
           f"largest relative difference from GradientTape {gradient_difference:.1e}")
-    results.record("batch_gradient_difference_vs_tf", float(gradient_difference), expected=(0.0, 1e-4))
+    results.expect("batch_gradient_difference_vs_tf", float(gradient_difference), full=(0.0, 1e-4))
 
 # %% [markdown]
 # ## 11. How fast is each way?
@@ -582,6 +568,12 @@ for name, duration in seconds.items():
 # Write your answer in place of `...`, run the cell, read the feedback. `ex.q1.hint()` and `ex.q1.solution()`
 # help when you are stuck.
 #
+# Run the next cell first: it loads this notebook's checks as `ex`.
+
+# %%
+from course_utils.exercises import nb07 as ex  # the checks, hints and solutions of the exercises below
+
+# %% [markdown]
 # **Exercise 1. Stride and padding in the loop.** `correlate_by_hand` slides the kernel one pixel at a time over
 # the image as it is. Write `conv2d_strided(image, kernel, stride, padding)`: first add `padding` rows and columns
 # of zeros on every side, then move the window `stride` pixels at a time. The check compares with the formula of

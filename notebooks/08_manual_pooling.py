@@ -48,31 +48,18 @@
 # the site ships; anywhere else it installs nothing.
 
 # %%
-import importlib
 import sys
 
 if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
-    importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
+    sys.path_importer_cache.clear()  # forget cached folder listings: find the package installed a moment ago
 if sys.platform == "emscripten":  # in the browser (JupyterLite): install the helpers that the site ships
     # %pip install --no-deps course-utils
-    importlib.invalidate_caches()
+    sys.path_importer_cache.clear()
 
-from course_utils import env
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
 
-report = env.setup(seed=42)
-
-import matplotlib.pyplot as plt
-import numpy as np
-
-from course_utils import conv, data, results
-from course_utils.exercises import nb08 as ex
-
-try:  # a browser (JupyterLite) has no TensorFlow: the cells that compare with it say so, and show the tested result
-    import keras
-    import tensorflow as tf
-except ImportError:
-    keras = tf = None
+SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 
 # %% [markdown]
 # ## 1. Max pooling by hand
@@ -148,7 +135,7 @@ print("after 0, 1, 2, 3 poolings:", [level.shape for level in pyramid])
 assert [level.shape[0] for level in pyramid] == [510, 255, 127, 63]
 
 # %%
-# (extra code)
+# (extra code) shows the pooling pyramid of ascent
 fig, axes = plt.subplots(1, 4, figsize=(16, 4.2))
 for ax, level in zip(axes, pyramid, strict=True):
     ax.imshow(level, cmap="gray", vmax=np.percentile(level, 99))
@@ -178,7 +165,7 @@ print(f"mean value:     before {edges.mean():.0f}, max pooling {max_pooled.mean(
 assert max_pooled.max() == edges.max() and np.isclose(average_pooled.mean(), edges[:508, :508].mean())
 
 # %%
-# (extra code)
+# (extra code) shows max and average pooling side by side
 fig, axes = plt.subplots(1, 2, figsize=(9, 4.5))
 for ax, image, title in zip(axes, (max_pooled, average_pooled), ("max pooling 4x4", "average pooling 4x4"),
                             strict=True):
@@ -281,7 +268,7 @@ else:
             assert mine.shape == theirs.shape and difference < 1e-6
             largest_difference = max(largest_difference, float(difference))
         print(f"pool {pool}, stride {stride}, {padding:<5}: output {mine.shape}, max and average pooling match Keras")
-    results.record("largest_relative_difference_vs_keras", largest_difference, expected=(0.0, 1e-6))
+    results.expect("largest_relative_difference_vs_keras", largest_difference, full=(0.0, 1e-6))
 
 # %% [markdown]
 # ## 8. The backward pass: where the gradient goes
@@ -333,7 +320,7 @@ else:
             largest_gradient_difference = max(largest_gradient_difference, float(np.abs(ours - theirs).max()))
             assert np.allclose(ours, theirs, atol=1e-5)
         print(f"pool {pool}, stride {stride}, {padding:<5}: max and average pooling gradients match tf.GradientTape")
-    results.record("largest_gradient_difference_vs_tf", largest_gradient_difference, expected=(0.0, 1e-5))
+    results.expect("largest_gradient_difference_vs_tf", largest_gradient_difference, full=(0.0, 1e-5))
 
 # %% [markdown]
 # Notice what max pooling's gradient means for learning: in each window, only the winning cell's input, and so
@@ -345,6 +332,12 @@ else:
 # Write your answer in place of `...`, run the cell, read the feedback. `ex.q1.hint()` and `ex.q1.solution()`
 # help when you are stuck.
 #
+# Run the next cell first: it loads this notebook's checks as `ex`.
+
+# %%
+from course_utils.exercises import nb08 as ex  # the checks, hints and solutions of the exercises below
+
+# %% [markdown]
 # **Exercise 1.** Write `pooled_size(n, pool, stride)`: the output length of valid pooling.
 
 # %%

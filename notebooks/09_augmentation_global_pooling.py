@@ -50,28 +50,15 @@
 # first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
 
 # %%
-import importlib
 import sys
 
 if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
-    importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
+    sys.path_importer_cache.clear()  # forget cached folder listings: find the package installed a moment ago
 
-from course_utils import env
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
 
-report = env.setup(seed=42)
-SEED = report.seed  # 42, or COURSE_SEED when you set it: every random choice below follows it
-
-import keras
-import matplotlib.pyplot as plt
-import numpy as np
-import tensorflow as tf
-
-from course_utils import data, mode, plots, results, stats
-from course_utils.exercises import nb09 as ex
-from course_utils.models import conv_block, shift_right  # defined in notebooks 03 and 02
-from course_utils.tables import format_table
-from course_utils.timing import Timer
+SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 
 # %% [markdown]
 # ## 1. Few labelled images
@@ -103,6 +90,8 @@ print("training images per class:", np.bincount(y_train, minlength=10).tolist())
 # are empty, where the shift moves the garment and loses nothing. Almost no shoe is among them: shoes fill the width.
 
 # %%
+from course_utils.models import shift_right  # notebook 02's function, defined there
+
 x_val_shifted = shift_right(x_val)
 uncropped = x_val[:, :, -3:].max(axis=(1, 2, 3)) == 0
 print(f"{uncropped.sum():,} of {len(x_val):,} validation images lose nothing when shifted")
@@ -143,7 +132,7 @@ for name, layer in augmentation_layers(SEED).items():
 print(f"one {class_names[y_train[0]]}; each row: 7 random draws of one layer")
 
 # %%
-# (extra code)
+# (extra code) shows one image augmented 7 times
 plots.image_rows(gallery, title="One training image, augmented 7 times by each layer")
 plt.show()
 
@@ -169,7 +158,7 @@ always_flipped = {  # [:, :, ::-1] mirrors left to right; RandomFlip does the sa
 }
 
 # %%
-# (extra code)
+# (extra code) shows mirrored training images
 plots.image_rows(always_flipped, title="Mirror images: still clothes, no longer digits")
 plt.show()
 
@@ -193,8 +182,7 @@ digit_symmetry = {row["digit"]: row["MNIST symmetry"] for row in rows}
 least_symmetric = sorted(digit_symmetry, key=digit_symmetry.get)[:2]
 print(f"MNIST: lowest {min(digit_symmetry.values()):.2f} (digits {least_symmetric}), "
       f"highest {max(digit_symmetry.values()):.2f}")
-results.record("mnist_symmetry_lowest", min(digit_symmetry.values()))
-results.record("mnist_symmetry_highest", max(digit_symmetry.values()))
+results.record(mnist_symmetry_lowest=min(digit_symmetry.values()), mnist_symmetry_highest=max(digit_symmetry.values()))
 results.claim("slanted_0_and_1_least_symmetric", set(least_symmetric) == {0, 1},
               "the digits 0 and 1 have the least symmetric mean images of MNIST")
 
@@ -286,6 +274,9 @@ results.claim("new_draws_every_epoch", not np.array_equal(first_pass, second_pas
 # the weights.
 
 # %%
+from course_utils.models import compile_with_cosine, conv_block  # notebook 02's recipe, 03's block
+
+
 def build_cnn(head: str, augmentation: list[keras.layers.Layer] | None = None) -> keras.Model:
     """Optional augmentation layers, Rescaling, three blocks (16, 32, 64), then a 'flatten' or a 'gap' head."""
     if head == "flatten":
@@ -342,9 +333,7 @@ configurations = {
 def train(model: keras.Model) -> keras.Model:
     """The one recipe of this notebook: Adam, cosine decay from 0.003, batches of 64, `epochs` epochs."""
     steps = epochs * int(np.ceil(len(x_train) / 64))
-    schedule = keras.optimizers.schedules.CosineDecay(initial_learning_rate=0.003, decay_steps=steps)
-    model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"], steps_per_execution=32)
+    compile_with_cosine(model, rate=0.003, steps=steps)  # notebook 02's recipe
     model.fit(x_train, y_train, epochs=epochs, batch_size=64, verbose=0)
     return model
 
@@ -389,7 +378,7 @@ for name, seed_runs in runs.items():
 print(format_table(list(summary.values())))
 
 # %%
-# (extra code)
+# (extra code) draws clean and shifted accuracy per model and seed
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
 for ax, key, label in [(axes[0], "clean", "validation images as they are"),
                        (axes[1], "shifted", "the same images shifted 3 px right")]:
@@ -428,11 +417,12 @@ for change, changed in [("augmentation", shifts), ("global pooling", gap)]:
         comparisons[change, key] = stats.paired(column(changed, key), column(flatten, key))
         print(f"{change:<14} on {label:<25} {comparisons[change, key]}")
 for name, key in [("Flatten", "flatten"), ("Flatten + shifts", "augmented"), ("GAP", "gap")]:
-    results.record(f"{key}_clean", summary[name]["clean"])
-    results.record(f"{key}_shifted", summary[name]["shifted 3 px"])
-results.record("augmentation_clean_change", comparisons["augmentation", "clean"].difference)
-results.record("gap_clean_change", comparisons["global pooling", "clean"].difference)
-results.check("augmentation_shift_gain", comparisons["augmentation", "shifted"].difference, full=(0.06, 1.0))
+    results.record(**{f"{key}_clean": summary[name]["clean"], f"{key}_shifted": summary[name]["shifted 3 px"]})
+results.record(
+    augmentation_clean_change=comparisons["augmentation", "clean"].difference,
+    gap_clean_change=comparisons["global pooling", "clean"].difference,
+)
+results.expect("augmentation_shift_gain", comparisons["augmentation", "shifted"].difference, full=(0.06, 1.0))
 results.claim("augmentation_gain_beats_noise", comparisons["augmentation", "shifted"].verdict == "higher"
               and comparisons["augmentation", "no crop"].difference > 0,
               "augmentation raises the shifted accuracy beyond seed noise (95% t-interval), and on average on the "
@@ -492,7 +482,7 @@ del draws  # two augmented copies of the test set: free them
 print(f"test accuracy, images as they are: {test_accuracy:.4f}")
 print(f"test accuracy, images augmented (the mistake), twice: {wrongly_augmented[0]:.4f}, "
       f"{wrongly_augmented[1]:.4f}; the second draw moved {new_draw:.0%} of the images differently")
-results.check("test_accuracy", test_accuracy, full=(0.8, 1.0))
+results.expect("test_accuracy", test_accuracy, full=(0.8, 1.0))
 results.claim("augmented_test_is_lower_and_random", max(wrongly_augmented) < test_accuracy and new_draw > 0.5,
               "evaluating on augmented test images gives a lower score, each time from a new random draw")
 
@@ -515,6 +505,12 @@ results.claim("augmented_test_is_lower_and_random", max(wrongly_augmented) < tes
 # Write your answer in place of `...`, run the cell, read the feedback. `ex.q1.hint()` and `ex.q1.solution()`
 # help when you are stuck.
 #
+# Run the next cell first: it loads this notebook's checks as `ex`.
+
+# %%
+from course_utils.exercises import nb09 as ex  # the checks, hints and solutions of the exercises below
+
+# %% [markdown]
 # **Exercise 1.** You train a CNN on MNIST digits. Which of these augmentations keep every label right? Answer with
 # a set of names chosen from `"translation"`, `"rotation"`, `"zoom"`, `"horizontal flip"` and `"vertical flip"`,
 # for small settings like those of section 2.

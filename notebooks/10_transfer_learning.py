@@ -51,28 +51,15 @@
 # first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
 
 # %%
-import importlib
 import sys
 
 if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
-    importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
+    sys.path_importer_cache.clear()  # forget cached folder listings: find the package installed a moment ago
 
-from course_utils import env
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
 
-report = env.setup(seed=42)
-SEED = report.seed  # 42, or COURSE_SEED when you set it: every random choice below follows it
-
-import keras
-import matplotlib.pyplot as plt
-import numpy as np
-import tensorflow as tf
-
-from course_utils import data, mode, results
-from course_utils.exercises import nb10 as ex
-from course_utils.models import conv_block  # notebook 03's block, defined there
-from course_utils.tables import format_table
-from course_utils.timing import Timer
+SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 
 # %% [markdown]
 # ## 1. Two tasks from one dataset
@@ -144,6 +131,9 @@ print(f"the main comparison uses {len(x_few)} labelled images ({few_per_class} p
 # networks (`include_top=False` gives the base without its head).
 
 # %%
+from course_utils.models import compile_with_cosine, conv_block  # notebook 02's recipe, 03's block
+
+
 def build_base() -> keras.Sequential:
     """The convolutional base: Rescaling, then three blocks (16, 32, 64 filters): 28x28x1 in, 3x3x64 out."""
     return keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Rescaling(1 / 255), *conv_block(16),
@@ -158,10 +148,8 @@ def build_head(classes: int) -> keras.Sequential:
 
 
 def compile_for(model: keras.Model, *, learning_rate: float, steps: int) -> None:
-    """Adam with a learning rate that decays along a cosine to 0 over `steps`, as in every notebook since 02."""
-    schedule = keras.optimizers.schedules.CosineDecay(initial_learning_rate=learning_rate, decay_steps=steps)
-    model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    """Notebook 02's recipe (Adam, cosine to 0 over `steps`), one step per call: the callbacks see every step."""
+    compile_with_cosine(model, rate=learning_rate, steps=steps, steps_per_execution=1)
 
 
 def fit_steps(model: keras.Model, x: np.ndarray, y: np.ndarray, steps: int, *, batch_size: int = 32,
@@ -192,7 +180,7 @@ with Timer() as pretraining_time:
 x_source_test, y_source_test = task(test_images, test_labels, SOURCE_CLASSES)
 source_accuracy = source_model.evaluate(x_source_test, y_source_test, batch_size=500, verbose=0)[1]
 print(f"source task: test accuracy {source_accuracy:.4f} after {pretraining_time}")
-results.check("source_accuracy", source_accuracy, full=(0.93, 1.0))
+results.expect("source_accuracy", source_accuracy, full=(0.93, 1.0))
 pretrained_weights = pretrained_base.get_weights()  # every experiment below starts from these
 
 # %% [markdown]
@@ -314,7 +302,7 @@ results.claim("unfreezing_needs_compile", moved_without == 0.0 and moved_with > 
 # you change `trainable`, compile again before training.
 
 # %%
-# (extra code)
+# (extra code) draws the validation accuracy of the three strategies, step by step
 def validation_curve(history: keras.callbacks.History, first_step: int = 0) -> tuple[list[int], list[float]]:
     values = history.history["val_accuracy"]
     return [first_step + every * (i + 1) for i in range(len(values))], values
@@ -333,13 +321,14 @@ plt.show()
 
 # %%
 for name, key in [("from scratch", "scratch"), ("feature extraction", "extraction"), ("fine-tuning", "fine")]:
-    results.record(f"{key}_accuracy", accuracy[name])
-results.record("scratch_first", first["from scratch"])
-results.record("extraction_first", first["feature extraction"])
+    results.record(**{f"{key}_accuracy": accuracy[name]})
+results.record(scratch_first=first["from scratch"], extraction_first=first["feature extraction"])
 at_30 = {name: history.history["val_accuracy"][2] for name, history in
          [("from scratch", scratch_history), ("feature extraction", extraction_history)]}
-results.record("scratch_at_30", at_30["from scratch"])
-results.record("extraction_at_30", at_30["feature extraction"])  # one seed, one draw: section 5 checks over seeds
+results.record(
+    scratch_at_30=at_30["from scratch"],
+    extraction_at_30=at_30["feature extraction"],  # one seed, one draw: section 5 checks over seeds
+)
 
 # %% [markdown]
 # In our full-mode run (seed 42), after the first 10 steps the transferred model was already at
@@ -408,7 +397,7 @@ for budget in budgets:
 print(format_table(rows))
 
 # %%
-# (extra code)
+# (extra code) draws the learning curves: accuracy against labels per class
 fig, axes = plt.subplots(1, len(budgets), figsize=(12, 4.2), sharey=True)
 for ax, budget in zip(axes, budgets, strict=True):
     for name, colour, marker in [("from scratch", "C0", "o"), ("transferred", "C1", "s")]:
@@ -431,10 +420,12 @@ plt.show()
 small_budget, full_budget = budgets
 small_rows = [row for row in rows if row["after steps"] == small_budget]
 full_rows = [row for row in rows if row["after steps"] == full_budget]
-results.record("early_smallest_mean_gain", min(row["mean gain"] for row in small_rows))
-results.record("late_largest_mean_gain", max(row["mean gain"] for row in full_rows))
-results.record("late_smallest_mean_gain", min(row["mean gain"] for row in full_rows))
-results.check("transferred_fewest_labels", full_rows[0]["transferred"], full=(0.45, 1.0))
+results.record(
+    early_smallest_mean_gain=min(row["mean gain"] for row in small_rows),
+    late_largest_mean_gain=max(row["mean gain"] for row in full_rows),
+    late_smallest_mean_gain=min(row["mean gain"] for row in full_rows),
+)
+results.expect("transferred_fewest_labels", full_rows[0]["transferred"], full=(0.45, 1.0))
 results.claim("transfer_ahead_early", all(row["mean gain"] > 0 for row in small_rows),
               f"after {small_budget} steps, transfer is ahead of scratch on average, at every size")
 results.claim("head_start_shrinks", all(late["mean gain"] < early["mean gain"]
@@ -500,9 +491,11 @@ print(f"(the pretrained base: source task {source_accuracy:.4f}; feature extract
       f"{accuracy['feature extraction']:.4f})")
 gentle, hot = fine_tuning.values()
 for key, row in [("gentle", gentle), ("hot", hot)]:
-    results.record(f"{key}_weights_moved", row["weights moved"])
-    results.record(f"{key}_source_accuracy", row["source task"])
-    results.record(f"{key}_target_accuracy", row["target (validation)"])
+    results.record(**{
+        f"{key}_weights_moved": row["weights moved"],
+        f"{key}_source_accuracy": row["source task"],
+        f"{key}_target_accuracy": row["target (validation)"],
+    })
 results.claim("high_rate_moves_weights_far", hot["weights moved"] > 3 * gentle["weights moved"],
               "fine-tuning at 0.01 moves the base's weights more than 3 times as far as at 0.001")
 results.claim("high_rate_forgets_the_source", hot["source task"] < gentle["source task"] - 0.05,
@@ -587,6 +580,12 @@ results.claim("training_false_is_overridden", old_way_moved > 0,
 # Write your answer in place of `...`, run the cell, read the feedback. `ex.q1.hint()` and `ex.q1.solution()`
 # help when you are stuck.
 #
+# Run the next cell first: it loads this notebook's checks as `ex`.
+
+# %%
+from course_utils.exercises import nb10 as ex  # the checks, hints and solutions of the exercises below
+
+# %% [markdown]
 # **Exercise 1.** The transfer model of section 3 has a frozen base and the head
 # `Flatten → Dropout → Dense(128) → Dense(5)` on the base's 3×3×64 output. How many of its parameters are
 # trainable? Work it out, then compare with section 3's printout.

@@ -53,35 +53,18 @@
 # the site ships; anywhere else it installs nothing.
 
 # %%
-import importlib
 import sys
 
 if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
-    importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
+    sys.path_importer_cache.clear()  # forget cached folder listings: find the package installed a moment ago
 if sys.platform == "emscripten":  # in the browser (JupyterLite): install the helpers that the site ships
     # %pip install --no-deps course-utils
-    importlib.invalidate_caches()
+    sys.path_importer_cache.clear()
 
-from course_utils import env
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
 
-report = env.setup(seed=42)
-SEED = report.seed  # 42, or COURSE_SEED when you set it
-
-import copy
-
-import matplotlib.pyplot as plt
-import numpy as np
-
-from course_utils import conv, data, mode, results
-from course_utils.exercises import nb11 as ex
-from course_utils.timing import Timer
-
-try:  # a browser (JupyterLite) has no TensorFlow: the cells that compare with Keras say so, and show the tested result
-    import keras
-    import tensorflow as tf
-except ImportError:
-    keras = tf = None
+SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 
 # %% [markdown]
 # ## 1. The data
@@ -699,7 +682,7 @@ def check_network(net: Sequential, x: np.ndarray, labels: np.ndarray, seed: int 
 errors = check_network(build_scratch_cnn(np.random.default_rng(SEED), filters=2), digits[:4], fit_labels[:4])
 for name, error in errors.items():
     print(f"{name:<18} relative error {error:.1e}")
-results.check("largest_network_gradient_error", max(errors.values()), full=(0.0, 1e-5))
+results.expect("largest_network_gradient_error", max(errors.values()), full=(0.0, 1e-5))
 
 # %% [markdown]
 # ## 13. Equal to Keras, step for step
@@ -777,8 +760,8 @@ else:
     print(f"loss: NumPy {ours_loss:.6f}, Keras {float(keras_loss):.6f}")
     print(f"largest differences, relative to the largest entry: logits {logit_difference:.1e}, gradients "
           f"{grad_error:.1e}")
-    results.check("largest_logit_difference_vs_keras", logit_difference, full=(0.0, 1e-4))
-    results.check("largest_gradient_difference_vs_keras", grad_error, full=(0.0, 1e-3))
+    results.expect("largest_logit_difference_vs_keras", logit_difference, full=(0.0, 1e-4))
+    results.expect("largest_gradient_difference_vs_keras", grad_error, full=(0.0, 1e-3))
 
 # %% [markdown]
 # Now 20 steps with each optimiser, on the same 20 batches, in float64, and the weights compared at the end:
@@ -828,8 +811,8 @@ else:
     adam_gap, adam_moved = twenty_steps(lambda: (Adam(0.003), keras.optimizers.Adam(0.003)))
     print(f"SGD with momentum: weights moved up to {sgd_moved:.3f}, and differ from Keras's by at most {sgd_gap:.1e}")
     print(f"Adam:              weights moved up to {adam_moved:.3f}, and differ from Keras's by at most {adam_gap:.1e}")
-    results.check("weight_difference_after_sgd", sgd_gap, full=(0.0, 1e-6))
-    results.check("weight_difference_after_adam", adam_gap, full=(0.0, 1e-4))
+    results.expect("weight_difference_after_sgd", sgd_gap, full=(0.0, 1e-6))
+    results.expect("weight_difference_after_adam", adam_gap, full=(0.0, 1e-4))
 
 # %% [markdown]
 # ## 14. Training on MNIST
@@ -839,6 +822,9 @@ else:
 # the course's: Adam at 0.003 with a cosine schedule down to 0, batches of 64, 2 epochs.
 
 # %%
+import copy
+
+
 def predict(net: Sequential, images: np.ndarray, batch_size: int = 1000) -> np.ndarray:  # @save
     """Predicted classes of uint8 images (N, 28, 28), in inference mode, a batch at a time."""
     return np.concatenate([net.forward(as_floats(images[start:start + batch_size])).argmax(axis=1)
@@ -879,8 +865,8 @@ with Timer() as numpy_time:
                   EPOCHS, BATCH_SIZE, np.random.default_rng(SEED), validation=(validation_images, validation_labels))
 numpy_accuracy = float(np.mean(predict(net, test_images) == test_labels))
 print(f"NumPy: {EPOCHS} epochs of {len(fit_images):,} images in {numpy_time}; test accuracy {numpy_accuracy:.4f}")
-results.check("numpy_test_accuracy", numpy_accuracy, full=(0.97, 1.0))
-results.record("numpy_seconds", numpy_time.seconds, unit=" s")
+results.expect("numpy_test_accuracy", numpy_accuracy, full=(0.97, 1.0))
+results.record(numpy_seconds=numpy_time.seconds)
 
 # %% [markdown]
 # ## 15. The same model in Keras, side by side
@@ -912,8 +898,8 @@ else:
     print(f"{'':<7}{'time':>10}{'test accuracy':>15}")
     print(f"{'NumPy':<7}{str(numpy_time):>10}{numpy_accuracy:>15.4f}")
     print(f"{'Keras':<7}{str(keras_time):>10}{keras_accuracy:>15.4f}")
-    results.check("keras_test_accuracy", keras_accuracy, full=(0.97, 1.0))
-    results.record("keras_seconds", keras_time.seconds, unit=" s")
+    results.expect("keras_test_accuracy", keras_accuracy, full=(0.97, 1.0))
+    results.record(keras_seconds=keras_time.seconds)
 
 # %% [markdown]
 # The learning curves: the NumPy network's loss at every step (smoothed over 50 steps) and its validation accuracy
@@ -980,9 +966,11 @@ changed = float(np.mean(one_at_a_time[0] != one_at_a_time[1]))
 print(f"inference mode:                  accuracy {inference_accuracy:.4f}")
 print(f"training mode, one at a time:    accuracy {training_mode_accuracy:.4f}")
 print(f"answers that change when the same images are classified again: {changed:.1%}")
-results.record("inference_accuracy", inference_accuracy)
-results.record("training_mode_accuracy", training_mode_accuracy)
-results.record("training_mode_cost", inference_accuracy - training_mode_accuracy)
+results.record(
+    inference_accuracy=inference_accuracy,
+    training_mode_accuracy=training_mode_accuracy,
+    training_mode_cost=inference_accuracy - training_mode_accuracy,
+)
 results.claim("training_mode_hurts", training_mode_accuracy < inference_accuracy - 0.02,
               "predicting one image at a time in training mode costs more than 0.02 of accuracy")
 
@@ -997,6 +985,12 @@ results.claim("training_mode_hurts", training_mode_accuracy < inference_accuracy
 # Write your answer in place of `...`, run the cell, read the feedback. `ex.q1.hint()` and `ex.q1.solution()`
 # help when you are stuck.
 #
+# Run the next cell first: it loads this notebook's checks as `ex`.
+
+# %%
+from course_utils.exercises import nb11 as ex  # the checks, hints and solutions of the exercises below
+
+# %% [markdown]
 # **Exercise 1. The gradient of softmax cross-entropy.** Write `softmax_ce_gradient(logits, labels)`: the gradient
 # of the *mean* cross-entropy with respect to the logits, shape `(N, K)`, for integer labels `(N,)`. Make it stable
 # for large logits.

@@ -44,27 +44,15 @@
 # first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
 
 # %%
-import importlib
 import sys
 
 if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
-    importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
+    sys.path_importer_cache.clear()  # forget cached folder listings: find the package installed a moment ago
 
-from course_utils import env
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
 
-report = env.setup(seed=42)
-SEED = report.seed  # 42, or COURSE_SEED when you set it: every random choice below follows it
-
-import keras
-import matplotlib.pyplot as plt
-import numpy as np
-import tensorflow as tf
-
-from course_utils import costs, data, mode, results, stats
-from course_utils.exercises import nb12 as ex
-from course_utils.tables import format_table
-from course_utils.timing import Timer
+SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 
 # %% [markdown]
 # ## 1. Three ideas in twenty years: a measured survey
@@ -247,9 +235,11 @@ plain_kept = np.array([run[-1] / run[0] for run in signal["plain"]])
 residual_kept = np.array([run[-1] / run[0] for run in signal["residual"]])
 gradient_ratio = np.array([np.median(r) / np.median(p) for r, p in zip(gradient["residual"], gradient["plain"],
                                                                          strict=True)])
-results.record("plain_signal_kept", float(np.median(plain_kept)))
-results.record("residual_signal_kept", float(np.median(residual_kept)))
-results.record("gradient_ratio_residual_to_plain", float(np.min(gradient_ratio)))
+results.record(
+    plain_signal_kept=float(np.median(plain_kept)),
+    residual_signal_kept=float(np.median(residual_kept)),
+    gradient_ratio_residual_to_plain=float(np.min(gradient_ratio)),
+)
 results.claim("plain_signal_vanishes", all(plain_kept < 0.01),
               f"in the plain network, less than 1% of layer 1's signal is left at layer {DEEP}, for every seed")
 results.claim("shortcuts_keep_the_signal", all(residual_kept > 0.3),
@@ -283,6 +273,9 @@ results.claim("plain_gradient_is_flat", all((plain_first_to_last > 0.1) & (plain
 # again.
 
 # %%
+from course_utils.models import compile_with_cosine  # notebook 02's training recipe
+
+
 def fresh_start(model: keras.Model, depth: int, residual: bool, seed: int) -> None:
     """(extra code) a compiled model's weights as deep_cnn builds them for `seed`, and its optimiser state reset"""
     keras.utils.set_random_seed(seed)
@@ -301,8 +294,7 @@ with Timer() as training_time:
     for name, (depth, residual) in networks.items():
         model = deep_cnn(depth, residual)
         steps = epochs * int(np.ceil(len(fit_images) / 64))
-        model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(0.003, steps)),
-                      loss="sparse_categorical_crossentropy", steps_per_execution=8)
+        compile_with_cosine(model, rate=0.003, steps=steps, metrics=False, steps_per_execution=8)
         for seed in seeds:
             fresh_start(model, depth, residual, seed)
             with Timer() as one:
@@ -326,14 +318,14 @@ print(f"plain-{DEEP} - plain-4:      {degradation}")
 print(f"residual-{DEEP} - plain-{DEEP}:  {fix}")
 print(f"residual-{DEEP} - plain-4:   {versus_shallow}")
 for name in networks:
-    results.record(f"loss_{name.replace('-', '_')}", float(np.mean(losses[name])))
+    results.record(**{f"loss_{name.replace('-', '_')}": float(np.mean(losses[name]))})
 mean_loss = {name: float(np.mean(values)) for name, values in losses.items()}
 results.claim("deeper_plain_trains_worse", mean_loss[f"plain-{DEEP}"] > mean_loss["plain-4"] + 0.3,
               f"plain-{DEEP}'s mean training loss is more than 0.3 above plain-4's")
 results.claim("shortcuts_train_better", mean_loss[f"residual-{DEEP}"] < mean_loss[f"plain-{DEEP}"] - 0.2,
               f"residual-{DEEP}'s mean training loss is more than 0.2 below plain-{DEEP}'s")
 # The first training of each network includes tracing its step: compare the others (all of them in fast mode).
-results.record("residual_time_ratio", np.mean(seconds[f"residual-{DEEP}"][1:] or seconds[f"residual-{DEEP}"])
+results.record(residual_time_ratio=np.mean(seconds[f"residual-{DEEP}"][1:] or seconds[f"residual-{DEEP}"])
                / np.mean(seconds[f"plain-{DEEP}"][1:] or seconds[f"plain-{DEEP}"]))
 
 # %% [markdown]
@@ -381,6 +373,12 @@ print("with the projection shortcut:", inputs.shape[1:], "->", fixed.shape[1:])
 # Write your answer in place of `...`, run the cell, read the feedback. `ex.q1.hint()` and `ex.q1.solution()`
 # help when you are stuck.
 #
+# Run the next cell first: it loads this notebook's checks as `ex`.
+
+# %%
+from course_utils.exercises import nb12 as ex  # the checks, hints and solutions of the exercises below
+
+# %% [markdown]
 # **Exercise 1.** How many parameters (trainable and not) does `basic_block(x, 64, stride=2)` have when `x` has 32
 # channels? Count every Conv2D kernel (no biases) and every BatchNormalization's 4 numbers per channel.
 

@@ -45,28 +45,15 @@
 # first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
 
 # %%
-import importlib
 import sys
 
 if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
-    importlib.invalidate_caches()  # let this running Python find the package installed a moment ago
+    sys.path_importer_cache.clear()  # forget cached folder listings: find the package installed a moment ago
 
-from course_utils import env
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
 
-report = env.setup(seed=42)
-SEED = report.seed  # 42, or COURSE_SEED when you set it: every random choice below follows it
-
-import keras
-import matplotlib.pyplot as plt
-import numpy as np
-import tensorflow as tf
-from scipy import stats as scipy_stats
-
-from course_utils import data, mode, results, stats
-from course_utils.exercises import nb13 as ex
-from course_utils.models import build_first_cnn  # notebook 02's CNN
-from course_utils.timing import Timer
+SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 
 # %% [markdown]
 # ## 1. The model to explain
@@ -76,6 +63,8 @@ from course_utils.timing import Timer
 # 128). Then 64 test images to explain: the first 48 it gets right and the first 16 it gets wrong.
 
 # %%
+from course_utils.models import build_first_cnn, compile_with_cosine  # notebook 02's CNN and recipe
+
 (train_images, train_labels), (test_images, test_labels) = data.load_fashion_mnist()
 names = data.FASHION_CLASS_NAMES
 train_images, train_labels = mode.subset(train_images[:10_000], train_labels[:10_000], fast=2_000)
@@ -85,8 +74,7 @@ epochs = mode.by_mode(full=2, fast=1)
 def train(model: keras.Model) -> None:
     """Train on the images above: Adam with a cosine schedule from 0.002, batches of 128, `epochs` passes."""
     steps = epochs * int(np.ceil(len(train_images) / 128))
-    model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(0.002, steps)),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"], steps_per_execution=16)
+    compile_with_cosine(model, rate=0.002, steps=steps, steps_per_execution=16)  # notebook 02's recipe
     model.fit(train_images[..., np.newaxis], train_labels, epochs=epochs, batch_size=128, verbose=0)
 
 
@@ -96,7 +84,7 @@ with Timer() as training_time:
 predicted = model.predict(test_images[..., np.newaxis], batch_size=1000, verbose=0).argmax(axis=1)
 test_accuracy = float(np.mean(predicted == test_labels))
 print(f"trained in {training_time}; test accuracy {test_accuracy:.4f}")
-results.check("test_accuracy", test_accuracy, full=(0.78, 1.0))
+results.expect("test_accuracy", test_accuracy, full=(0.78, 1.0))
 
 right = np.flatnonzero(predicted == test_labels)[:48]
 wrong = np.flatnonzero(predicted != test_labels)[:16]
@@ -216,6 +204,9 @@ plt.show()
 # map and the *next* image's map: what two maps share just by being maps of centred clothes.
 
 # %%
+from scipy import stats as scipy_stats
+
+
 def blocks(maps: np.ndarray, size: int = 4) -> np.ndarray:
     """Average each map (N, 28, 28) over size x size blocks, flattened: (N, (28 // size) ** 2)."""
     n, h, w = maps.shape
@@ -239,8 +230,7 @@ for first, second in pairs:
           f"{same[~is_right].mean():+.3f}); control {control.mean():+.3f}")
     print(f"    same image minus control: {gains[first, second]}")
     key = f"{first}_{second}".lower().replace(" ", "_").replace("-", "_")
-    results.record(f"agreement_{key}", float(same.mean()))
-    results.record(f"control_{key}", float(control.mean()))
+    results.record(**{f"agreement_{key}": float(same.mean()), f"control_{key}": float(control.mean())})
 
 # %% [markdown]
 # Read the three lines with their controls. Every mean correlation is weak, well under 0.5, and the control reaches
@@ -316,9 +306,11 @@ plt.show()
 # %%
 for name, values in similarity.items():
     key = name.lower().replace(" ", "_").replace("-", "_")
-    results.record(f"after_top_layer_{key}", values[1])
-    results.record(f"after_all_layers_{key}", values[-1])
-    results.record(f"similarity_to_image_{key}", picture[name])
+    results.record(**{
+        f"after_top_layer_{key}": values[1],
+        f"after_all_layers_{key}": values[-1],
+        f"similarity_to_image_{key}": picture[name],
+    })
 after_all = {name: values[-1] for name, values in similarity.items()}
 results.claim("top_layer_changes_grad_cam_and_occlusion",
               max(similarity["Grad-CAM"][1], similarity["occlusion"][1]) < 0.4,
@@ -392,9 +384,7 @@ proper, careless, flat = (share_on_garment(maps["Grad-CAM"]), share_on_garment(p
                           share_on_garment(np.ones(images.shape[:3])))
 print(f"share of Grad-CAM's heat on the garment: resized {proper:.1%}, drawn as it is {careless:.1%} "
       f"(a flat map: {flat:.1%})")
-results.record("garment_share_resized", proper)
-results.record("garment_share_pasted", careless)
-results.record("garment_share_flat", flat)
+results.record(garment_share_resized=proper, garment_share_pasted=careless, garment_share_flat=flat)
 
 # %% [markdown]
 # Resized, Grad-CAM puts 44.6%<!-- value: garment_share_resized --> of its heat on the garment; drawn as it is,
@@ -424,7 +414,7 @@ for_true_class = occlusion(model, wrong_images, true_classes)
 said_vs_true = agreement(maps["occlusion"][~is_right], for_true_class)
 print(f"occlusion, wrong predictions: map for the class said vs for the true class, mean similarity "
       f"{said_vs_true.mean():+.3f} (from {said_vs_true.min():+.2f} to {said_vs_true.max():+.2f})")
-results.record("said_vs_true_class_similarity", float(said_vs_true.mean()))
+results.record(said_vs_true_class_similarity=float(said_vs_true.mean()))
 results.claim("said_and_true_maps_differ", said_vs_true.mean() < 0.6,
               "for wrong predictions, the maps for the class said and for the true class are under 0.6 similar")
 
@@ -439,6 +429,12 @@ results.claim("said_and_true_maps_differ", said_vs_true.mean() < 0.6,
 # Write your answer in place of `...`, run the cell, read the feedback. `ex.q1.hint()` and `ex.q1.solution()`
 # help when you are stuck.
 #
+# Run the next cell first: it loads this notebook's checks as `ex`.
+
+# %%
+from course_utils.exercises import nb13 as ex  # the checks, hints and solutions of the exercises below
+
+# %% [markdown]
 # **Exercise 1.** Grad-CAM on this model weights each feature map of the last `Conv2D` by one number `α_k`. How
 # many `α_k` does it compute for one image?
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import socket
@@ -14,14 +13,14 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from helpers import ROOT
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _find_mirror() -> Path | None:
-    for candidate in (os.environ.get("COURSE_DATA_DIR"), REPO_ROOT.parent / "shared" / "datasets"):
+    for candidate in (os.environ.get("COURSE_DATA_DIR"), ROOT.parent / "shared" / "datasets"):
         if candidate and (Path(candidate) / "mnist").is_dir():
             return Path(candidate).resolve()
     return None
@@ -44,27 +43,6 @@ def mirror_copy(mirror: Path, tmp_path: Path) -> Path:
     for name in ("ascent.dat", "face.dat"):
         shutil.copy(mirror / name, copy / name)
     return copy
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file under ``folder``: proves that nothing was deleted, moved or rewritten."""
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def tracked_copy(destination: Path) -> Path:
-    """Copy the repository as a fresh clone would have it (tracked files only); needs git."""
-    listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO_ROOT, capture_output=True, check=True).stdout
-    for name in filter(None, listed.decode().split("\0")):
-        source = REPO_ROOT / name
-        if source.is_file():
-            target = destination / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    return destination
 
 
 @pytest.fixture
@@ -113,7 +91,7 @@ def lab(tmp_path_factory):
         "--allow-root",
         "--ip=127.0.0.1",
         f"--port={port}",
-        f"--ServerApp.root_dir={REPO_ROOT / 'notebooks'}",
+        f"--ServerApp.root_dir={ROOT / 'notebooks'}",
         f"--IdentityProvider.token={LAB_TOKEN}",
     ]
     server_env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime)}

@@ -16,10 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, tracked_copy
 
-from conftest import tracked_copy
-
-ROOT = Path(__file__).resolve().parent.parent
 BINDER = ROOT / "binder"
 
 

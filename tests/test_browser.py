@@ -21,20 +21,19 @@ import json
 import os
 import re
 import shutil
-import sys
 import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from helpers import ROOT
 
 try:
     from playwright import sync_api
 except ImportError:  # pragma: no cover - depends on the machine
     sync_api = None
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Debian's chromium, headless, as root. Nothing but 127.0.0.1 can be reached: other host names do not resolve,
 # and everything else goes to a proxy that does not exist. (Playwright's request routing would also block, but
@@ -43,9 +42,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
                  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
                  "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1"]
-LITE_SITE = Path(os.environ.get("COURSE_LITE_SITE") or REPO_ROOT / "_site")
-sys.path.insert(0, str(REPO_ROOT / "tools"))
-from links import LITE_NOTEBOOKS  # noqa: E402  (the notebooks `make lite` serves)
+LITE_SITE = Path(os.environ.get("COURSE_LITE_SITE") or ROOT / "_site")
+from tools.links import LITE_NOTEBOOKS  # noqa: E402  (the notebooks `make lite` serves)
 
 pytestmark = pytest.mark.slow  # whole notebooks or a browser: make test-fast skips these
 
@@ -195,7 +193,7 @@ def test_lite_notebook_runs_every_cell_in_the_browser_offline(chromium, lite_sit
         if shot and notebook == LITE_NOTEBOOKS[0]:  # the README's picture: the setup cell's report, in the browser
             page.evaluate("""async () => {
               const notebook = window.jupyterapp.shell.currentWidget.content;
-              const setup = notebook.widgets.findIndex(c => c.model.sharedModel.getSource().includes('env.setup('));
+              const setup = notebook.widgets.findIndex(c => c.model.sharedModel.getSource().includes('SEED = setup('));
               notebook.activeCellIndex = setup;
               await notebook.scrollToCell(notebook.widgets[setup], 'start');
             }""")
@@ -217,7 +215,7 @@ def test_lite_notebook_runs_every_cell_in_the_browser_offline(chromium, lite_sit
     not_run = [cell["source"] for cell in cells if cell["count"] is None]
     assert not not_run, f"{len(not_run)} code cells did not run, e.g. {not_run[:2]}"
     figures = sum("image/png" in output.get("data", {}) for cell in cells for output in cell["outputs"])
-    stored = json.loads((REPO_ROOT / "notebooks" / notebook).read_text())["cells"]
+    stored = json.loads((ROOT / "notebooks" / notebook).read_text())["cells"]
     expected = sum("image/png" in output.get("data", {}) for cell in stored for output in cell.get("outputs", []))
     assert figures == expected > 0, f"{figures} figures drawn; the stored full-mode run has {expected}"
     assert "running on: browser (Pyodide)" in printed
@@ -229,7 +227,7 @@ def test_lite_notebook_runs_every_cell_in_the_browser_offline(chromium, lite_sit
 # The course website (`make site`, tools/build_site.py): every page, its images' alt text, search, launch links.
 # ---------------------------------------------------------------------------------------------------------------
 
-SITE = Path(os.environ.get("COURSE_SITE") or REPO_ROOT / "_book")
+SITE = Path(os.environ.get("COURSE_SITE") or ROOT / "_book")
 
 
 @pytest.fixture(scope="module")
@@ -245,7 +243,7 @@ def _site_pages() -> list[str]:
 
 
 def test_every_site_page_loads_with_alt_texts_launch_links_and_nothing_from_outside(chromium, course_site):
-    from links import course_config
+    from tools.links import course_config
 
     repository, ref = course_config()
     pages = _site_pages()
@@ -264,7 +262,7 @@ def test_every_site_page_loads_with_alt_texts_launch_links_and_nothing_from_outs
 
 def _check_site_page(name: str, page, response, repository: str, ref: str) -> None:
     """One loaded page of the course website: its title, its images and their alt texts, its launch links."""
-    from links import lite_url
+    from tools.links import lite_url
 
     assert response is not None and response.ok, name
     assert "CNNs, hands-on" in page.title(), (name, page.title())

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import ROOT
+
 TABLE = ROOT / "docs" / "common_mistakes.md"
 
 # The curriculum's list (reference seed 004), in the course's words.

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import snapshot
 
-from conftest import snapshot
 from course_utils import data
 
 # ---------------------------------------------------------------------------

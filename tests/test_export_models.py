@@ -8,19 +8,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-
-import export_models  # noqa: E402
+from tools import export_models
 
 NOTEBOOK_PAIRS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
 BENCHMARKS = sorted((ROOT / "benchmarks").glob("*.py"))
 
 
 def test_generated_module_is_up_to_date():
-    done = subprocess.run([sys.executable, str(ROOT / "tools" / "export_models.py"), "--check"],
-                          capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "tools.export_models", "--check"],
+                          capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, f"run `make export`:\n{done.stdout}{done.stderr}"
 
 

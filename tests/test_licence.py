@@ -4,9 +4,8 @@ package metadata (issue #28)."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import ROOT
 
 
 def test_the_code_is_under_the_mit_licence():

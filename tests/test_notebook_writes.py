@@ -9,16 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
-from pathlib import Path
 
 import pytest
+from helpers import snapshot, tracked_copy
 
-from conftest import snapshot, tracked_copy
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import solve_notebooks  # noqa: E402
+from tools import solve_notebooks
 
 SAVED_MODELS = {"02_first_cnn": "outputs/02_first_cnn_fast.keras",
                 "06_mnist_callbacks": "outputs/06_mnist_best_fast.keras"}

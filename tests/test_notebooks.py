@@ -69,11 +69,9 @@ SKELETON_RULES = [
     ("why it matters", lambda nb: "**Why this matters.**" in _text(_parts(nb)[0][0]),
      "the first cell says why the notebook matters, in a '**Why this matters.**' paragraph"),
     ("you will learn", lambda nb: "## You will learn" in _parts(nb)[1], "a '## You will learn' section"),
-    ("setup cell", lambda nb: "env.setup(seed=" in _parts(nb)[2][0],
-     "the first code cell is the setup cell, calling env.setup(seed=...)"),
-    ("seed used everywhere", lambda nb: "SEED = report.seed" in _parts(nb)[2][0]
-     or not re.search(r"set_random_seed\(|default_rng\(", "\n".join(_parts(nb)[2][1:])),
-     "a notebook that draws random numbers takes SEED = report.seed in its setup cell (COURSE_SEED)"),
+    ("setup cell", lambda nb: "from course_utils.start import *" in _parts(nb)[2][0]
+     and "SEED = setup(seed=" in _parts(nb)[2][0],
+     "the first code cell is the setup cell: `from course_utils.start import *`, then `SEED = setup(seed=...)`"),
     ("no hard-coded seeds", lambda nb: not re.search(r"set_random_seed\(\d|default_rng\(\d",
                                                      "\n".join(_parts(nb)[2][1:])),
      "seed with SEED (or SEED + n), never a literal, so that COURSE_SEED reaches every random choice"),
@@ -87,7 +85,7 @@ SKELETON_RULES = [
     ("summary and next", lambda nb: "## Summary" in _parts(nb)[1] and "Next" in _parts(nb)[1].split("## Summary")[-1],
      "a '## Summary' section ending with a link to the next notebook"),
     ("one call per checked figure", lambda nb: not any("is_fast()" in code for code in _parts(nb)[2]),
-     "check full-mode figures with results.check(...) or results.claim(...), not `if not mode.is_fast(): assert`"),
+     "check full-mode figures with results.expect(...) or results.claim(...), not `if not mode.is_fast(): assert`"),
     ("no NBVAL comments", lambda nb: not any("NBVAL_" in code for code in _parts(nb)[2]),
      "mark nbval cells with tags (# %% tags=[\"nbval-check-output\"]), not comments in the learner's code"),
 ]
@@ -133,7 +131,7 @@ def _ends_with_results_call(source: str) -> bool:
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_results_calls_leave_no_stray_output(notebook):
-    """A cell that ends with results.check/claim/record shows its own line, not an echoed True or number."""
+    """A cell that ends with results.expect/claim/record shows its own line, not an echoed True or number."""
     for cell in _load(notebook)["cells"]:
         if cell["cell_type"] == "code" and _ends_with_results_call(_text(cell)):
             echoed = [o for o in cell["outputs"] if o["output_type"] == "execute_result"]

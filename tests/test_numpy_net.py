@@ -22,17 +22,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from course_utils import conv
 from course_utils import numpy_net as nn
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _float64(net: nn.Sequential) -> nn.Sequential:

@@ -3,7 +3,7 @@
 A run-dependent number in a notebook's markdown is written with a hidden tag right after it, e.g.
 ``0.907<!-- value: test_accuracy -->`` (or ``<!-- value: 01/test_accuracy -->`` for another notebook's value,
 ``68%<!-- value: ... -->`` for a share). The tag names a value the notebook recorded with ``results.record``,
-``results.check`` or ``results.claim``; the test rounds the stored value to the precision quoted and compares.
+``results.expect`` or ``results.claim``; the test rounds the stored value to the precision quoted and compares.
 Any other decimal or percentage in the markdown must be a constant of the lesson (a learning rate, a split) and
 is listed below, so a number that drifts from the outputs, or a new untagged one, fails ``make test``.
 """

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-
-import links  # noqa: E402
-import release  # noqa: E402
+from helpers import ROOT
 
 import course_utils  # noqa: E402
+from tools import (
+    links,
+    release,
+)
 
 
 def _pyproject() -> str:

@@ -74,12 +74,16 @@ def test_model_checkpoint_writes_to_the_candidate_path(output_folder):
 
 
 def test_record_prints_outside_ipython_and_validates(capsys):
-    results.record("accuracy", 0.9, expected=(0.8, 1.0))
+    results.record(accuracy=0.9, loss=0.25)
+    assert capsys.readouterr().out.splitlines() == ["recorded accuracy = 0.9", "recorded loss = 0.25"]
+    results.expect("accuracy", 0.9, full=(0.8, 1.0))
     assert "recorded accuracy = 0.9 (full mode expects 0.8 to 1)" in capsys.readouterr().out
     with pytest.raises(ValueError, match="finite"):
-        results.record("accuracy", float("nan"))
+        results.record(accuracy=float("nan"))
     with pytest.raises(ValueError, match="empty"):
-        results.record("accuracy", 0.5, expected=(1.0, 0.0))
+        results.expect("accuracy", 0.5, full=(1.0, 0.0))
+    with pytest.raises(TypeError, match="at least one name=value"):
+        results.record()
 
 
 def test_read_recorded_finds_values_in_notebook_outputs():
@@ -134,18 +138,18 @@ def test_feature_map_panel_and_channel_grid_report_bad_indices():
     plt.close("all")
 
 
-def test_check_records_and_stops_a_strict_full_mode_run_outside_the_range(monkeypatch, capsys):
+def test_expect_records_and_stops_a_strict_full_mode_run_outside_the_range(monkeypatch, capsys):
     monkeypatch.delenv("COURSE_FAST", raising=False)
     monkeypatch.setenv("COURSE_STRICT", "1")
-    assert results.check("accuracy", 0.93, full=(0.9, 1.0)) is None  # nothing to echo at the end of a cell
+    assert results.expect("accuracy", 0.93, full=(0.9, 1.0)) is None  # nothing to echo at the end of a cell
     assert "recorded accuracy = 0.93" in capsys.readouterr().out
     with pytest.raises(results.ExpectationError, match=r"accuracy = 0.85 is outside the range full mode expects"):
-        results.check("accuracy", 0.85, full=(0.9, 1.0))
+        results.expect("accuracy", 0.85, full=(0.9, 1.0))
 
 
-def test_check_and_claim_only_report_in_fast_mode(monkeypatch, capsys):
+def test_expect_and_claim_only_report_in_fast_mode(monkeypatch, capsys):
     monkeypatch.setenv("COURSE_FAST", "1")
-    results.check("accuracy", 0.5, full=(0.9, 1.0))
+    results.expect("accuracy", 0.5, full=(0.9, 1.0))
     results.claim("cnn_wins", False, "the CNN wins")
     assert "not in this fast-mode run (full mode checks it): the CNN wins" in capsys.readouterr().out
 
@@ -163,13 +167,13 @@ def test_claim_passes_or_stops_in_strict_full_mode(monkeypatch, capsys):
 def test_a_learners_full_mode_run_warns_and_goes_on(monkeypatch, capsys, strict):
     monkeypatch.delenv("COURSE_FAST", raising=False)
     monkeypatch.setenv("COURSE_STRICT", strict)
-    results.check("accuracy", 0.85, full=(0.9, 1.0))  # no exception: the learner's "Run all" continues
+    results.expect("accuracy", 0.85, full=(0.9, 1.0))  # no exception: the learner's "Run all" continues
     results.claim("cnn_wins", False, "the CNN wins")
     out = capsys.readouterr().out
     assert "WARNING (the notebook goes on): accuracy = 0.85 is outside the range full mode expects (0.9 to 1)" in out
     assert "claim 'cnn_wins' does not hold in this full-mode run: the CNN wins" in out
     assert out.count("report it to the course") == 2  # how to report it, every time
-    results.check("accuracy", 0.95, full=(0.9, 1.0))
+    results.expect("accuracy", 0.95, full=(0.9, 1.0))
     assert "WARNING" not in capsys.readouterr().out  # a value inside its range warns nothing
 
 

@@ -13,12 +13,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from side_by_side import (  # noqa: E402
     Contender,
     best_seconds,
-    cosine_adam,
     evaluated_each_epoch,
     numpy_stages,
     parse_options,
     race,
     rounds,
+    steps,
 )
 
 
@@ -124,24 +124,37 @@ def test_numpy_stages_take_as_many_steps_as_one_fit_of_the_epoch():
     assert int(model.optimizer.iterations.numpy()) == 10
 
 
-def test_cosine_adam_decays_over_the_given_epochs_to_its_floor():
+def _schedule(model):
     import keras
 
-    def schedule(optimizer: keras.optimizers.Optimizer) -> keras.optimizers.schedules.LearningRateSchedule:
-        return keras.optimizers.schedules.deserialize(optimizer.get_config()["learning_rate"])
+    return keras.optimizers.schedules.deserialize(model.optimizer.get_config()["learning_rate"])
 
-    floored = schedule(cosine_adam(0.004, 1.5, images=1000, batch_size=100, floor=0.1))
+
+def test_compile_with_cosine_decays_over_the_given_steps_to_its_floor():
+    import keras
+
+    from course_utils.models import compile_with_cosine
+
+    def model() -> keras.Model:
+        return keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
+
+    floored = _schedule(compile_with_cosine(model(), rate=0.004, steps=steps(1.5, images=1000, batch_size=100),
+                                            floor=0.1))
     assert floored.decay_steps == 15  # 1.5 epochs of 10 batches
     assert abs(float(floored(0)) - 0.004) < 1e-9 and abs(float(floored(15)) - 0.0004) < 1e-9
-    assert abs(float(schedule(cosine_adam(0.004, 2, 1000, 100))(20))) < 1e-9  # no floor: down to 0
+    assert abs(float(_schedule(compile_with_cosine(model(), rate=0.004, steps=20))(20))) < 1e-9  # no floor: to 0
+    compiled = compile_with_cosine(model(), rate=0.004, steps=20, metrics=False, steps_per_execution=8)
+    assert compiled.steps_per_execution == 8 and compiled.loss == "sparse_categorical_crossentropy"
 
 
-def test_cosine_adam_warms_up_then_decays_within_the_same_epochs():
+def test_compile_with_cosine_warms_up_then_decays_within_the_same_steps():
     import keras
 
-    optimizer = cosine_adam(0.006, 1, images=1000, batch_size=10, floor=0.1, warmup=0.05)
-    schedule = keras.optimizers.schedules.deserialize(optimizer.get_config()["learning_rate"])
-    rates = [float(schedule(step)) for step in (0, 5, 100)]
+    from course_utils.models import compile_with_cosine
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
+    compile_with_cosine(model, rate=0.006, steps=steps(1, 1000, 10), floor=0.1, warmup=steps(0.05, 1000, 10))
+    rates = [float(_schedule(model)(step)) for step in (0, 5, 100)]
     assert abs(rates[0] - 0.0006) < 1e-9, "the warm-up starts at a tenth of the rate"
     assert abs(rates[1] - 0.006) < 1e-9, "and reaches the rate after 0.05 epochs (5 steps of 100)"
     assert abs(rates[2] - 0.0006) < 1e-9, "the cosine ends at the floor at the end of the 1 epoch"

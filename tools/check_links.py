@@ -1,6 +1,6 @@
 """Check that every outside link of the README and the built course website still answers (the weekly check).
 
-    python tools/check_links.py README.md _book     # exit 1, with the list, if any link is broken
+    python -m tools.check_links README.md _book     # exit 1, with the list, if any link is broken
 
 Each unique http(s) link is asked for with HEAD (GET when a server refuses HEAD), following redirects; a link
 counts as broken when the final answer is 4xx or 5xx or no answer comes. Links that only work in a browser session

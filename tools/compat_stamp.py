@@ -1,6 +1,6 @@
 """Write the README's "still works" line: the date and versions of the last passing weekly check.
 
-    python tools/compat_stamp.py --colab-venv .venv-colab --latest-venv .venv-latest [--date 2026-12-07]
+    python -m tools.compat_stamp --colab-venv .venv-colab --latest-venv .venv-latest [--date 2026-12-07]
 
 .github/workflows/compat.yml runs it after `make test-colab`, `make test-latest`, `make lite` and the link check
 all passed, and commits the README. The line sits between the ``compat`` markers.

@@ -5,8 +5,8 @@ its notebook's py:percent file, and copied into one generated module that other 
 tests import: course_utils/models.py for the Keras notebooks, course_utils/numpy_net.py for notebook 11 (NumPy only,
 so that it imports in the browser, where there is no TensorFlow).
 
-    python tools/export_models.py           # write the generated modules (make export)
-    python tools/export_models.py --check   # exit 1 if one is stale (tests/test_export_models.py)
+    python -m tools.export_models           # write the generated modules (make export)
+    python -m tools.export_models --check   # exit 1 if one is stale (tests/test_export_models.py)
 
 Each needs a one-line docstring and may use only `keras`, `np`, `tf` and `conv` (course_utils.conv) besides its
 arguments and the other exported names of its module, so that the module imports and runs on its own.
@@ -149,7 +149,7 @@ def main() -> int:
         if current == text:
             continue
         if args.check:
-            print(f"{_shown(module)} is stale: run `make export` (python tools/export_models.py)", file=sys.stderr)
+            print(f"{_shown(module)} is stale: run `make export` (python -m tools.export_models)", file=sys.stderr)
             stale = 1
         else:
             module.write_text(text, encoding="utf-8")

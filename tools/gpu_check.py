@@ -1,7 +1,7 @@
 """Run every notebook in fast mode on this machine's GPU, as a learner's Colab GPU runtime would, and report each.
 
-    python tools/gpu_check.py                 # or: make test-gpu
-    python tools/gpu_check.py --allow-cpu     # the same run without a GPU (to try the script itself)
+    python -m tools.gpu_check                 # or: make test-gpu
+    python -m tools.gpu_check --allow-cpu     # the same run without a GPU (to try the script itself)
 
 Each notebook runs top to bottom in a fresh kernel (tools/run_notebook.py), outputs not stored, with
 ``COURSE_FAST=1`` and ``COURSE_STRICT=1``, and with the op determinism that ``env.setup`` turns on for learners
@@ -19,9 +19,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
 
-from run_notebook import run  # noqa: E402
+from tools.run_notebook import run  # noqa: E402
 
 
 def gpu_names() -> list[str]:

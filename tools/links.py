@@ -1,7 +1,7 @@
 """Regenerate every Colab/Binder badge and the Colab install line from ``[tool.course]`` in pyproject.toml.
 
-    python tools/links.py          # or: make links
-    python tools/links.py --check  # exit 1 if anything is out of date (used by the tests)
+    python -m tools.links          # or: make links
+    python -m tools.links --check  # exit 1 if anything is out of date (used by the tests)
 
 Rewrites, in place: the badge line in each notebook's title cell, the pinned ``%pip install`` in each setup
 cell, the "run it in your browser" link of the notebooks that JupyterLite serves (GitHub Pages of the same

@@ -26,7 +26,8 @@ class EverySolutionPasses(pytest.Item):
 
     def runtest(self) -> None:
         import nbformat
-        import solve_notebooks
+
+        from tools import solve_notebooks
 
         not_run = [item.name for item in self.solved_cells if not hasattr(item, "test_outputs")]
         assert not not_run, f"these solved cells did not run: {not_run}"
@@ -50,8 +51,9 @@ def add_solved_exercises(items: list) -> None:
     """Append each notebook's solved exercise cells, and their verdict, after its last nbval cell (in place)."""
     if not os.environ.get("COURSE_FAST"):
         return  # in full mode the solutions are `make solve`'s job: it records docs/exercises.md
-    import solve_notebooks
     from nbval.plugin import IPyNbCell, IPyNbFile, find_comment_markers
+
+    from tools import solve_notebooks
 
     last_index: dict = {}
     for index, item in enumerate(items):

@@ -1,7 +1,7 @@
 """Tag a release: one version in every place, every badge and Colab install pointing at the new tag.
 
-    python tools/release.py 0.3.0          # or: make release VERSION=0.3.0
-    python tools/release.py 0.3.0 --dry-run
+    python -m tools.release 0.3.0          # or: make release VERSION=0.3.0
+    python -m tools.release 0.3.0 --dry-run
 
 Writes the version into pyproject.toml (``version`` and ``[tool.course] ref = "v0.3.0"``) and
 course_utils/__init__.py, regenerates every badge, the notebooks' Colab install line and the README course map
@@ -66,8 +66,7 @@ def main() -> None:
             print(f"would set version {args.version}, point every link at {tag}, commit and tag {tag}")
             return
         set_version(ROOT, args.version)
-        sys.path.insert(0, str(ROOT / "tools"))
-        from links import regenerate
+        from tools.links import regenerate
 
         regenerate(check=False)
         _git("commit", "--all", "--quiet", "-m", f"Release {tag}")

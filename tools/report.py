@@ -1,6 +1,6 @@
 """Run every notebook in full mode and write the course results report.
 
-    python tools/report.py            # or: make report
+    python -m tools.report            # or: make report
 
 Each notebook is first updated from its paired .py, then executed top to bottom in a fresh kernel through
 nbclient (tools/run_notebook.py), which samples the kernel's RSS; its outputs are stored. The key figures come
@@ -11,8 +11,8 @@ nbval suite that CI runs is timed too, unless ``--skip-ci``. Written:
 - docs/results.png: time and memory per notebook, with the targets;
 - the README's course map (between its ``course-map`` markers), with the measured times.
 
-    python tools/report.py --only 03 04     # re-run some notebooks; the other rows are kept from results.json
-    python tools/report.py --seeds 1 2 3    # the seed study (make seed-study): COURSE_SEED=n, outputs not stored
+    python -m tools.report --only 03 04     # re-run some notebooks; the other rows are kept from results.json
+    python -m tools.report --seeds 1 2 3    # the seed study (make seed-study): COURSE_SEED=n, outputs not stored
 
 The seed study runs each notebook once per seed in full mode without storing its outputs, and keeps every
 recorded value in docs/seed_study.json; docs/results.md shows, per value, the spread over the seeds against the
@@ -34,11 +34,9 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-
-from run_notebook import run  # noqa: E402
 
 from course_utils.results import read_recorded  # noqa: E402
+from tools.run_notebook import run  # noqa: E402
 
 COURSE_SECONDS_TARGET = 12 * 60
 NOTEBOOK_SECONDS_TARGET = 150  # no notebook makes a learner wait longer (issue #16)

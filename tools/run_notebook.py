@@ -1,6 +1,6 @@
 """Execute a notebook top to bottom in a fresh kernel, store its outputs, and report wall time and peak RSS.
 
-    python tools/run_notebook.py notebooks/02_first_cnn.ipynb [--no-write]
+    python -m tools.run_notebook notebooks/02_first_cnn.ipynb [--no-write]
 
 The kernel's resident memory (RSS, including its child processes) is sampled every 0.1 s while it runs. Used by
 `make execute`, which runs it in full mode.

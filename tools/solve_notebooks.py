@@ -1,6 +1,6 @@
 """Run notebooks with every exercise answered by its published solution, as a learner who solved them all.
 
-    python tools/solve_notebooks.py notebooks/0[1-8]_*.ipynb [--markdown docs/exercises.md]
+    python -m tools.solve_notebooks notebooks/0[1-8]_*.ipynb [--markdown docs/exercises.md]
 
 Each answer cell is replaced: a cell that calls ``ex.qN.check(...)`` gets ``qN``'s solution followed by its check
 line, and the cells tagged ``stretch-answer`` get the stretch solution's cells, in order. The notebook then runs top
@@ -22,8 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run_notebook import run  # noqa: E402
+from tools.run_notebook import run  # noqa: E402
 
 CHECK_LINE = re.compile(r"^ex\.(q\d+)\.check\(", re.MULTILINE)
 EXERCISES_HEADING = re.compile(r"^## \d+\. Exercises\b", re.MULTILINE)
