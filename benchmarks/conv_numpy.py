@@ -71,6 +71,16 @@ def main() -> None:
     )
 
 
+def _interleaved_medians(candidates: dict, rounds: int) -> dict[str, float]:
+    """Each candidate's median time over ``rounds`` rounds in which every candidate runs once, in turn."""
+    timings: dict[str, list[float]] = {name: [] for name in candidates}
+    for _ in range(rounds):
+        for name, (function, repeat) in candidates.items():
+            function()  # warm-up, so that no round pays for TensorFlow's first-call setup
+            timings[name].append(_seconds(function, repeat))
+    return {name: statistics.median(values) for name, values in timings.items()}
+
+
 def _layer_ratios(rounds: int) -> tuple[float, float]:
     """Notebook 02's second layer, batch 128: NumPy vs TensorFlow, forward and forward + backward."""
     from course_utils.env import import_tensorflow_quietly
@@ -105,16 +115,10 @@ def _layer_ratios(rounds: int) -> tuple[float, float]:
         "NumPy conv2d + conv2d_backward": (numpy_both, 3),
         "TensorFlow forward + GradientTape": (tf_both, 3),
     }
-    timings: dict[str, list[float]] = {name: [] for name in candidates}
-    for _ in range(rounds):
-        for name, (function, repeat) in candidates.items():
-            function()  # warm-up, so that no round pays for TensorFlow's first-call setup
-            timings[name].append(_seconds(function, repeat))
-    median = {name: statistics.median(values) for name, values in timings.items()}
+    median = _interleaved_medians(candidates, rounds)
     print(f"notebook 02's second layer: (128, 13, 13, 64) * (3, 3, 64, 64), valid, float32, CPU, "
-          f"median of {rounds} interleaved rounds")
-    for name, seconds in median.items():
-        print(f"  {name:<34} {seconds * 1000:10.2f} ms")
+          f"median of {rounds} interleaved rounds\n" + "\n".join(f"  {name:<34} {seconds * 1000:10.2f} ms"
+                                                             for name, seconds in median.items()))
     return (median["NumPy conv2d"] / median["tf.nn.conv2d"],
             median["NumPy conv2d + conv2d_backward"] / median["TensorFlow forward + GradientTape"])
 

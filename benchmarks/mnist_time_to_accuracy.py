@@ -69,8 +69,11 @@ def main() -> None:
 
     print(f"seed {options.seed}; {options.rounds} rounds; turns of a quarter epoch, the one less far through its "
           "plan first", flush=True)
-    results = side_by_side.rounds(options.rounds, contenders, options.seed)
+    print_results(side_by_side.rounds(options.rounds, contenders, options.seed), options.rounds)
 
+
+def print_results(results: list, rounds: int) -> None:
+    """Each round's times and accuracies, then the ratio of the best rounds on the last line."""
     print()
     for number, (baseline, recipe) in enumerate(results, 1):
         line = (f"round {number}: (a) test accuracy {baseline.accuracies[-1]:.4f} after 5 epochs, "
@@ -86,7 +89,7 @@ def main() -> None:
         print(f"RATIO (b)/(a) undefined: (b) did not reach {TARGET_ACCURACY} (target <= {TARGET_RATIO})")
         return
     print(f"RATIO (b) best time to {TARGET_ACCURACY} / (a) best whole run = {recipe_best / baseline_best:.2f} "
-          f"({recipe_best:.1f} s / {baseline_best:.1f} s, best of {options.rounds} rounds; target <= {TARGET_RATIO})")
+          f"({recipe_best:.1f} s / {baseline_best:.1f} s, best of {rounds} rounds; target <= {TARGET_RATIO})")
 
 
 if __name__ == "__main__":

@@ -96,10 +96,15 @@ def main() -> None:
                   f"epochs {contender.epochs:2g} | final accuracy {contender.accuracies[-1]:.4f} | "
                   f"{flops / contender.seconds / 1e9:5.1f} GFLOP/s including evaluation "
                   f"({flops / contender.seconds / 1e9 / peak:.0%} of matmul peak)")
+    print_ratio(results, options.rounds)
+
+
+def print_ratio(results: list, rounds: int) -> None:
+    """The last line: (b)'s best time to the target over (a)'s, or the bound on it when (a) never got there."""
     baselines, recommendeds = [pair[0] for pair in results], [pair[1] for pair in results]
     baseline_best = side_by_side.best_seconds(baselines, to_target=True)
     recommended_best = side_by_side.best_seconds(recommendeds, to_target=True)
-    best_of = f"best of {options.rounds} round(s)"
+    best_of = f"best of {rounds} round(s)"
     if recommended_best is None:
         print(f"RATIO (b)/(a) undefined: (b) did not reach {TARGET} in {RECOMMENDED_EPOCHS} epochs")
     elif baseline_best is not None:

@@ -41,6 +41,20 @@ WORKLOADS = {"dense": ("build_dense_baseline", 54_000, 2, 32), "02": ("build_fir
              "small": ("build_deeper_cnn", 12_000, 3, 128)}
 
 
+def _workload_data(workload: str, count: int) -> tuple:
+    """((the first ``count`` training images, labels), (test images, labels)), shaped for the workload's model."""
+    import numpy as np
+
+    from course_utils import data
+
+    (images, labels), (test_images, test_labels) = data.load_fashion_mnist()
+    if workload == "dense":  # notebook 01's model has no Rescaling layer: it reads scaled floats
+        images, test_images = images / 255.0, test_images / 255.0
+    else:
+        images, test_images = images[..., np.newaxis], test_images[..., np.newaxis]
+    return (images[:count], labels[:count]), (test_images, test_labels)
+
+
 def run_one(workload: str, variant: str) -> dict:
     """Train one workload with one variant in this process; return its timings and held-out accuracy."""
     import tensorflow as tf
@@ -53,17 +67,12 @@ def run_one(workload: str, variant: str) -> dict:
     import keras
     import numpy as np
 
-    from course_utils import data, models
+    from course_utils import models
 
     if variant == "bfloat16":
         keras.mixed_precision.set_global_policy("mixed_bfloat16")
     builder, count, epochs, batch = WORKLOADS[workload]
-    (images, labels), (test_images, test_labels) = data.load_fashion_mnist()
-    if workload == "dense":  # notebook 01's model has no Rescaling layer: it reads scaled floats
-        images, test_images = images / 255.0, test_images / 255.0
-    else:
-        images, test_images = images[..., np.newaxis], test_images[..., np.newaxis]
-    x, y = images[:count], labels[:count]
+    (x, y), (test_images, test_labels) = _workload_data(workload, count)
     rate = 0.002
     if variant == "batch256":
         batch, rate = 2 * batch, 2 * rate
@@ -72,21 +81,16 @@ def run_one(workload: str, variant: str) -> dict:
     models.compile_with_cosine(model, rate=rate, steps=steps,
                                steps_per_execution={"spe8": 8, "spe32": 32, "spe32+inter1": 32}.get(variant, 1))
     epoch_seconds: list[float] = []
-
-    class EpochTimer(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-            self.start = time.perf_counter()
-
-        def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-            epoch_seconds.append(time.perf_counter() - self.start)
-
+    timer = keras.callbacks.LambdaCallback(  # the wall time of each epoch
+        on_epoch_begin=lambda epoch, logs: epoch_seconds.append(-time.perf_counter()),
+        on_epoch_end=lambda epoch, logs: epoch_seconds.append(epoch_seconds.pop() + time.perf_counter()))
     start = time.perf_counter()
     if variant == "tf.data":
         pipeline = (tf.data.Dataset.from_tensor_slices((x, y)).shuffle(count, seed=42).batch(batch)
                     .prefetch(tf.data.AUTOTUNE))
-        model.fit(pipeline, epochs=epochs, verbose=0, callbacks=[EpochTimer()])
+        model.fit(pipeline, epochs=epochs, verbose=0, callbacks=[timer])
     else:
-        model.fit(x, y, batch_size=batch, epochs=epochs, verbose=0, callbacks=[EpochTimer()])
+        model.fit(x, y, batch_size=batch, epochs=epochs, verbose=0, callbacks=[timer])
     seconds = time.perf_counter() - start
     accuracy = float(model.evaluate(test_images, test_labels, batch_size=1000, verbose=0)[1])
     return {"seconds": seconds, "first_epoch": epoch_seconds[0], "accuracy": accuracy}

@@ -131,36 +131,38 @@ def _show_banner(text: str, fast: bool) -> None:
     display({"text/plain": text, "text/html": html}, raw=True)
 
 
+def _seed_everything(seed: int) -> tuple[str, str, tuple[str, ...]]:
+    """Seed every generator (TensorFlow's too, with op determinism, where it exists); return its versions and GPUs."""
+    if in_browser():
+        import random
+
+        import numpy as np
+
+        random.seed(seed)
+        np.random.seed(seed)
+        os.environ.setdefault(data.DATA_DIR_ENV, os.path.abspath("data"))  # the site's copy of ascent and face
+        return "not available in the browser", "not available in the browser", ()
+    tf = import_tensorflow_quietly()
+    import keras
+
+    # Seeds Python's random, NumPy and TensorFlow in one call.
+    keras.utils.set_random_seed(seed)
+    # Same seed, same machine and versions, same numbers (tests/test_env.py). Other CPUs, thread counts,
+    # versions or a GPU round differently, so metrics move in their last digits: the ranges allow for that.
+    tf.config.experimental.enable_op_determinism()
+    return tf.__version__, keras.__version__, tuple(d.name for d in tf.config.list_physical_devices("GPU"))
+
+
 def setup(seed: int = 42) -> EnvironmentReport:
     """Import TF quietly, seed Python/NumPy/TF (``COURSE_SEED`` overrides ``seed``), and print the report.
 
     In the browser (Pyodide) there is no TensorFlow: it seeds Python and NumPy only, and reads the data files that
     the JupyterLite site ships next to the notebooks (``data/``).
     """
-    default_seed = seed
-    seed = chosen_seed(default_seed)
+    seed = chosen_seed(seed)
     import numpy as np
 
-    if in_browser():
-        import random
-
-        random.seed(seed)
-        np.random.seed(seed)
-        os.environ.setdefault(data.DATA_DIR_ENV, os.path.abspath("data"))  # the site's copy of ascent and face
-        tf_version = keras_version = "not available in the browser"
-        gpus: tuple[str, ...] = ()
-    else:
-        tf = import_tensorflow_quietly()
-        import keras
-
-        # Seeds Python's random, NumPy and TensorFlow in one call.
-        keras.utils.set_random_seed(seed)
-        # Same seed, same machine and versions, same numbers (tests/test_env.py). Other CPUs, thread counts,
-        # versions or a GPU round differently, so metrics move in their last digits: the ranges allow for that.
-        tf.config.experimental.enable_op_determinism()
-        tf_version, keras_version = tf.__version__, keras.__version__
-        gpus = tuple(d.name for d in tf.config.list_physical_devices("GPU"))
-
+    tf_version, keras_version, gpus = _seed_everything(seed)
     report = EnvironmentReport(
         python=platform.python_version(),
         tensorflow=tf_version,

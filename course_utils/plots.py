@@ -19,6 +19,15 @@ def _label_text(index: int, class_names: Sequence[str] | None) -> str:
     return class_names[index] if class_names is not None else str(index)
 
 
+def _grid_title(label: int, guess: int | None, class_names: Sequence[str] | None) -> tuple[str, str]:
+    """An image's title and colour: its label, and the prediction, red and marked "(wrong)" when wrong."""
+    text = _label_text(label, class_names)
+    if guess is None:
+        return text, "black"
+    right = guess == label  # said in words too: colour alone does not reach every reader
+    return f"{text}\n→ {_label_text(guess, class_names)}" + ("" if right else " (wrong)"), "black" if right else "red"
+
+
 def image_grid(
     images: np.ndarray,
     labels: Sequence[int] | np.ndarray | None = None,
@@ -46,16 +55,10 @@ def image_grid(
         if index >= count:
             continue
         ax.imshow(images[index], cmap="gray")
-        if labels is None:
-            continue
-        text = _label_text(int(labels[index]), class_names)
-        colour = "black"
-        if predicted is not None:
-            guess = int(predicted[index])
-            right = guess == int(labels[index])
-            colour = "black" if right else "red"  # and in words: colour alone does not reach every reader
-            text = f"{text}\n→ {_label_text(guess, class_names)}" + ("" if right else " (wrong)")
-        ax.set_title(text, fontsize=8, color=colour)
+        if labels is not None:
+            guess = None if predicted is None else int(predicted[index])
+            text, colour = _grid_title(int(labels[index]), guess, class_names)
+            ax.set_title(text, fontsize=8, color=colour)
     if title:
         fig.suptitle(title)
     fig.tight_layout()

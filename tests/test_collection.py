@@ -14,7 +14,6 @@ from helpers import ROOT
 pytestmark = pytest.mark.slow  # collects the whole suite in a fresh process (about 12 s)
 
 
-
 @pytest.fixture(scope="module")
 def collected() -> list[str]:
     env = {**os.environ, "COURSE_FAST": "1"}

@@ -16,3 +16,20 @@ def test_ruff_is_clean():
     targets = [name for name in names if (ROOT / name).exists()]
     result = subprocess.run([str(ruff), "check", "--no-cache", *targets], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+MAX_FUNCTION_LINES = 40
+
+
+def test_no_function_in_the_package_tools_or_benchmarks_is_longer_than_40_lines():
+    import ast
+
+    long = []
+    for path in sorted([*(ROOT / "course_utils").rglob("*.py"), *(ROOT / "tools").glob("*.py"),
+                        *(ROOT / "benchmarks").glob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > MAX_FUNCTION_LINES:
+                    long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({lines} lines)")
+    assert not long, f"split these into named steps of at most {MAX_FUNCTION_LINES} lines: {long}"

@@ -113,6 +113,20 @@ def _wheels(into: Path) -> list[Path]:
     return sorted(into.glob("*.whl"))
 
 
+def _stage_contents(contents: Path) -> Path:
+    """The site's files: the browser notebooks, ascent and face, MNIST, and what their tested runs recorded."""
+    (contents / "data").mkdir(parents=True)
+    for name in LITE_NOTEBOOKS:
+        notebook = for_the_browser(json.loads((ROOT / "notebooks" / name).read_text()))
+        (contents / name).write_text(json.dumps(notebook, indent=1, ensure_ascii=False))
+    for name in ("ascent", "face"):
+        shutil.copy2(verified_data_file(name), contents / "data" / f"{name}.dat")
+    write_mnist(contents / "data" / "mnist")
+    verified = verified_values([ROOT / "notebooks" / name for name in LITE_NOTEBOOKS])
+    (contents / "data" / results.VERIFIED_FILE).write_text(json.dumps(verified, indent=1))
+    return contents
+
+
 def build(output: Path, pyodide_dir: Path | None) -> Path:
     """Build the site into ``output``; return it."""
     output = output.resolve()
@@ -124,16 +138,7 @@ def build(output: Path, pyodide_dir: Path | None) -> Path:
                          f"{PYODIDE_VERSION} distribution (../shared/pyodide here)")
     with tempfile.TemporaryDirectory(prefix="course-lite-") as temp:
         work = Path(temp)
-        lite_dir, contents = work / "lite", work / "contents"
-        (contents / "data").mkdir(parents=True)
-        for name in LITE_NOTEBOOKS:
-            notebook = for_the_browser(json.loads((ROOT / "notebooks" / name).read_text()))
-            (contents / name).write_text(json.dumps(notebook, indent=1, ensure_ascii=False))
-        for name in ("ascent", "face"):
-            shutil.copy2(verified_data_file(name), contents / "data" / f"{name}.dat")
-        write_mnist(contents / "data" / "mnist")
-        verified = verified_values([ROOT / "notebooks" / name for name in LITE_NOTEBOOKS])
-        (contents / "data" / results.VERIFIED_FILE).write_text(json.dumps(verified, indent=1))
+        lite_dir, contents = work / "lite", _stage_contents(work / "contents")
         lite_dir.mkdir()
         if pyodide_dir is not None:
             shutil.copytree(pyodide_dir, lite_dir / "static" / "pyodide")

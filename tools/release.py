@@ -27,20 +27,20 @@ class ReleaseError(RuntimeError):
 
 
 def set_version(root: Path, version: str) -> None:
-    """Write ``version`` into pyproject.toml (version and [tool.course] ref) and course_utils/__init__.py."""
+    """Write ``version`` into course_utils/__init__.py (the one place) and pyproject.toml's [tool.course] ref."""
     if not VERSION.match(version):
         raise ReleaseError(f"version {version!r} is not of the form MAJOR.MINOR.PATCH, e.g. 0.3.0")
     pyproject = root / "pyproject.toml"
     text = pyproject.read_text(encoding="utf-8")
-    text, n_version = re.subn(r'^version = "[^"]*"', f'version = "{version}"', text, count=1, flags=re.MULTILINE)
+    n_version = 1 if re.search(r'^dynamic = \[[^]]*"version"', text, flags=re.MULTILINE) else 0
     head, course = text.split("[tool.course]", 1)
     course, n_ref = re.subn(r'^ref = "[^"]*"', f'ref = "v{version}"', course, count=1, flags=re.MULTILINE)
     init = root / "course_utils" / "__init__.py"
     init_text, n_init = re.subn(r'^__version__ = "[^"]*"', f'__version__ = "{version}"',
                                 init.read_text(encoding="utf-8"), count=1, flags=re.MULTILINE)
     if (n_version, n_ref, n_init) != (1, 1, 1):
-        raise ReleaseError("pyproject.toml needs a 'version = ...' line and a [tool.course] 'ref = ...' line, and "
-                           "course_utils/__init__.py a '__version__ = ...' line")
+        raise ReleaseError("pyproject.toml needs 'dynamic = [\"version\"]' and a [tool.course] 'ref = ...' line, "
+                           "and course_utils/__init__.py a '__version__ = ...' line")
     pyproject.write_text(head + "[tool.course]" + course, encoding="utf-8")
     init.write_text(init_text, encoding="utf-8")
 

@@ -40,35 +40,45 @@ def run(path: Path, write: bool = True, timeout: int = 900, return_notebook: boo
         record_timing=not write,  # timings help a dry run; stored notebooks stay free of them
         resources={"metadata": {"path": str(path.parent)}},
     )
-    peak = 0
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            manager = client.km
-            pid = getattr(getattr(manager, "provisioner", None), "pid", None) if manager else None
-            if pid:
-                peak = max(peak, _rss(pid))
-            time.sleep(0.1)
-
-    sampler = threading.Thread(target=sample, daemon=True)
+    sampler = _PeakSampler(client)
     start = time.perf_counter()
-    sampler.start()
     try:
-        client.execute()
+        with sampler:
+            client.execute()
     except Exception:
         failed = Path(tempfile.gettempdir()) / f"{path.stem}.failed.ipynb"
         nbformat.write(notebook, failed)  # the outputs up to the failing cell, for debugging
         print(f"{path.name} failed; partial outputs in {failed}", flush=True)
         raise
-    finally:
-        done.set()
-        sampler.join()
     seconds = time.perf_counter() - start
     if write:
         nbformat.write(notebook, path)
-    return (seconds, peak, notebook) if return_notebook else (seconds, peak)
+    return (seconds, sampler.peak, notebook) if return_notebook else (seconds, sampler.peak)
+
+
+class _PeakSampler:
+    """While in its ``with`` block, sample the kernel process's RSS every 0.1 s; ``peak`` keeps the highest."""
+
+    def __init__(self, client: NotebookClient) -> None:
+        self.client, self.peak = client, 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._done.is_set():
+            manager = self.client.km
+            pid = getattr(getattr(manager, "provisioner", None), "pid", None) if manager else None
+            if pid:
+                self.peak = max(self.peak, _rss(pid))
+            time.sleep(0.1)
+
+    def __enter__(self) -> _PeakSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from course_utils.checks import (
     expect_function,
     expect_letter,
     expect_measured,
+    expect_returned,
     expect_verdict,
     expect_whole_number,
 )
@@ -84,6 +85,44 @@ def _main_path_kernels(add_input: Any, block_input: Any) -> list[tuple[int, int]
     return found[::-1]
 
 
+def _bottleneck_output(bottleneck_block: Callable[..., Any], x: Any, filters: int, stride: int, case: str) -> Any:
+    """The learner's block applied to ``x``; a failed addition or a missing return is named."""
+    try:
+        y = bottleneck_block(x, filters, stride) if stride != 1 else bottleneck_block(x, filters)
+    except ValueError as error:
+        if "shape" in str(error).lower():
+            raise CheckFailed(f"{case}: Keras could not add the two paths ({str(error).splitlines()[0][:100]}). "
+                              "When the stride is not 1 or the channels change, the shortcut needs a 1x1 "
+                              "projection with that stride and 4 * filters filters") from None
+        raise
+    return expect_returned(y, "bottleneck_block")
+
+
+def _check_paths(add: Any, x: Any, channels: int, filters: int, stride: int, case: str) -> None:
+    """The two inputs of the Add: a shortcut (identity or 1x1 projection) and a 1x1, 3x3, 1x1 main path."""
+    import keras
+
+    (shortcut, shortcut_kernels), (main, kernels) = sorted(
+        ((tensor, _main_path_kernels(tensor, x)) for tensor in _inputs_of(add)), key=lambda pair: len(pair[1]))
+    needs_projection = stride != 1 or channels != 4 * filters
+    if needs_projection and shortcut is x:
+        raise CheckFailed(f"{case}: the shortcut is the input itself, but the shape changes")
+    if not needs_projection and shortcut is not x:
+        raise CheckFailed(f"{case}: the shapes already match, so the shortcut should be the input itself "
+                          "(an identity shortcut costs nothing)")
+    if needs_projection and shortcut_kernels != [(1, stride)]:
+        raise CheckFailed(f"{case}: the projection shortcut should be one 1x1 Conv2D with strides={stride} "
+                          "(then BatchNormalization)")
+    if isinstance(_producer(main), keras.layers.ReLU):
+        raise CheckFailed(f"{case}: the main path ends with a ReLU before the addition; end it with the last "
+                          "BatchNormalization and apply ReLU after adding")
+    if [size for size, _ in kernels] != [1, 3, 1]:
+        raise CheckFailed(f"{case}: the main path's convolutions have kernel sizes {[s for s, _ in kernels]}; "
+                          "expected 1x1, 3x3, 1x1")
+    if [step for _, step in kernels] != [1, stride, 1]:
+        raise CheckFailed(f"{case}: put the stride on the 3x3 convolution (strides {[s for _, s in kernels]})")
+
+
 def _verify_bottleneck(bottleneck_block: Callable[..., Any]) -> str:
     import keras
 
@@ -91,22 +130,11 @@ def _verify_bottleneck(bottleneck_block: Callable[..., Any]) -> str:
     for channels, filters, stride in ((64, 16, 1), (64, 32, 2), (32, 32, 1)):
         case = f"bottleneck_block(x, {filters}, stride={stride}) on an 8x8x{channels} input"
         x = keras.Input((8, 8, channels))
-        try:
-            y = bottleneck_block(x, filters, stride) if stride != 1 else bottleneck_block(x, filters)
-        except ValueError as error:
-            if "shape" in str(error).lower():
-                raise CheckFailed(f"{case}: Keras could not add the two paths ({str(error).splitlines()[0][:100]}). "
-                                  "When the stride is not 1 or the channels change, the shortcut needs a 1x1 "
-                                  "projection with that stride and 4 * filters filters") from None
-            raise
-        if y is None:
-            raise CheckFailed("bottleneck_block returned None. Did you forget `return`?")
-        expected = (8 // stride, 8 // stride, 4 * filters)
-        if tuple(y.shape[1:]) == (8 // stride, 8 // stride, filters):
-            raise CheckFailed(f"{case}: the output has {filters} channels; the last 1x1 convolution expands to "
-                              f"4 * filters = {4 * filters}")
-        if tuple(y.shape[1:]) != expected:
-            raise CheckFailed(f"{case}: output shape {tuple(y.shape[1:])}, expected {expected}")
+        y = _bottleneck_output(bottleneck_block, x, filters, stride, case)
+        expect_exact(tuple(y.shape[1:]), (8 // stride, 8 // stride, 4 * filters), {
+            (8 // stride, 8 // stride, filters): f"{case}: the output has {filters} channels; the last 1x1 "
+                                                 f"convolution expands to 4 * filters = {4 * filters}",
+        }, f"{case}: output shape {{answer}}, expected {(8 // stride, 8 // stride, 4 * filters)}")
         last = _producer(y)
         if not isinstance(last, keras.layers.ReLU) and getattr(last, "activation", None) is not keras.activations.relu:
             raise CheckFailed(f"{case}: the block should end with a ReLU after the addition")
@@ -114,25 +142,7 @@ def _verify_bottleneck(bottleneck_block: Callable[..., Any]) -> str:
         if not isinstance(add, keras.layers.Add):
             raise CheckFailed(f"{case}: no Add layer right before the final ReLU: add the shortcut to the main path "
                               "with keras.layers.Add()([main, shortcut])")
-        (shortcut, shortcut_kernels), (main, kernels) = sorted(
-            ((tensor, _main_path_kernels(tensor, x)) for tensor in _inputs_of(add)), key=lambda pair: len(pair[1]))
-        needs_projection = stride != 1 or channels != 4 * filters
-        if needs_projection and shortcut is x:
-            raise CheckFailed(f"{case}: the shortcut is the input itself, but the shape changes")
-        if not needs_projection and shortcut is not x:
-            raise CheckFailed(f"{case}: the shapes already match, so the shortcut should be the input itself "
-                              "(an identity shortcut costs nothing)")
-        if needs_projection and shortcut_kernels != [(1, stride)]:
-            raise CheckFailed(f"{case}: the projection shortcut should be one 1x1 Conv2D with strides={stride} "
-                              "(then BatchNormalization)")
-        if isinstance(_producer(main), keras.layers.ReLU):
-            raise CheckFailed(f"{case}: the main path ends with a ReLU before the addition; end it with the last "
-                              "BatchNormalization and apply ReLU after adding")
-        if [size for size, _ in kernels] != [1, 3, 1]:
-            raise CheckFailed(f"{case}: the main path's convolutions have kernel sizes {[s for s, _ in kernels]}; "
-                              "expected 1x1, 3x3, 1x1")
-        if [step for _, step in kernels] != [1, stride, 1]:
-            raise CheckFailed(f"{case}: put the stride on the 3x3 convolution (strides {[s for _, s in kernels]})")
+        _check_paths(add, x, channels, filters, stride, case)
     return ("1x1 reduce, 3x3 (with the stride), 1x1 expand to 4x; an identity shortcut when the shapes match, a "
             "projection otherwise.")
 
