@@ -15,6 +15,8 @@
 
 # %% [markdown]
 # # 03 · A deeper CNN, honest validation, and error analysis
+# <!-- course-map: Deeper CNN | Validation split, `BatchNormalization`, `Dropout`, overfitting and early stopping that
+# really stops, confusion matrix and confident mistakes. -->
 #
 # **Why this matters.** A deeper network can learn more, and it can also memorise the training set. To tell the
 # two apart you need data the model never trained on, used the right way: a *validation* set to make decisions
@@ -42,8 +44,9 @@
 # %% [markdown]
 # ## Setup
 #
-# Run this cell first: it seeds the random generators and reports the environment and the mode. On Colab it
-# first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
+# Run this cell first: one import line brings in NumPy, matplotlib, Keras and the course's helpers, and `setup` seeds
+# the random generators and reports the environment and the mode. On Colab it first installs the course's helper
+# package, `course_utils` (about 10 s); anywhere else it installs nothing.
 
 # %%
 import sys

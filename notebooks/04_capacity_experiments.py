@@ -15,6 +15,8 @@
 
 # %% [markdown]
 # # 04 · Capacity experiments: filters, kernel size, and when bigger stops helping
+# <!-- course-map: Capacity experiments | Filters × kernel size over 3 seeds, a fair depth comparison with global
+# average pooling, the cheapest configuration that meets a target, with its uncertainty. -->
 #
 # **Why this matters.** "Add more filters" and "use bigger kernels" are the first knobs everyone turns. Each turn
 # costs parameters, memory and training time; it does not always buy accuracy. Instead of guessing, this notebook
@@ -41,8 +43,9 @@
 # %% [markdown]
 # ## Setup
 #
-# Run this cell first: it seeds the random generators and reports the environment and the mode. On Colab it
-# first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
+# Run this cell first: one import line brings in NumPy, matplotlib, Keras and the course's helpers, and `setup` seeds
+# the random generators and reports the environment and the mode. On Colab it first installs the course's helper
+# package, `course_utils` (about 10 s); anywhere else it installs nothing.
 
 # %%
 import sys

@@ -15,6 +15,8 @@
 
 # %% [markdown]
 # # 05 · Looking inside a CNN: kernels and feature maps
+# <!-- course-map: Feature maps | First-layer kernels on a real photo against an untrained control, every layer's
+# feature maps, class-specific filters, an interactive explorer. -->
 #
 # **Why this matters.** A trained CNN is not a black box you have to take on trust: every filter is a small array
 # you can draw, and every layer's output is an image you can look at. Looking tells you what the network reacts
@@ -42,8 +44,9 @@
 # %% [markdown]
 # ## Setup
 #
-# Run this cell first: it seeds the random generators and reports the environment and the mode. On Colab it
-# first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
+# Run this cell first: one import line brings in NumPy, matplotlib, Keras and the course's helpers, and `setup` seeds
+# the random generators and reports the environment and the mode. On Colab it first installs the course's helper
+# package, `course_utils` (about 10 s); anywhere else it installs nothing.
 
 # %%
 import sys

@@ -15,6 +15,8 @@
 
 # %% [markdown]
 # # 06 · Handwritten digits: callbacks, checkpoints and error analysis
+# <!-- course-map: MNIST with callbacks | Same CNN on digits, a stop-at-validation-target callback, safe checkpoints,
+# error analysis. -->
 #
 # **Why this matters.** Real training runs are long, and you rarely know in advance how many epochs they need.
 # *Callbacks* let the training loop watch itself: stop when the model is good enough, stop when it stops
@@ -42,8 +44,9 @@
 # %% [markdown]
 # ## Setup
 #
-# Run this cell first: it seeds the random generators and reports the environment and the mode. On Colab it
-# first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
+# Run this cell first: one import line brings in NumPy, matplotlib, Keras and the course's helpers, and `setup` seeds
+# the random generators and reports the environment and the mode. On Colab it first installs the course's helper
+# package, `course_utils` (about 10 s); anywhere else it installs nothing.
 
 # %%
 import sys

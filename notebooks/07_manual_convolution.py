@@ -15,6 +15,9 @@
 
 # %% [markdown]
 # # 07 · Convolution by hand in NumPy
+# <!-- course-map: Convolution in NumPy | The convolution loop by hand, padding, stride, edge filters on real photos;
+# channels and filters (a trained layer reproduced), 1×1 convolutions, and the backward pass, checked against
+# TensorFlow. -->
 #
 # **Why this matters.** `Conv2D` is one line of Keras, and that line hides everything: what a kernel does to a
 # patch, why the output shrinks, what happens at the border, why the "convolution" in deep learning is not the
@@ -46,9 +49,10 @@
 # %% [markdown]
 # ## Setup
 #
-# Run this cell first: it seeds the random generators and reports the environment and the mode. On Colab it
-# first installs the course's helper package, `course_utils` (about 10 s), and in the browser it installs the copy
-# the site ships; anywhere else it installs nothing.
+# Run this cell first: one import line brings in NumPy, matplotlib and the course's helpers (and Keras where TensorFlow
+# exists), and `setup` seeds the random generators and reports the environment and the mode. On Colab it first installs
+# the course's helper package, `course_utils` (about 10 s), and in the browser it installs the copy the site ships;
+# anywhere else it installs nothing.
 
 # %%
 import sys

@@ -15,6 +15,8 @@
 
 # %% [markdown]
 # # 08 · Pooling by hand in NumPy
+# <!-- course-map: Pooling in NumPy | Max and average pooling by hand, what pooling keeps and loses, and where each
+# sends the gradient backwards, checked against Keras and TensorFlow. -->
 #
 # **Why this matters.** Every CNN in this course alternates `Conv2D` with `MaxPooling2D`. Pooling has no weights
 # and looks trivial, yet it decides how fast the feature maps shrink, what survives the shrinking, and why a
@@ -43,9 +45,10 @@
 # %% [markdown]
 # ## Setup
 #
-# Run this cell first: it seeds the random generators and reports the environment and the mode. On Colab it
-# first installs the course's helper package, `course_utils` (about 10 s), and in the browser it installs the copy
-# the site ships; anywhere else it installs nothing.
+# Run this cell first: one import line brings in NumPy, matplotlib and the course's helpers (and Keras where TensorFlow
+# exists), and `setup` seeds the random generators and reports the environment and the mode. On Colab it first installs
+# the course's helper package, `course_utils` (about 10 s), and in the browser it installs the copy the site ships;
+# anywhere else it installs nothing.
 
 # %%
 import sys

@@ -15,6 +15,9 @@
 
 # %% [markdown]
 # # 09 · Data augmentation and global pooling
+# <!-- course-map: Augmentation and global pooling | Keras augmentation layers and where they run, flips for clothes
+# but not digits, `GlobalAveragePooling2D` against `Flatten`, gains and costs measured over 3 seeds with 2,000 images;
+# never evaluate on randomly augmented images. -->
 #
 # **Why this matters.** In notebook 02 the first CNN fell from 0.903<!-- value: 02/test_accuracy --> to
 # 0.525<!-- value: 02/cnn_shifted_accuracy --> test accuracy when every image moved 3 pixels to the right. A person
@@ -46,8 +49,9 @@
 # %% [markdown]
 # ## Setup
 #
-# Run this cell first: it seeds the random generators and reports the environment and the mode. On Colab it
-# first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
+# Run this cell first: one import line brings in NumPy, matplotlib, Keras and the course's helpers, and `setup` seeds
+# the random generators and reports the environment and the mode. On Colab it first installs the course's helper
+# package, `course_utils` (about 10 s); anywhere else it installs nothing.
 
 # %%
 import sys

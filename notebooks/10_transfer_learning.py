@@ -15,6 +15,9 @@
 
 # %% [markdown]
 # # 10 · Transfer learning: reuse a trained convolutional base
+# <!-- course-map: Transfer learning | Pretrain a base on 5 Fashion-MNIST classes, reuse it for the other 5: freeze,
+# new head, fine-tune; scratch vs feature extraction vs fine-tuning at matched rates, a data-efficiency curve at two
+# budgets, two Keras 3 traps (recompiling, BatchNorm), and the ImageNet version. -->
 #
 # **Why this matters.** Labelled images are expensive. In practice you rarely train a CNN from nothing: you take
 # the convolutional blocks of a network trained on a large dataset, put a new classifier head on top, and train
@@ -47,8 +50,9 @@
 # %% [markdown]
 # ## Setup
 #
-# Run this cell first: it seeds the random generators and reports the environment and the mode. On Colab it
-# first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
+# Run this cell first: one import line brings in NumPy, matplotlib, Keras and the course's helpers, and `setup` seeds
+# the random generators and reports the environment and the mode. On Colab it first installs the course's helper
+# package, `course_utils` (about 10 s); anywhere else it installs nothing.
 
 # %%
 import sys

@@ -15,6 +15,9 @@
 
 # %% [markdown]
 # # 11 · A CNN from scratch: every layer written, checked and trained in NumPy
+# <!-- course-map: A CNN from scratch | Every layer of a small CNN written in NumPy (Conv2D with im2col, BatchNorm,
+# ReLU, pooling, inverted dropout, softmax cross-entropy), gradient-checked, proven equal to Keras step for step with
+# SGD and Adam, and trained on MNIST beside its Keras twin; runs in the browser. -->
 #
 # **Why this matters.** Notebooks 07 and 08 computed a convolution and a pooling by hand, forward and backward.
 # Here you go the rest of the way: you write every layer of a small CNN yourself (convolution, BatchNorm, ReLU,
@@ -48,9 +51,10 @@
 # %% [markdown]
 # ## Setup
 #
-# Run this cell first: it seeds the random generators and reports the environment and the mode. On Colab it
-# first installs the course's helper package, `course_utils` (about 10 s), and in the browser it installs the copy
-# the site ships; anywhere else it installs nothing.
+# Run this cell first: one import line brings in NumPy, matplotlib and the course's helpers (and Keras where TensorFlow
+# exists), and `setup` seeds the random generators and reports the environment and the mode. On Colab it first installs
+# the course's helper package, `course_utils` (about 10 s), and in the browser it installs the copy the site ships;
+# anywhere else it installs nothing.
 
 # %%
 import sys

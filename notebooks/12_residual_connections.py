@@ -15,6 +15,10 @@
 
 # %% [markdown]
 # # 12 · Residual connections: why depth stopped hurting
+# <!-- course-map: Residual connections | LeNet-5, a VGG block and a ResNet block measured (parameters,
+# multiply-adds); a 20-layer plain CNN against the same layers with identity shortcuts: signal and gradient layer by
+# layer at initialisation over 5 seeds, training losses over 3 with t-intervals; what a 2-core run cannot show; write
+# a bottleneck block. -->
 #
 # **Why this matters.** Notebook 04 stopped at 4 blocks. For years, CNNs stopped there too: stacking more plain
 # layers made networks *worse*, even on their training data. Residual connections (He et al., 2015), a shortcut
@@ -40,8 +44,9 @@
 # %% [markdown]
 # ## Setup
 #
-# Run this cell first: it seeds the random generators and reports the environment and the mode. On Colab it
-# first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
+# Run this cell first: one import line brings in NumPy, matplotlib, Keras and the course's helpers, and `setup` seeds
+# the random generators and reports the environment and the mode. On Colab it first installs the course's helper
+# package, `course_utils` (about 10 s); anywhere else it installs nothing.
 
 # %%
 import sys

@@ -15,6 +15,9 @@
 
 # %% [markdown]
 # # 13 · What the model looks at: saliency maps, and how far to trust them
+# <!-- course-map: What the model looks at | Vanilla gradients, Grad-CAM and occlusion for right and wrong predictions
+# of notebook 02's CNN; how far they agree, measured against a control; the sanity check (randomise the weights from
+# the top) and which maps fail it; the unresized-overlay mistake; Grad-CAM on a global-pooling head. -->
 #
 # **Why this matters.** A CNN says "sneaker". Which pixels made it say so? *Saliency maps* answer with a heat map
 # over the image, and they are easy to make and easier to over-read. Adebayo et al. (2018, "Sanity checks for
@@ -41,8 +44,9 @@
 # %% [markdown]
 # ## Setup
 #
-# Run this cell first: it seeds the random generators and reports the environment and the mode. On Colab it
-# first installs the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing.
+# Run this cell first: one import line brings in NumPy, matplotlib, Keras and the course's helpers, and `setup` seeds
+# the random generators and reports the environment and the mode. On Colab it first installs the course's helper
+# package, `course_utils` (about 10 s); anywhere else it installs nothing.
 
 # %%
 import sys
@@ -81,7 +85,7 @@ def train(model: keras.Model) -> None:
 model = build_first_cnn()
 with Timer() as training_time:
     train(model)
-predicted = model.predict(test_images[..., np.newaxis], batch_size=1000, verbose=0).argmax(axis=1)
+predicted = model.predict(test_images[..., np.newaxis], batch_size=250, verbose=0).argmax(axis=1)  # 250: less memory
 test_accuracy = float(np.mean(predicted == test_labels))
 print(f"trained in {training_time}; test accuracy {test_accuracy:.4f}")
 results.expect("test_accuracy", test_accuracy, full=(0.78, 1.0))

@@ -40,7 +40,7 @@ def test_the_course_map_puts_notebooks_after_the_core_under_going_further():
     assert [line[:4] for line in lines if line.startswith("| 0") or line.startswith("| 1")] == [
         "| 07", "| 08", "| 09", "| 10"]
     assert lines[further - 2].startswith("| 08") and lines[further + 4].startswith("| 09")
-    assert table.count("| # | Notebook |") == 2 and links._map_rows(table) == rows
+    assert table.count("| # | Notebook |") == 2
 
 
 def _row(name: str, seconds: float, rss: float, value: float, error: str | None = None) -> dict:
@@ -149,3 +149,17 @@ def test_the_lite_site_writes_mnist_from_verified_arrays_when_no_mirror_has_the_
     build_lite.write_mnist(tmp_path / "mnist")  # verifies what it wrote against the published SHA-256
     assert sorted(path.name for path in (tmp_path / "mnist").iterdir()) == sorted(
         f"{stem}.gz" for stem in data.IDX_STEMS)
+
+
+def test_the_course_map_is_rendered_from_title_cells_and_measured_times(tmp_path):
+    rows = links.map_rows()
+    pairs = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
+    assert [row[0] for row in rows] == [pair.name[:2] for pair in pairs]
+    results = tmp_path / "results.json"
+    results.write_text('{"notebooks": [{"notebook": "02_first_cnn.ipynb", "seconds": 95.0}]}')
+    times = {number: time_text for number, _, _, time_text in links.map_rows(results)}
+    assert times["02"] == "1.6 min" and times["01"] == "not measured yet"
+    untitled = tmp_path / "99_untitled.py"
+    untitled.write_text("# ---\n# jupyter: {}\n# ---\n\n# %% [markdown]\n# # 99 · Untitled\n\n# %%\nx = 1\n")
+    with pytest.raises(ValueError, match="course-map: short title"):
+        links.map_entry(untitled)

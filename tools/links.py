@@ -8,11 +8,15 @@ cell, the "run it in your browser" link of the notebooks that JupyterLite serves
 repository), the course map in README.md (between the ``course-map`` markers) and its browser links (between
 the ``lite-links`` markers). Notebooks are edited through their
 paired .py files and then updated with jupytext, which keeps the stored outputs.
+
+This is the course map's one writer: each row comes from its notebook's title cell (a ``<!-- course-map: short
+title | what you do -->`` line) and its full-mode time from docs/results.json (``make report`` calls it).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import subprocess
 import sys
@@ -29,6 +33,8 @@ PIP_LINE = re.compile(r'^(\s*# )?%pip install --quiet --no-deps "course-utils @ 
 BADGE = re.compile(r"\[!\[(\w+)\]\([^)]*\)\]\(([^)]*)\)")
 BADGE_LINES = re.compile(r"^# \[!\[Colab\]\(.*\n# \[!\[Binder\]\(.*$", re.MULTILINE)
 MAP_START, MAP_END = "<!-- course-map:start -->", "<!-- course-map:end -->"
+MAP_ENTRY = re.compile(r"<!-- course-map: (.+?) \| (.+?) -->", re.DOTALL)
+RESULTS = ROOT / "docs" / "results.json"
 LITE_START, LITE_END = "<!-- lite-links:start -->", "<!-- lite-links:end -->"
 # The notebooks that need nothing beyond NumPy, SciPy and matplotlib: `make lite` puts them in the browser.
 LITE_NOTEBOOKS = ("07_manual_convolution.ipynb", "08_manual_pooling.ipynb", "11_cnn_from_scratch.ipynb")
@@ -125,13 +131,29 @@ def course_map(repository: str, ref: str, rows: list[tuple[str, str, str, str]])
     return "\n".join(lines)
 
 
-def _map_rows(readme: str) -> list[tuple[str, str, str, str]]:
-    block = readme.split(MAP_START, 1)[1].split(MAP_END, 1)[0]
+def minutes(seconds: float) -> str:
+    """A run time as the course map and docs/results.md show it: seconds up to 90, then minutes."""
+    return f"{seconds / 60:.1f} min" if seconds >= 90 else f"{seconds:.0f} s"
+
+
+def map_entry(pair: Path) -> tuple[str, str]:
+    """The short title and the "what you do" line that a notebook's title cell (in its .py pair) gives the map."""
+    title_cell = pair.read_text(encoding="utf-8").split("\n# %%", 2)[1]
+    match = MAP_ENTRY.search(" ".join(line.removeprefix("#").strip() for line in title_cell.splitlines()))
+    if match is None:
+        raise ValueError(f"{pair.name}: its title cell needs a line '# <!-- course-map: short title | what you do -->'")
+    return match.group(1), match.group(2)
+
+
+def map_rows(results: Path = RESULTS) -> list[tuple[str, str, str, str]]:
+    """(number, short title, what you do, full-mode time) per notebook, from its title cell and docs/results.json."""
+    measured = json.loads(results.read_text(encoding="utf-8")).get("notebooks", []) if results.is_file() else []
+    seconds = {row["notebook"][:2]: row["seconds"] for row in measured if row.get("seconds")}
     rows = []
-    for line in block.splitlines():
-        match = re.match(r"\| (\d\d) \| \[([^\]]+)\]\([^)]*\) \| (.*?) \| (.*?) \|", line)
-        if match:
-            rows.append(match.groups())
+    for pair in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py")):
+        number = pair.name[:2]
+        time_text = minutes(seconds[number]) if number in seconds else "not measured yet"
+        rows.append((number, *map_entry(pair), time_text))
     return rows
 
 
@@ -153,7 +175,7 @@ def regenerate(check: bool) -> list[str]:
     readme_path = ROOT / "README.md"
     readme = readme_path.read_text(encoding="utf-8")
     start, end = readme.index(MAP_START), readme.index(MAP_END) + len(MAP_END)
-    new_readme = readme[:start] + course_map(repository, ref, _map_rows(readme)) + readme[end:]
+    new_readme = readme[:start] + course_map(repository, ref, map_rows()) + readme[end:]
     start, end = new_readme.index(LITE_START), new_readme.index(LITE_END) + len(LITE_END)
     new_readme = new_readme[:start] + lite_links(repository) + new_readme[end:]
     if new_readme != readme:

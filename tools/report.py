@@ -9,7 +9,8 @@ nbval suite that CI runs is timed too, unless ``--skip-ci``. Written:
 
 - docs/results.md and docs/results.json: per notebook wall time, peak RSS, recorded values, pass/fail, targets;
 - docs/results.png: time and memory per notebook, with the targets;
-- the README's course map (between its ``course-map`` markers), with the measured times.
+- the README's course map (between its ``course-map`` markers), with the measured times, through tools/links.py,
+  its one writer.
 
     python -m tools.report --only 03 04     # re-run some notebooks; the other rows are kept from results.json
     python -m tools.report --seeds 1 2 3    # the seed study (make seed-study): COURSE_SEED=n, outputs not stored
@@ -36,6 +37,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 
 from course_utils.results import read_recorded  # noqa: E402
+from tools.links import minutes, regenerate  # noqa: E402
 from tools.run_notebook import run  # noqa: E402
 
 COURSE_SECONDS_TARGET = 12 * 60
@@ -144,10 +146,6 @@ def _value_text(value: dict) -> str:
     return text if value["passed"] else text + " **out of range**"
 
 
-def _minutes(seconds: float) -> str:
-    return f"{seconds / 60:.1f} min" if seconds >= 90 else f"{seconds:.0f} s"
-
-
 def _commits_text(rows: list[dict]) -> str:
     commits = sorted({row.get("commit") or "unknown" for row in rows})
     if len(commits) == 1:
@@ -169,62 +167,109 @@ def _stats(numbers: list[float]) -> tuple[float, float]:
     return mean, spread
 
 
+SEED_STUDY_INTRO = (
+    "Each notebook also ran in full mode with `COURSE_SEED` = {seeds} (`make seed-study`), outputs not stored, besides "
+    "the default seed 42 above. Per recorded value: the mean and standard deviation over all the seeds, the lowest and "
+    "highest, and the margin: the smallest distance, over the seeds, to the end of the expected range that a value "
+    "could cross (0 and 1 are natural limits, not ends). The ranges are chosen to keep a margin for seeds and "
+    "machines nobody ran. A claim is a comparison the text relies on: 1 means it held.")
+SEED_STUDY_HEAD = ["| notebook | value | seed 42 | other seeds | mean ± sd | min–max | expected | margin | status |",
+                   "|---|---|---|---|---|---|---|---|---|"]
+
+
+def _verdict(numbers: list[float], expected: list[float] | None, complete: bool) -> tuple[str, bool]:
+    """(margin text, whether every seed kept the value in range): a claim must hold (1) in every run."""
+    if expected and expected[0] == expected[1] == 1.0:
+        return "–", complete and all(x == 1.0 for x in numbers)
+    if expected:
+        margin = min(_margin(x, expected) for x in numbers)
+        return f"{margin:.3g}", complete and margin >= 0
+    return "–", complete
+
+
+def _value_line(number: str, name: str, runs: dict[int, dict]) -> str:
+    """One recorded value's row: seed 42, the other seeds, their spread, its range, margin and status."""
+    found = {seed: next((v for v in run.get("values", []) if v["name"] == name), None)
+             for seed, run in sorted(runs.items())}
+    numbers = [v["value"] for v in found.values() if v is not None]
+    expected = next((v["expected"] for v in found.values() if v and v.get("expected")), None)
+    failed = [seed for seed, run in runs.items() if run.get("error")]
+    margin, ok = _verdict(numbers, expected, all(v is not None for v in found.values()) and not failed)
+    mean, spread = _stats(numbers)
+    others = ", ".join(f"{v['value']:.4g}" if v else "–" for seed, v in found.items() if seed != 42)
+    seed42 = f"{found[42]['value']:.4g}" if found.get(42) else "–"
+    status = "pass" if ok else "**FAIL**" + (f" (error with seed {failed})" if failed else "")
+    expected_text = f"{expected[0]:g}–{expected[1]:g}" if expected else "–"
+    return (f"| {number} | {name} | {seed42} | {others} | {mean:.4g} ± {spread:.2g} | "
+            f"{min(numbers):.4g}–{max(numbers):.4g} | {expected_text} | {margin} | {status} |")
+
+
+def _time_line(number: str, runs: dict[int, dict]) -> str:
+    """A notebook's wall time over the seeds, as one more row of the seed-study table."""
+    times = [run["seconds"] for run in runs.values() if run.get("seconds")]
+    others = ", ".join(f"{run['seconds']:.0f}" if run.get("seconds") else "–"
+                       for seed, run in sorted(runs.items()) if seed != 42)
+    mean, spread = _stats(times)
+    return (f"| {number} | wall time (s) | {runs[42]['seconds'] or 0:.0f} | {others} | {mean:.0f} ± {spread:.0f} | "
+            f"{min(times):.0f}–{max(times):.0f} | – | – | – |")
+
+
 def seed_study_lines(rows: list[dict], study: dict) -> list[str]:
     """The seed-study section: per recorded value, its spread over every seed run against its expected range."""
     if not study:
         return []
     seeds = sorted({int(seed) for per_seed in study.values() for seed in per_seed})
-    lines = ["## Seed study", "",
-             f"Each notebook also ran in full mode with `COURSE_SEED` = {', '.join(map(str, seeds))} "
-             "(`make seed-study`), outputs not stored, besides the default seed 42 above. Per recorded value: the "
-             "mean and standard deviation over all the seeds, the lowest and highest, and the margin: the smallest "
-             "distance, over the seeds, to the end of the expected range that a value could cross (0 and 1 are "
-             "natural limits, not ends). The ranges are chosen to keep a margin for seeds and machines nobody ran. "
-             "A claim is a comparison the text relies on: 1 means it held.", "",
-             "| notebook | value | seed 42 | other seeds | mean ± sd | min–max | expected | margin | status |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["## Seed study", "", SEED_STUDY_INTRO.format(seeds=", ".join(map(str, seeds))), "", *SEED_STUDY_HEAD]
     for row in rows:
         per_seed = study.get(row["notebook"], {})
         if not per_seed:
             continue
         runs = {42: row, **{int(k): v for k, v in per_seed.items()}}
-        names = list(dict.fromkeys(v["name"] for run in runs.values() for v in run.get("values", [])))
-        for name in names:
-            found = {seed: next((v for v in run.get("values", []) if v["name"] == name), None)
-                     for seed, run in sorted(runs.items())}
-            numbers = [v["value"] for v in found.values() if v is not None]
-            expected = next((v["expected"] for v in found.values() if v and v.get("expected")), None)
-            failed = [seed for seed, run in runs.items() if run.get("error")]
-            mean, spread = _stats(numbers)
-            others = ", ".join(f"{v['value']:.4g}" if v else "–" for seed, v in found.items() if seed != 42)
-            margin = "–"
-            ok = all(v is not None for v in found.values()) and not failed
-            if expected and expected[0] == expected[1] == 1.0:  # a claim: it holds (1) or not (0)
-                ok = ok and all(x == 1.0 for x in numbers)
-            elif expected:
-                margin_value = min(_margin(x, expected) for x in numbers)
-                margin = f"{margin_value:.3g}"
-                ok = ok and margin_value >= 0
-            seed42 = f"{found[42]['value']:.4g}" if found.get(42) else "–"
-            status = "pass" if ok else "**FAIL**" + (f" (error with seed {failed})" if failed else "")
-            lines.append(f"| {row['notebook'][:2]} | {name} | {seed42} | {others} | {mean:.4g} ± {spread:.2g} | "
-                         f"{min(numbers):.4g}–{max(numbers):.4g} | "
-                         f"{f'{expected[0]:g}–{expected[1]:g}' if expected else '–'} | {margin} | {status} |")
-        times = [run["seconds"] for run in runs.values() if run.get("seconds")]
-        other_times = ", ".join(f"{run['seconds']:.0f}" if run.get("seconds") else "–"
-                                for seed, run in sorted(runs.items()) if seed != 42)
-        mean_time, spread_time = _stats(times)
-        lines.append(f"| {row['notebook'][:2]} | wall time (s) | {row['seconds'] or 0:.0f} | {other_times} | "
-                     f"{mean_time:.0f} ± {spread_time:.0f} | {min(times):.0f}–{max(times):.0f} | – | – | – |")
+        names = dict.fromkeys(v["name"] for run in runs.values() for v in run.get("values", []))
+        lines += [_value_line(row["notebook"][:2], name, runs) for name in names]
+        lines.append(_time_line(row["notebook"][:2], runs))
     commits = sorted({run.get("commit", "unknown") for per_seed in study.values() for run in per_seed.values()})
     lines += ["", f"Seed-study runs at {', '.join(f'`{c}`' for c in commits)}.", ""]
     return lines
 
 
-def write_markdown(rows: list[dict], ci: tuple[float, int] | None, when: str, study: dict | None = None) -> str:
+def _met(holds: bool) -> str:
+    return "met" if holds else "**MISSED**"
+
+
+def _target_lines(rows: list[dict], ci: tuple[float, int] | None) -> list[str]:
+    """The targets table: the whole course's time, the slowest notebook, the highest memory peak, the CI suite."""
     total = sum(row["seconds"] or 0 for row in rows)
     peak = max((row["peak_rss"] or 0) for row in rows)
     slowest = max(rows, key=lambda row: row["seconds"] or 0)
+    lines = ["## Targets", "", "| target | measured | |", "|---|---|---|",
+             f"| whole course in full mode ≤ {COURSE_SECONDS_TARGET // 60} min | {total / 60:.1f} min | "
+             f"{_met(total <= COURSE_SECONDS_TARGET)} |",
+             f"| every notebook ≤ {NOTEBOOK_SECONDS_TARGET} s | slowest {slowest['seconds']:.0f} s "
+             f"({slowest['notebook'][:2]}) | {_met(slowest['seconds'] <= NOTEBOOK_SECONDS_TARGET)} |",
+             f"| every notebook peaks ≤ {NOTEBOOK_RSS_TARGET / 1e9:.1f} GB RSS | highest {peak / 1e9:.2f} GB | "
+             f"{_met(peak <= NOTEBOOK_RSS_TARGET)} |"]
+    if ci is not None:
+        seconds, code = ci
+        outcome = "passed" if code == 0 else f"FAILED (exit {code})"
+        lines.append(f"| CI nbval suite (fast mode, 2 workers) ≤ {CI_SECONDS_TARGET // 60} min | "
+                     f"{seconds / 60:.1f} min, {outcome} | {_met(seconds <= CI_SECONDS_TARGET and code == 0)} |")
+    return lines
+
+
+def _notebook_line(row: dict) -> str:
+    """One notebook's row: wall time (flagged over the target), peak RSS, recorded values, status."""
+    values = f"error: {row['error']}" if row["error"] else "<br>".join(_value_text(v) for v in row["values"]) or "–"
+    seconds = minutes(row["seconds"]) if row["seconds"] else "–"
+    if row["seconds"] and row["seconds"] > NOTEBOOK_SECONDS_TARGET:
+        seconds += f" (**over {NOTEBOOK_SECONDS_TARGET} s**)"
+    rss = f"{row['peak_rss'] / 2**20:,.0f} MiB" if row["peak_rss"] else "–"
+    return f"| {row['notebook']} | {seconds} | {rss} | {values} | {_status(row)} |"
+
+
+def write_markdown(rows: list[dict], ci: tuple[float, int] | None, when: str, study: dict | None = None) -> str:
+    """docs/results.md: provenance, the targets, one row per notebook, the GPU and browser runs, the seed study."""
+    total = sum(row["seconds"] or 0 for row in rows)
     lines = [
         "# Course results: one full-mode run of every notebook",
         "",
@@ -235,40 +280,14 @@ def write_markdown(rows: list[dict], ci: tuple[float, int] | None, when: str, st
         "memory, sampled every 0.1 s. Values are those the notebook recorded with `results.record`; *expected* is "
         "the range its full mode promises.",
         "",
-        "## Targets",
-        "",
-        "| target | measured | |",
-        "|---|---|---|",
-        f"| whole course in full mode ≤ {COURSE_SECONDS_TARGET // 60} min | {total / 60:.1f} min | "
-        f"{'met' if total <= COURSE_SECONDS_TARGET else '**MISSED**'} |",
-        f"| every notebook ≤ {NOTEBOOK_SECONDS_TARGET} s | slowest {slowest['seconds']:.0f} s "
-        f"({slowest['notebook'][:2]}) | {'met' if slowest['seconds'] <= NOTEBOOK_SECONDS_TARGET else '**MISSED**'} |",
-        f"| every notebook peaks ≤ {NOTEBOOK_RSS_TARGET / 1e9:.1f} GB RSS | highest {peak / 1e9:.2f} GB | "
-        f"{'met' if peak <= NOTEBOOK_RSS_TARGET else '**MISSED**'} |",
+        *_target_lines(rows, ci),
+        "", "## Per notebook", "",
+        "| notebook | wall time | peak RSS | recorded values | status |", "|---|---|---|---|---|",
+        *map(_notebook_line, rows),
+        "", f"Total: {total / 60:.1f} min of notebook execution.", "",
+        "![Time and memory per notebook](results.png)", "",
     ]
-    if ci is not None:
-        seconds, code = ci
-        verdict = "met" if seconds <= CI_SECONDS_TARGET and code == 0 else "**MISSED**"
-        outcome = "passed" if code == 0 else f"FAILED (exit {code})"
-        lines.append(f"| CI nbval suite (fast mode, 2 workers) ≤ {CI_SECONDS_TARGET // 60} min | "
-                     f"{seconds / 60:.1f} min, {outcome} | {verdict} |")
-    lines += ["", "## Per notebook", "", "| notebook | wall time | peak RSS | recorded values | status |",
-              "|---|---|---|---|---|"]
-    for row in rows:
-        values = "<br>".join(_value_text(v) for v in row["values"]) or "–"
-        if row["error"]:
-            values = f"error: {row['error']}"
-        seconds = _minutes(row["seconds"]) if row["seconds"] else "–"
-        if row["seconds"] and row["seconds"] > NOTEBOOK_SECONDS_TARGET:
-            seconds += f" (**over {NOTEBOOK_SECONDS_TARGET} s**)"
-        rss = f"{row['peak_rss'] / 2**20:,.0f} MiB" if row["peak_rss"] else "–"
-        lines.append(f"| {row['notebook']} | {seconds} | {rss} | {values} | {_status(row)} |")
-    lines += ["", f"Total: {total / 60:.1f} min of notebook execution.", "",
-              "![Time and memory per notebook](results.png)", ""]
-    lines += gpu_lines()
-    lines += browser_lines()
-    lines += seed_study_lines(rows, study or {})
-    return "\n".join(lines)
+    return "\n".join(lines + gpu_lines() + browser_lines() + seed_study_lines(rows, study or {}))
 
 
 GPU_RUN = DOCS / "gpu_run.md"  # the table `make test-gpu` prints, saved here after a run on a GPU machine
@@ -322,22 +341,6 @@ def write_plot(rows: list[dict], path: Path) -> None:
     fig.savefig(path, dpi=110)
 
 
-def update_readme_times(rows: list[dict]) -> None:
-    """Put each notebook's measured time into the README course map (the cell after its link)."""
-    readme = ROOT / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    for row in rows:
-        if not row["seconds"]:
-            continue
-        marker = f"<!-- time:{row['notebook'][:2]} -->"
-        start = text.find(marker)
-        if start < 0:
-            continue
-        end = text.find("|", start)
-        text = text[:start] + f"{marker} {_minutes(row['seconds'])} " + text[end:]
-    readme.write_text(text, encoding="utf-8")
-
-
 def _read_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
@@ -377,7 +380,7 @@ def main() -> None:
         (DOCS / "results.json").write_text(json.dumps({"generated": when, "notebooks": rows, "ci_seconds": ci and ci[0],
                                                        "ci_exit_code": ci and ci[1]}, indent=1), encoding="utf-8")
         write_plot(rows, DOCS / "results.png")
-        update_readme_times(rows)
+        regenerate(check=False)  # the README's course map, with the times just measured
     (DOCS / "results.md").write_text(write_markdown(rows, ci, when, study), encoding="utf-8")
     print((DOCS / "results.md").read_text(encoding="utf-8"))
     sys.exit(1 if failed or (ci is not None and ci[1] != 0) else 0)
