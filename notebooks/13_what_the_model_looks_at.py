@@ -331,16 +331,16 @@ results.claim("occlusion_resembles_the_image_too", min(picture["occlusion"], pic
 # What the measurements say about each method, on our model:
 #
 # - **Grad-CAM and occlusion pass the check.** Randomise the output layer alone and their maps lose almost all of
-#   their trained form (similarity 0.015<!-- value: after_top_layer_grad_cam --> and
-#   0.162<!-- value: after_top_layer_occlusion -->); they depend on what the model learned.
+#   their trained form (similarity 0.016<!-- value: after_top_layer_grad_cam --> and
+#   0.115<!-- value: after_top_layer_occlusion -->); they depend on what the model learned.
 # - **The vanilla gradient fails it.** With *every* layer random, a model that knows nothing, its map is still
-#   0.697<!-- value: after_all_layers_vanilla_gradient --> similar to the trained model's (Grad-CAM:
-#   -0.005<!-- value: after_all_layers_grad_cam -->, occlusion: 0.075<!-- value: after_all_layers_occlusion -->). The
+#   0.698<!-- value: after_all_layers_vanilla_gradient --> similar to the trained model's (Grad-CAM:
+#   -0.025<!-- value: after_all_layers_grad_cam -->, occlusion: 0.076<!-- value: after_all_layers_occlusion -->). The
 #   size of a gradient through ReLU layers is set largely by which units the *image* switches on, so the map traces
 #   the garment whatever the weights. Adebayo et al. report the same of gradient maps on ImageNet models.
 # - **Looking like the image is not the warning sign.** Occlusion's map resembles the image too
-#   (0.478<!-- value: similarity_to_image_occlusion -->, against
-#   0.432<!-- value: similarity_to_image_vanilla_gradient --> for the vanilla gradient): covering black background
+#   (0.466<!-- value: similarity_to_image_occlusion -->, against
+#   0.427<!-- value: similarity_to_image_vanilla_gradient --> for the vanilla gradient): covering black background
 #   changes nothing, so occlusion is zero there for any model. The warning sign is a map that stays when the model
 #   is gone.
 #
@@ -391,8 +391,8 @@ print(f"share of Grad-CAM's heat on the garment: resized {proper:.1%}, drawn as 
 results.record(garment_share_resized=proper, garment_share_pasted=careless, garment_share_flat=flat)
 
 # %% [markdown]
-# Resized, Grad-CAM puts 44.6%<!-- value: garment_share_resized --> of its heat on the garment; drawn as it is,
-# 28.1%<!-- value: garment_share_pasted -->, less than a flat map's 46.9%<!-- value: garment_share_flat -->: the
+# Resized, Grad-CAM puts 44.9%<!-- value: garment_share_resized --> of its heat on the garment; drawn as it is,
+# 29.5%<!-- value: garment_share_pasted -->, less than a flat map's 47.4%<!-- value: garment_share_flat -->: the
 # careless overlay points at the background. Note too what the resized figure says on its own: on this model even a
 # properly placed Grad-CAM puts about as much of its heat on the garment as a flat map does (within 15 points
 # either way, on every seed of the study), a first hint of what the stretch exercise explores. And resizing is
