@@ -177,13 +177,7 @@ for name, method in METHODS.items():
 # across panels; the titles say right or wrong in words.
 
 # %%
-def to_unit(maps: np.ndarray) -> np.ndarray:
-    """Each map (N, H, W) scaled to [0, 1]; a constant map becomes all zeros."""
-    low = maps.min(axis=(1, 2), keepdims=True)
-    span = maps.max(axis=(1, 2), keepdims=True) - low
-    return np.where(span > 0, (maps - low) / np.where(span > 0, span, 1), 0.0)
-
-
+# (extra code) shows four images with their three maps, each map on its own 0-to-1 range (exercise 2 writes that)
 shown = [0, 1, 48, 49]  # two right, two wrong
 figure, axes = plt.subplots(len(shown), 4, figsize=(8, 2.1 * len(shown)))
 for row, index in enumerate(shown):
@@ -191,7 +185,8 @@ for row, index in enumerate(shown):
     axes[row, 0].imshow(images[index, ..., 0], cmap="gray")
     axes[row, 0].set_title(f"said {names[classes[index]]}\n{verdict}", fontsize=8)
     for column, (name, values) in enumerate(maps.items(), start=1):
-        image = axes[row, column].imshow(to_unit(values[index:index + 1])[0], cmap="magma", vmin=0, vmax=1)
+        own_range = plt.Normalize(values[index].min(), values[index].max())  # 0 everywhere for a constant map
+        image = axes[row, column].imshow(own_range(values[index]), cmap="magma", vmin=0, vmax=1)
         axes[row, column].set_title(name, fontsize=8)
 for axis in axes.ravel():
     axis.axis("off")
