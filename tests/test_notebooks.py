@@ -160,3 +160,24 @@ def test_colour_maps_are_readable_without_telling_red_from_green():
     sources = [*NOTEBOOK_DIR.glob("[0-9][0-9]_*.py"), *(NOTEBOOK_DIR.parent / "course_utils").glob("*.py")]
     used = {name for path in sources for name in re.findall(r"cmap=[\"'](\w+)[\"']", path.read_text())}
     assert used and used <= {"gray", "Blues", "viridis", "magma", "RdBu_r", "RdBu"}, used
+
+
+def _code_lines(source: str) -> list[str]:
+    return [line for line in source.splitlines() if line.strip() and not line.strip().startswith("#")]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_setup_cell_is_short(notebook):
+    setup = _code_lines(_parts(notebook)[2][0])
+    browser = any("emscripten" in line for line in setup)  # 07, 08, 11 also install in the browser
+    assert len(setup) <= (9 if browser else 6), f"{notebook.name}: the setup cell has {len(setup)} code lines"
+
+
+BOOKKEEPING = re.compile(r"\bresults\.|\bmode\.|set_random_seed|\bTimer\(")
+
+
+def test_bookkeeping_stays_a_small_share_of_the_code():
+    # 8.3% before the start module and grouped recordings, 7.4% after (#29); this keeps it from creeping back.
+    lines = [line for notebook in NOTEBOOKS for code in _parts(notebook)[2] for line in _code_lines(code)]
+    share = sum(bool(BOOKKEEPING.search(line)) for line in lines) / len(lines)
+    assert share <= 0.08, f"{share:.1%} of the notebooks' code lines record, time, seed or switch modes"
