@@ -41,6 +41,9 @@ def test_the_course_map_puts_notebooks_after_the_core_under_going_further():
         "| 07", "| 08", "| 09", "| 10"]
     assert lines[further - 2].startswith("| 08") and lines[further + 4].startswith("| 09")
     assert table.count("| # | Notebook |") == 2
+    for number, title, goal, time_text in rows:  # every row, with its title, goal and time, as given
+        notebook = next((ROOT / "notebooks").glob(f"{number}_*.ipynb")).name
+        assert f"| {number} | [{title}](notebooks/{notebook}) | {goal} | {time_text} |" in table
 
 
 def _row(name: str, seconds: float, rss: float, value: float, error: str | None = None) -> dict:
