@@ -21,6 +21,12 @@ from typing import Any
 
 import numpy as np
 
+# What an exercise module takes with `from course_utils.checks import *`, as learntools' modules take learntools.core.
+__all__ = ["NUMBER_POLICY", "CheckFailed", "CheckResult", "Exercise", "call", "exercise", "expect_choice",
+           "expect_exact", "expect_feature_shape", "expect_function", "expect_letter", "expect_measured",
+           "expect_model", "expect_number", "expect_returned", "expect_verdict", "expect_whole_number",
+           "expect_whole_numbers", "is_untouched_stub", "layer_types", "reject_arrays", "reject_known", "verdict"]
+
 NUMBER_POLICY = ("numbers are ints or floats; a whole number may be written 6 or 6.0, a fraction is never rounded "
                  "for you, and text such as '6' is not a number")
 
@@ -127,6 +133,12 @@ class Exercise:
             return
         for number, cell in enumerate(self.solution_cells, start=1):
             print(f"Solution, cell {number} of {len(self.solution_cells)}:\n{cell}\n")
+
+
+def exercise(title: str, *, hint: str, solution: str | Sequence[str],
+             callable_name: str | None = None) -> Callable[[Callable[..., str | None]], Exercise]:
+    """Decorator: the verify function below becomes an :class:`Exercise` of that name (``@exercise(...) def q1``)."""
+    return lambda verify: Exercise(title, verify, hint=hint, solution=solution, callable_name=callable_name)
 
 
 # Checks that many exercises share, with one wording everywhere.

@@ -33,6 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
+from course_utils import mode
+
 DATA_DIR_ENV = "COURSE_DATA_DIR"
 
 FASHION_CLASS_NAMES: tuple[str, ...] = (
@@ -324,14 +326,24 @@ def _load_idx_dataset(dataset: str) -> Splits:
     return cached
 
 
-def load_fashion_mnist() -> Splits:
-    """Return Fashion-MNIST as ``((x_train, y_train), (x_test, y_test))`` uint8 arrays, like Keras."""
-    return _load_idx_dataset("fashion-mnist")
+def _fast_subset(splits: Splits, fast: tuple[int | None, int | None] | None) -> Splits:
+    """In fast mode keep the first ``fast[0]`` training and ``fast[1]`` test images (``None``: all of them)."""
+    if fast is None:
+        return splits
+    if not (isinstance(fast, tuple) and len(fast) == 2):
+        raise TypeError(f"fast must be a pair (training images, test images), e.g. fast=(6000, 2000); got {fast!r}")
+    return tuple(split if size is None else mode.subset(*split, fast=size)  # type: ignore[return-value]
+                 for split, size in zip(splits, fast, strict=True))
 
 
-def load_mnist() -> Splits:
-    """Return MNIST as ``((x_train, y_train), (x_test, y_test))`` uint8 arrays, like Keras."""
-    return _load_idx_dataset("mnist")
+def load_fashion_mnist(fast: tuple[int | None, int | None] | None = None) -> Splits:
+    """Return Fashion-MNIST as ``((x_train, y_train), (x_test, y_test))`` uint8 arrays, like Keras (``fast``: sizes)."""
+    return _fast_subset(_load_idx_dataset("fashion-mnist"), fast)
+
+
+def load_mnist(fast: tuple[int | None, int | None] | None = None) -> Splits:
+    """Return MNIST as ``((x_train, y_train), (x_test, y_test))`` uint8 arrays, like Keras (``fast``: sizes)."""
+    return _fast_subset(_load_idx_dataset("mnist"), fast)
 
 
 def read_ascent_file(path: Path) -> np.ndarray:

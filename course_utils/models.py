@@ -28,8 +28,10 @@ __all__ = [
 
 
 # generated from notebooks/01_dense_baseline.py; do not edit
-def build_dense_baseline() -> keras.Model:
+def build_dense_baseline(seed: int | None = None) -> keras.Model:
     """Flatten -> Dense(128, relu) -> Dense(10, softmax) for 28x28 images."""
+    if seed is not None:  # reseed Keras first: the same seed, the same starting weights
+        keras.utils.set_random_seed(seed)
     return keras.Sequential(
         [
             keras.Input(shape=(28, 28)),
@@ -67,8 +69,10 @@ def shift_right(images: np.ndarray, pixels: int = 3) -> np.ndarray:
 
 
 # generated from notebooks/02_first_cnn.py; do not edit
-def build_first_cnn() -> keras.Model:
+def build_first_cnn(seed: int | None = None) -> keras.Model:
     """Rescaling -> Conv2D(64) -> MaxPool -> Conv2D(64) -> MaxPool -> Flatten -> Dense(128) -> Dense(10)."""
+    if seed is not None:  # reseed Keras first: the same seed, the same starting weights
+        keras.utils.set_random_seed(seed)
     return keras.Sequential(
         [
             keras.Input(shape=(28, 28, 1)),
@@ -97,8 +101,10 @@ def conv_block(filters: int) -> list[keras.layers.Layer]:
 
 
 # generated from notebooks/03_deeper_cnn.py; do not edit
-def build_deeper_cnn(dropout: float = 0.3) -> keras.Model:
+def build_deeper_cnn(dropout: float = 0.3, seed: int | None = None) -> keras.Model:
     """Rescaling, three Conv-BN-ReLU-Pool blocks (16, 32, 64 filters), then Dropout -> Dense(128) -> Dense(10)."""
+    if seed is not None:  # reseed Keras first: the same seed, the same starting weights
+        keras.utils.set_random_seed(seed)
     return keras.Sequential(
         [
             keras.Input(shape=(28, 28, 1)),
@@ -116,8 +122,10 @@ def build_deeper_cnn(dropout: float = 0.3) -> keras.Model:
 
 
 # generated from notebooks/06_mnist_callbacks.py; do not edit
-def build_digits_cnn() -> keras.Model:
+def build_digits_cnn(seed: int | None = None) -> keras.Model:
     """Rescaling -> Conv(32) -> Pool -> Conv(64) -> Pool -> Conv(64) -> Flatten -> Dense(64) -> Dense(10)."""
+    if seed is not None:  # reseed Keras first: the same seed, the same starting weights
+        keras.utils.set_random_seed(seed)
     return keras.Sequential(
         [
             keras.Input(shape=(28, 28, 1)),

@@ -3,7 +3,9 @@
 ``expect("test_accuracy", 0.91, full=(0.89, 1.0))`` shows one line, stores the value in the cell's output under
 :data:`MIME_TYPE`, and in full mode flags a value outside its range; ``record(gap=0.02, drop=0.3)`` stores figures
 that the text quotes without a promised range. ``claim("cnn_beats_dense", cnn > dense, "the CNN beats the dense
-baseline")`` stores a comparison the text relies on and, in full mode, flags it when it does not hold.
+baseline")`` stores a comparison the text relies on and, in full mode, flags it when it does not hold. A cell with
+several figures records them in one call: ``record(gap=0.02, expect={"test_accuracy": (0.91, (0.89, 1.0))},
+claims={"cnn_beats_dense": (cnn > dense, "the CNN beats the dense baseline")})``.
 
 A learner's run is never stopped by these: a failed one shows a visible warning (what differs, what it means for
 the text, how to report it) and the notebook goes on. With ``COURSE_STRICT=1`` (CI, ``make report``, ``make
@@ -79,16 +81,34 @@ def _record(name: str, value: float, expected: tuple[float, float] | None = None
     _show(text, payload)
 
 
-def record(**values: float) -> None:
-    """Display and store each ``name=value`` in the cell's output, for the text and the tests to quote."""
-    if not values:
+def record(*, expect: dict[str, tuple[float, tuple[float, float]]] | None = None,
+           claims: dict[str, tuple[bool, str]] | None = None, **values: float) -> None:
+    """Record a cell's figures in one call: values, ``expect={name: (value, full)}``, ``claims={name: (ok, why)}``."""
+    if not (values or expect or claims):
         raise TypeError("record() needs at least one name=value, e.g. record(test_accuracy=0.91)")
     for name, value in values.items():
         _record(name, value)
+    for name, pair in (expect or {}).items():
+        value, full = _pair(name, pair, "(value, (low, high))")
+        _expect(name, value, full)
+    for name, pair in (claims or {}).items():
+        claim(name, *_pair(name, pair, "(holds, statement)"))
+
+
+def _pair(name: str, pair: Any, form: str) -> tuple[Any, Any]:
+    """Return ``pair`` as two items, or say which entry is malformed and what it should look like."""
+    if not isinstance(pair, tuple) or len(pair) != 2:
+        raise TypeError(f"record(): the entry for {name!r} must be a pair {form}, got {pair!r}")
+    return pair
 
 
 def expect(name: str, value: float, *, full: tuple[float, float]) -> None:
     """Record ``value``; in full mode warn (raise when strict) unless it lies within ``full``."""
+    _expect(name, value, full)
+
+
+def _expect(name: str, value: float, full: tuple[float, float]) -> None:
+    """Record ``value`` with its full-mode range and flag it when outside."""
     _record(name, value, expected=full)
     value = float(value)
     if not mode.is_fast() and not full[0] <= value <= full[1]:
@@ -128,8 +148,14 @@ def read_recorded(notebook: Any) -> list[dict[str, Any]]:
 VERIFIED_FILE = "verified.json"  # in the JupyterLite site's data folder: what the stored full-mode runs recorded
 
 
-def show_verified(name: str) -> None:
-    """Where TensorFlow is missing (the browser), print what the stored, tested full-mode run recorded for ``name``."""
+def show_verified(*names: str) -> None:
+    """Where TensorFlow is missing (the browser), print what the stored, tested full-mode run recorded for ``names``."""
+    for name in names:
+        _show_verified(name)
+
+
+def _show_verified(name: str) -> None:
+    """Print the stored full-mode value of ``name``, or where the comparison runs when none is stored."""
     from course_utils import data
 
     folder = data.mirror_dir()

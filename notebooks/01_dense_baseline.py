@@ -56,7 +56,7 @@ if "google.colab" in sys.modules:  # on Colab only: install the course helpers (
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
     sys.path_importer_cache.clear()  # forget cached folder listings: find the package installed a moment ago
 
-from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers (data, plots, results and more)
 
 SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 
@@ -129,14 +129,17 @@ assert train_scaled.dtype == np.float32 and train_scaled.max() == 1.0
 # - `Dense(128, activation="relu")` connects every pixel to each of 128 units.
 # - `Dense(10, activation="softmax")` gives one probability per class; the ten add up to 1.
 #
-# We write the model inside a function because section 8 builds it a second time. Seeding right before building
-# gives both copies the same starting weights.
+# We write the model inside a function because section 8 builds it a second time. Its `seed` argument reseeds
+# Keras's random generators right before the layers draw their starting weights, so both copies start from the same
+# weights.
 # The `# @save` comment after `def` marks a function that other notebooks reuse: the course copies it into
 # `course_utils.models`, so it is written once, here, where it is taught.
 
 # %%
-def build_dense_baseline() -> keras.Model:  # @save
+def build_dense_baseline(seed: int | None = None) -> keras.Model:  # @save
     """Flatten -> Dense(128, relu) -> Dense(10, softmax) for 28x28 images."""
+    if seed is not None:  # reseed Keras first: the same seed, the same starting weights
+        keras.utils.set_random_seed(seed)
     return keras.Sequential(
         [
             keras.Input(shape=(28, 28)),
@@ -148,8 +151,7 @@ def build_dense_baseline() -> keras.Model:  # @save
     )
 
 
-keras.utils.set_random_seed(SEED)
-model = build_dense_baseline()
+model = build_dense_baseline(seed=SEED)
 model.summary()
 
 # %% [markdown]
@@ -261,8 +263,7 @@ assert np.isclose(per_image_loss.mean(), test_loss, atol=1e-3)
 # pixels, and compare.
 
 # %%
-keras.utils.set_random_seed(SEED)
-raw_model = build_dense_baseline()
+raw_model = build_dense_baseline(seed=SEED)
 raw_model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
                   steps_per_execution=32)
 with Timer() as raw_training_time:
@@ -272,12 +273,11 @@ raw_test_loss, raw_test_accuracy = raw_model.evaluate(test_images, test_labels, 
 print(f"{'inputs':<14}{'test accuracy':>15}{'test loss':>11}{'train time':>12}")
 print(f"{'scaled [0, 1]':<14}{test_accuracy:>15.4f}{test_loss:>11.3f}{str(training_time):>12}")
 print(f"{'raw 0-255':<14}{raw_test_accuracy:>15.4f}{raw_test_loss:>11.3f}{str(raw_training_time):>12}")
-results.record(raw_test_accuracy=raw_test_accuracy)
 first_epoch_loss = {"scaled": history.history["loss"][0], "raw": raw_history.history["loss"][0]}
 print(f"first-epoch training loss: scaled {first_epoch_loss['scaled']:.2f}, raw {first_epoch_loss['raw']:.2f}")
 scaling_wins = raw_test_accuracy < test_accuracy and first_epoch_loss["raw"] > first_epoch_loss["scaled"]
-results.claim("scaling_beats_raw", scaling_wins,
-              "scaled pixels give a higher test accuracy and a lower first-epoch loss than raw 0-255 pixels")
+results.record(raw_test_accuracy=raw_test_accuracy, claims={"scaling_beats_raw": (
+    scaling_wins, "scaled pixels give a higher test accuracy and a lower first-epoch loss than raw 0-255 pixels")})
 
 # %% [markdown]
 # The curves side by side:

@@ -55,7 +55,7 @@ if "google.colab" in sys.modules:  # on Colab only: install the course helpers (
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
     sys.path_importer_cache.clear()  # forget cached folder listings: find the package installed a moment ago
 
-from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers (data, plots, results and more)
 
 SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 
@@ -71,10 +71,8 @@ SEED = setup(seed=42)  # seeds every random generator, prints the environment; C
 # - **test** (the separate 10,000): evaluated once, at the very end.
 
 # %%
-(train_images, train_labels), (test_images, test_labels) = data.load_fashion_mnist()
+(train_images, train_labels), (test_images, test_labels) = data.load_fashion_mnist(fast=(6000, 2000))
 class_names = data.FASHION_CLASS_NAMES
-train_images, train_labels = mode.subset(train_images, train_labels, fast=6000)
-test_images, test_labels = mode.subset(test_images, test_labels, fast=2000)
 
 order = np.random.default_rng(SEED).permutation(len(train_images))
 validation_count = len(order) // 10
@@ -140,8 +138,10 @@ def conv_block(filters: int) -> list[keras.layers.Layer]:  # @save
     ]
 
 
-def build_deeper_cnn(dropout: float = 0.3) -> keras.Model:  # @save
+def build_deeper_cnn(dropout: float = 0.3, seed: int | None = None) -> keras.Model:  # @save
     """Rescaling, three Conv-BN-ReLU-Pool blocks (16, 32, 64 filters), then Dropout -> Dense(128) -> Dense(10)."""
+    if seed is not None:  # reseed Keras first: the same seed, the same starting weights
+        keras.utils.set_random_seed(seed)
     return keras.Sequential(
         [
             keras.Input(shape=(28, 28, 1)),
@@ -158,8 +158,7 @@ def build_deeper_cnn(dropout: float = 0.3) -> keras.Model:  # @save
     )
 
 
-keras.utils.set_random_seed(SEED)
-model = build_deeper_cnn()
+model = build_deeper_cnn(seed=SEED)
 model.summary()
 
 # %% [markdown]
@@ -192,8 +191,7 @@ small_count, small_epochs = mode.by_mode(full=(1000, 40), fast=(500, 12))
 small_train = (x_train[:small_count], y_train[:small_count])
 small_val = (x_val[:1000], y_val[:1000])
 
-keras.utils.set_random_seed(SEED)
-small_model = build_first_cnn()  # notebook 02's CNN: no BatchNormalization, no Dropout
+small_model = build_first_cnn(seed=SEED)  # notebook 02's CNN: no BatchNormalization, no Dropout
 small_model.compile(optimizer=keras.optimizers.Adam(0.001), loss="sparse_categorical_crossentropy",
                     metrics=["accuracy"], steps_per_execution=16)
 small_stopper = keras.callbacks.EarlyStopping(monitor="val_loss", patience=8, restore_best_weights=True)
@@ -209,17 +207,18 @@ print(f"from epoch {best + 1} to {ran}: training loss {curves['loss'][best]:.3f}
       f"validation loss {curves['val_loss'][best]:.3f} -> {curves['val_loss'][-1]:.3f}")
 print(f"gap between them: {gap_at_best:.3f} -> {gap_at_end:.3f}; kept the weights of epoch {best + 1} "
       f"(validation loss {kept_loss:.3f}, accuracy {kept_accuracy:.4f})")
-results.record(small_best_epoch=best + 1, small_gap_growth=gap_at_end / gap_at_best)
-results.claim("training_loss_falls_steadily", np.max(np.diff(curves["loss"])) < 0.05,
-              "the training loss never rises by more than 0.05 from one epoch to the next: a stable run")
-results.claim("gap_widens_after_best_epoch", gap_at_end > 1.25 * gap_at_best
-              and curves["loss"][-1] < 0.85 * curves["loss"][best],
-              "after the best epoch the training loss keeps falling while the gap to the validation loss grows by "
-              "more than a quarter")
-results.claim("early_stopping_stops_and_restores",
-              ran < small_epochs and np.isclose(kept_loss, curves["val_loss"][best], atol=1e-3),
-              "early stopping ended the run before its last epoch and restored the epoch with the lowest "
-              "validation loss")
+results.record(small_best_epoch=best + 1, small_gap_growth=gap_at_end / gap_at_best, claims={
+    "training_loss_falls_steadily": (
+        np.max(np.diff(curves["loss"])) < 0.05,
+        "the training loss never rises by more than 0.05 from one epoch to the next: a stable run"),
+    "gap_widens_after_best_epoch": (
+        gap_at_end > 1.25 * gap_at_best and curves["loss"][-1] < 0.85 * curves["loss"][best],
+        "after the best epoch the training loss keeps falling while the gap to the validation loss grows by more "
+        "than a quarter"),
+    "early_stopping_stops_and_restores": (
+        ran < small_epochs and np.isclose(kept_loss, curves["val_loss"][best], atol=1e-3),
+        "early stopping ended the run before its last epoch and restored the epoch with the lowest validation loss"),
+})
 
 # %%
 # (extra code) draws the small run's training and validation curves
@@ -280,8 +279,7 @@ results.record(
 # differently in the two modes. Here is the deeper model after 10 steps on the 1,000 images:
 
 # %%
-keras.utils.set_random_seed(SEED)
-bn_model = build_deeper_cnn(dropout=0.0)
+bn_model = build_deeper_cnn(dropout=0.0, seed=SEED)
 bn_model.compile(optimizer=keras.optimizers.Adam(0.002), loss="sparse_categorical_crossentropy",
                  metrics=["accuracy"])
 bn_model.fit(*small_train, epochs=1, batch_size=100, verbose=0)  # 1,000 images in batches of 100: 10 steps
@@ -416,10 +414,11 @@ for true_class, predicted_class in pairs:
     print(f"{class_names[true_class]:>12} → {class_names[predicted_class]:<12} {count:4d} images")
 worst_class = class_names[int(np.argmin(per_class))]
 upper_body = {"T-shirt/top", "Pullover", "Coat", "Shirt"}
-results.claim("shirt_is_worst", worst_class == "Shirt", "Shirt is the class recognised least often")
-results.claim("top_confusions_upper_body",
-              all({class_names[t], class_names[p]} <= upper_body for t, p in pairs[:3]),
-              "the 3 most frequent confusions are all between upper-body garments")
+results.record(claims={
+    "shirt_is_worst": (worst_class == "Shirt", "Shirt is the class recognised least often"),
+    "top_confusions_upper_body": (all({class_names[t], class_names[p]} <= upper_body for t, p in pairs[:3]),
+                                  "the 3 most frequent confusions are all between upper-body garments"),
+})
 
 # %% [markdown]
 # Now the images themselves: the test images the model got wrong with the highest confidence.

@@ -55,7 +55,7 @@ if "google.colab" in sys.modules:  # on Colab only: install the course helpers (
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
     sys.path_importer_cache.clear()  # forget cached folder listings: find the package installed a moment ago
 
-from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers (data, plots, results and more)
 
 SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 
@@ -71,18 +71,15 @@ SEED = setup(seed=42)  # seeds every random generator, prints the environment; C
 # %%
 from course_utils.models import build_first_cnn, compile_with_cosine  # notebook 02's model and recipe
 
-(train_images, train_labels), (test_images, test_labels) = data.load_fashion_mnist()
+(train_images, train_labels), (test_images, test_labels) = data.load_fashion_mnist(fast=(4000, 1000))
 class_names = data.FASHION_CLASS_NAMES
-train_images, train_labels = mode.subset(train_images, train_labels, fast=4000)
-test_images, test_labels = mode.subset(test_images, test_labels, fast=1000)
 x_test = test_images[..., np.newaxis]  # uint8 (N, 28, 28, 1): the model scales its own input
 
 model, source = saving.load_model(f"02_first_cnn_{mode.name()}.keras", input_shape=(28, 28, 1))
 print(source)
 if model is None:
     epochs = mode.by_mode(full=3, fast=1)
-    keras.utils.set_random_seed(SEED)
-    model = build_first_cnn()
+    model = build_first_cnn(seed=SEED)
     steps = epochs * int(np.ceil(len(train_images) / 128))
     compile_with_cosine(model, rate=0.002, steps=steps)  # notebook 02's recipe
     with Timer() as training_time:
@@ -95,8 +92,7 @@ results.expect("test_accuracy", test_accuracy, full=(0.88, 1.0))
 # The same architecture with its weights never trained: the control for every claim below about what training did.
 # Built with the same seed, it starts from the very weights the trained network started from (when 02 trained it
 # with this seed, or this cell did), so the only difference between the two is the training itself.
-keras.utils.set_random_seed(SEED)
-untrained_model = build_first_cnn()
+untrained_model = build_first_cnn(seed=SEED)
 
 # %% [markdown]
 # ## 2. The first layer's kernels, as images
@@ -176,10 +172,11 @@ results.record(
     horizontal_kernel=horizontal_filter,
     horizontal_kernel_horizontal_corr=horizontal_score[horizontal_filter],
     horizontal_kernel_vertical_corr=vertical_score[horizontal_filter],
+    claims={"edge_kernels_found": (
+        vertical_score[vertical_filter] > horizontal_score[vertical_filter]
+        and horizontal_score[horizontal_filter] > vertical_score[horizontal_filter],
+        "one kernel follows vertical edges more than horizontal ones, another the reverse")},
 )
-results.claim("edge_kernels_found", vertical_score[vertical_filter] > horizontal_score[vertical_filter]
-              and horizontal_score[horizontal_filter] > vertical_score[horizontal_filter],
-              "one kernel follows vertical edges more than horizontal ones, another the reverse")
 
 # %%
 # (extra code) shows ascent and the two kernels' responses
@@ -402,10 +399,12 @@ def nearest_mean_probe(channel_means: np.ndarray, labels: np.ndarray) -> float:
 trained_probe = [nearest_mean_probe(means, study_labels) for means in study_means]
 print(format_table([{"layer": name, "probe accuracy": accuracy}
                     for name, accuracy in zip(layer_names, trained_probe, strict=True)]))
-results.record(probe_accuracy_first_layer=trained_probe[0])
-results.expect("probe_accuracy_last_layer", trained_probe[-1], full=(0.6, 1.0))
-results.claim("deep_layers_carry_more_class_information", trained_probe[-1] > trained_probe[0],
-              "the probe is more accurate after the last layer than after the first")
+results.record(
+    probe_accuracy_first_layer=trained_probe[0],
+    expect={"probe_accuracy_last_layer": (trained_probe[-1], (0.6, 1.0))},
+    claims={"deep_layers_carry_more_class_information": (
+        trained_probe[-1] > trained_probe[0], "the probe is more accurate after the last layer than after the first")},
+)
 
 # %% [markdown]
 # In our run the probe rose from 0.52<!-- value: probe_accuracy_first_layer --> at the first layer to
@@ -450,9 +449,10 @@ results.record(
     probe_untrained_last_layer=untrained_probe[-1],
     accuracy_trained=trained_accuracy,
     accuracy_untrained=untrained_accuracy,
+    claims={"training_adds_class_information": (
+        trained_probe[-1] > untrained_probe[-1],
+        "after the last layer, the trained network's probe beats the untrained one's")},
 )
-results.claim("training_adds_class_information", trained_probe[-1] > untrained_probe[-1],
-              "after the last layer, the trained network's probe beats the untrained one's")
 
 # %% [markdown]
 # Two things stand out in our run. First, the untrained network's probe is far above chance
@@ -551,9 +551,9 @@ ex.q3.check(strongest_filter)
 
 # %% [markdown]
 # **Stretch exercise. Does a network trained on digits learn edge detectors too?** A real experiment, about 35 s in
-# full mode. Write `train_on_digits()`: it loads MNIST with `data.load_mnist()`, builds a fresh `build_first_cnn()`,
-# compiles it and trains it for one epoch on the digits (keep `mode.subset(..., fast=4000)` so that fast mode stays
-# fast), and returns the model. The next cell measures its first-layer kernels exactly as section 2 did.
+# full mode. Write `train_on_digits()`: it loads MNIST with `data.load_mnist(fast=(4000, 1000))` (so that fast mode
+# stays fast), builds a fresh `build_first_cnn()`, compiles it and trains it for one epoch on the digits, and returns
+# the model. The next cell measures its first-layer kernels exactly as section 2 did.
 
 # %% tags=["stretch-answer"]
 def train_on_digits():

@@ -55,7 +55,7 @@ if "google.colab" in sys.modules:  # on Colab only: install the course helpers (
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
     sys.path_importer_cache.clear()  # forget cached folder listings: find the package installed a moment ago
 
-from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers (data, plots, results and more)
 
 SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 
@@ -67,9 +67,7 @@ SEED = setup(seed=42)  # seeds every random generator, prints the environment; C
 # images for validation, as in notebook 03, and keep the pixels as `uint8`: the model scales them.
 
 # %%
-(mnist_train_images, mnist_train_labels), (mnist_test_images, mnist_test_labels) = data.load_mnist()
-mnist_train_images, mnist_train_labels = mode.subset(mnist_train_images, mnist_train_labels, fast=6000)
-mnist_test_images, mnist_test_labels = mode.subset(mnist_test_images, mnist_test_labels, fast=2000)
+(mnist_train_images, mnist_train_labels), (mnist_test_images, mnist_test_labels) = data.load_mnist(fast=(6000, 2000))
 digit_names = [str(digit) for digit in range(10)]
 
 
@@ -97,8 +95,10 @@ plt.show()
 # epoch at batch 128, on MNIST and on Fashion-MNIST, from the same starting weights, and compare.
 
 # %%
-def build_digits_cnn() -> keras.Model:  # @save
+def build_digits_cnn(seed: int | None = None) -> keras.Model:  # @save
     """Rescaling -> Conv(32) -> Pool -> Conv(64) -> Pool -> Conv(64) -> Flatten -> Dense(64) -> Dense(10)."""
+    if seed is not None:  # reseed Keras first: the same seed, the same starting weights
+        keras.utils.set_random_seed(seed)
     return keras.Sequential(
         [
             keras.Input(shape=(28, 28, 1)),
@@ -118,8 +118,7 @@ def build_digits_cnn() -> keras.Model:  # @save
 
 def train_one_epoch(x: np.ndarray, y: np.ndarray) -> tuple[keras.Model, Timer]:
     """The fixed budget: a fresh model from the notebook's seed, one epoch at batch 128, Adam at 0.003."""
-    keras.utils.set_random_seed(SEED)
-    model = build_digits_cnn()
+    model = build_digits_cnn(seed=SEED)
     model.compile(optimizer=keras.optimizers.Adam(0.003), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"], steps_per_execution=32)
     with Timer() as timer:
@@ -127,9 +126,8 @@ def train_one_epoch(x: np.ndarray, y: np.ndarray) -> tuple[keras.Model, Timer]:
     return model, timer
 
 
-(fashion_train_images, fashion_train_labels), (fashion_test_images, fashion_test_labels) = data.load_fashion_mnist()
-fashion_train_images, fashion_train_labels = mode.subset(fashion_train_images, fashion_train_labels, fast=6000)
-fashion_test_images, fashion_test_labels = mode.subset(fashion_test_images, fashion_test_labels, fast=2000)
+fashion = data.load_fashion_mnist(fast=(6000, 2000))
+(fashion_train_images, fashion_train_labels), (fashion_test_images, fashion_test_labels) = fashion
 (fashion_x_train, fashion_y_train), _ = split(fashion_train_images, fashion_train_labels)
 
 budget_rows = []
@@ -162,10 +160,9 @@ mnist_nearest = nearest_mean_accuracy(mnist_train_images, mnist_train_labels, mn
 fashion_nearest = nearest_mean_accuracy(fashion_train_images, fashion_train_labels, fashion_test_images,
                                         fashion_test_labels)
 print(f"nearest class mean, raw pixels: MNIST {mnist_nearest:.3f}, Fashion-MNIST {fashion_nearest:.3f}")
-results.record(nearest_mean_mnist=mnist_nearest, nearest_mean_fashion=fashion_nearest)
-results.claim("digits_easier", budget_rows[0]["test accuracy"] > budget_rows[1]["test accuracy"] + 0.05
-              and mnist_nearest > fashion_nearest,
-              "digits beat clothes by more than 0.05 with the CNN, and with the nearest class mean too")
+results.record(nearest_mean_mnist=mnist_nearest, nearest_mean_fashion=fashion_nearest, claims={"digits_easier": (
+    budget_rows[0]["test accuracy"] > budget_rows[1]["test accuracy"] + 0.05 and mnist_nearest > fashion_nearest,
+    "digits beat clothes by more than 0.05 with the CNN, and with the nearest class mean too")})
 del fashion_train_images, fashion_x_train  # free memory: Fashion-MNIST's training images are not needed again
 
 # %% [markdown]
@@ -243,8 +240,7 @@ callbacks = [
     keras.callbacks.ModelCheckpoint(candidate_path, monitor="val_accuracy", save_best_only=True),
 ]
 
-keras.utils.set_random_seed(SEED)
-model = build_digits_cnn()
+model = build_digits_cnn(seed=SEED)
 steps_per_epoch = int(np.ceil(len(x_train) / 128))
 # notebook 02's recipe, with a floor: the rate glides from 0.003 to 0.0003 over 3 epochs, then stays there
 compile_with_cosine(model, rate=0.003, steps=3 * steps_per_epoch, floor=0.1)
@@ -278,8 +274,7 @@ best_model = keras.models.load_model(best_model_path)
 test_loss, test_accuracy = best_model.evaluate(x_test, y_test, verbose=0)
 print(f"test accuracy {test_accuracy:.4f} after {epochs_run} epochs ({training_time}); best validation accuracy "
       f"{max(history.history['val_accuracy']):.4f}")
-results.expect("test_accuracy", test_accuracy, full=(0.98, 1.0))
-results.expect("epochs", epochs_run, full=(1, 10))
+results.record(expect={"test_accuracy": (test_accuracy, (0.98, 1.0)), "epochs": (epochs_run, (1, 10))})
 
 # %% [markdown]
 # ## 5. Common mistake: stopping on the training accuracy
@@ -306,8 +301,7 @@ class StopAtTrainingAccuracy(keras.callbacks.Callback):
 
 
 few_count = mode.by_mode(full=500, fast=200)
-keras.utils.set_random_seed(SEED)
-few_model = build_digits_cnn()
+few_model = build_digits_cnn(seed=SEED)
 few_model.compile(optimizer=keras.optimizers.Adam(0.001), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
 wrong_stop = StopAtTrainingAccuracy(target_accuracy)
@@ -323,11 +317,11 @@ print(f"stopped after epoch {wrong_stop.stopped_epoch}, 'target {target_accuracy
 results.record(
     training_stop_val_accuracy=stopped_val_accuracy,
     training_stop_shortfall=target_accuracy - stopped_val_accuracy,
+    claims={"training_accuracy_stop_misleads": (
+        wrong_stop.stopped_epoch is not None and stopped_val_accuracy < target_accuracy - 0.03,
+        "the training-accuracy callback declares the 0.988 target reached while the validation accuracy is more "
+        "than 0.03 below it")},
 )
-results.claim("training_accuracy_stop_misleads", wrong_stop.stopped_epoch is not None
-              and stopped_val_accuracy < target_accuracy - 0.03,
-              "the training-accuracy callback declares the 0.988 target reached while the validation accuracy is "
-              "more than 0.03 below it")
 
 # %% [markdown]
 # The callback reported success: the training accuracy passed 0.988. On digits the model had not seen it was at
@@ -455,8 +449,7 @@ loss_target = ...  # a validation loss, e.g. a little above the one at which sec
 loss_history = stop_on_loss = None
 stretch_epochs = 4
 if ex.stretch.ready(StopAtValidationLoss) and ex.stretch.ready(loss_target):
-    keras.utils.set_random_seed(SEED)
-    loss_model = build_digits_cnn()
+    loss_model = build_digits_cnn(seed=SEED)
     compile_with_cosine(loss_model, rate=0.003, steps=3 * steps_per_epoch, floor=0.1)
     stop_on_loss = StopAtValidationLoss(loss_target)
     with Timer() as loss_time:

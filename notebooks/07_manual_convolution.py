@@ -64,7 +64,7 @@ if sys.platform == "emscripten":  # in the browser (JupyterLite): install the he
     # %pip install --no-deps course-utils
     sys.path_importer_cache.clear()
 
-from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers (data, plots, results and more)
 
 SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 
@@ -413,8 +413,7 @@ else:
     if cnn is None:  # notebook 02 has not run here: train its model briefly
         from course_utils.models import build_first_cnn  # notebook 02's function (needs Keras)
 
-        keras.utils.set_random_seed(SEED)
-        cnn = build_first_cnn()
+        cnn = build_first_cnn(seed=SEED)
         cnn.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
         cnn.fit(train_images[:6000, ..., np.newaxis], train_labels[:6000], epochs=1, batch_size=128, verbose=0)
     first_conv, second_conv = [layer for layer in cnn.layers if isinstance(layer, keras.layers.Conv2D)][:2]

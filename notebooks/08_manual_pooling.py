@@ -60,7 +60,7 @@ if sys.platform == "emscripten":  # in the browser (JupyterLite): install the he
     # %pip install --no-deps course-utils
     sys.path_importer_cache.clear()
 
-from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers (data, plots, results and more)
 
 SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 

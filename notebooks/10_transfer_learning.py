@@ -61,7 +61,7 @@ if "google.colab" in sys.modules:  # on Colab only: install the course helpers (
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
     sys.path_importer_cache.clear()  # forget cached folder listings: find the package installed a moment ago
 
-from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers (data, plots, results and more)
 
 SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 
@@ -138,8 +138,10 @@ print(f"the main comparison uses {len(x_few)} labelled images ({few_per_class} p
 from course_utils.models import compile_with_cosine, conv_block  # notebook 02's recipe, 03's block
 
 
-def build_base() -> keras.Sequential:
+def build_base(seed: int | None = None) -> keras.Sequential:
     """The convolutional base: Rescaling, then three blocks (16, 32, 64 filters): 28x28x1 in, 3x3x64 out."""
+    if seed is not None:  # reseed Keras first: the same seed, the same starting weights
+        keras.utils.set_random_seed(seed)
     return keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Rescaling(1 / 255), *conv_block(16),
                              *conv_block(32), *conv_block(64)], name="base")
 
@@ -175,8 +177,7 @@ def compile_and_fit(model: keras.Model, x: np.ndarray, y: np.ndarray, *, learnin
     return fit_steps(model, x, y, steps, **fit_arguments)
 
 
-keras.utils.set_random_seed(SEED)
-pretrained_base = build_base()
+pretrained_base = build_base(seed=SEED)
 source_model = keras.Sequential([pretrained_base, build_head(5)], name="source_model")
 source_steps = mode.by_mode(full=2, fast=1) * int(np.ceil(len(x_source) / 128))  # 2 epochs
 with Timer() as pretraining_time:
@@ -194,16 +195,15 @@ pretrained_weights = pretrained_base.get_weights()  # every experiment below sta
 # put a new head for the 5 target classes on top. Only the head's weights learn.
 
 # %%
-def transfer_model() -> tuple[keras.Model, keras.Sequential]:
+def transfer_model(seed: int | None = None) -> tuple[keras.Model, keras.Sequential]:
     """A fresh copy of the pretrained base, frozen, under a new 5-class head."""
-    base = build_base()
+    base = build_base(seed)
     base.set_weights(pretrained_weights)
     base.trainable = False
     return keras.Sequential([base, build_head(5)], name="transfer"), base
 
 
-keras.utils.set_random_seed(SEED)
-frozen_model, frozen_base = transfer_model()
+frozen_model, frozen_base = transfer_model(seed=SEED)
 trainable_count = sum(int(np.prod(w.shape)) for w in frozen_model.trainable_weights)
 print(f"parameters: {frozen_model.count_params():,} in all, {trainable_count:,} trainable (the head), "
       f"{frozen_base.count_params():,} frozen in the base")
@@ -256,8 +256,7 @@ def unfreeze_except_batchnorm(base: keras.Sequential) -> None:
             layer.trainable = False
 
 
-keras.utils.set_random_seed(SEED)
-scratch_model = keras.Sequential([build_base(), build_head(5)], name="scratch")
+scratch_model = keras.Sequential([build_base(seed=SEED), build_head(5)], name="scratch")
 with Timer() as scratch_time:
     scratch_history = compile_and_fit(scratch_model, x_few, y_few, learning_rate=head_rate, steps=steps_budget,
                                       every=every, validation=(x_val, y_val))
@@ -284,8 +283,7 @@ print(f"(times: scratch {scratch_time}, feature extraction {extraction_time}, fi
 # model, but the second `fit` runs without a new `compile()`. Do the base's weights move?
 
 # %%
-keras.utils.set_random_seed(SEED)
-forgot_model, forgot_base = transfer_model()
+forgot_model, forgot_base = transfer_model(seed=SEED)
 compile_for(forgot_model, learning_rate=head_rate, steps=10)
 fit_steps(forgot_model, x_few, y_few, 10)  # feature extraction: compiled while the base was frozen
 kernel_before = keras.ops.convert_to_numpy(forgot_base.layers[1].kernel).copy()  # the first Conv2D
@@ -324,12 +322,13 @@ ax.legend(loc="lower right")
 plt.show()
 
 # %%
-for name, key in [("from scratch", "scratch"), ("feature extraction", "extraction"), ("fine-tuning", "fine")]:
-    results.record(**{f"{key}_accuracy": accuracy[name]})
-results.record(scratch_first=first["from scratch"], extraction_first=first["feature extraction"])
 at_30 = {name: history.history["val_accuracy"][2] for name, history in
          [("from scratch", scratch_history), ("feature extraction", extraction_history)]}
 results.record(
+    **{f"{key}_accuracy": accuracy[name] for name, key in
+       [("from scratch", "scratch"), ("feature extraction", "extraction"), ("fine-tuning", "fine")]},
+    scratch_first=first["from scratch"],
+    extraction_first=first["feature extraction"],
     scratch_at_30=at_30["from scratch"],
     extraction_at_30=at_30["feature extraction"],  # one seed, one draw: section 5 checks over seeds
 )
@@ -373,13 +372,11 @@ with Timer() as curve_time:
         for seed in curve_seeds:
             x, y = labelled(per_class, seed)
             for name in ["from scratch", "transferred"]:
-                keras.utils.set_random_seed(seed)
                 if name == "from scratch":
-                    model = keras.Sequential([build_base(), build_head(5)])
-                    compile_for(model, learning_rate=head_rate, steps=budgets[-1])
+                    model = keras.Sequential([build_base(seed=seed), build_head(5)])
                 else:
-                    model, _ = transfer_model()
-                    compile_for(model, learning_rate=head_rate, steps=budgets[-1])
+                    model, _ = transfer_model(seed=seed)
+                compile_for(model, learning_rate=head_rate, steps=budgets[-1])
                 done = 0
                 for budget in budgets:  # one run, measured along the way
                     fit_steps(model, x, y, budget - done, seed=seed + done)
@@ -428,13 +425,16 @@ results.record(
     early_smallest_mean_gain=min(row["mean gain"] for row in small_rows),
     late_largest_mean_gain=max(row["mean gain"] for row in full_rows),
     late_smallest_mean_gain=min(row["mean gain"] for row in full_rows),
+    expect={"transferred_fewest_labels": (full_rows[0]["transferred"], (0.45, 1.0))},
+    claims={
+        "transfer_ahead_early": (
+            all(row["mean gain"] > 0 for row in small_rows),
+            f"after {small_budget} steps, transfer is ahead of scratch on average, at every size"),
+        "head_start_shrinks": (
+            all(late["mean gain"] < early["mean gain"] for early, late in zip(small_rows, full_rows, strict=True)),
+            f"at every size, the mean gain after {full_budget} steps is smaller than after {small_budget}"),
+    },
 )
-results.expect("transferred_fewest_labels", full_rows[0]["transferred"], full=(0.45, 1.0))
-results.claim("transfer_ahead_early", all(row["mean gain"] > 0 for row in small_rows),
-              f"after {small_budget} steps, transfer is ahead of scratch on average, at every size")
-results.claim("head_start_shrinks", all(late["mean gain"] < early["mean gain"]
-                                        for early, late in zip(small_rows, full_rows, strict=True)),
-              f"at every size, the mean gain after {full_budget} steps is smaller than after {small_budget}")
 
 # %% [markdown]
 # What our full-mode run (3 seeds from 42) shows, both methods at the same learning rate:
@@ -479,8 +479,7 @@ def source_accuracy_of(base: keras.Sequential) -> float:
     return old_task.evaluate(x_source_test, y_source_test, batch_size=500, verbose=0)[1]
 
 
-keras.utils.set_random_seed(SEED)
-hot_model, hot_base = transfer_model()
+hot_model, hot_base = transfer_model(seed=SEED)
 hot_model.set_weights(extracted_weights)
 unfreeze_except_batchnorm(hot_base)
 compile_and_fit(hot_model, x_few, y_few, learning_rate=head_rate, steps=fine_steps)
@@ -494,16 +493,19 @@ print(format_table([{"fine-tuning": name, **row} for name, row in fine_tuning.it
 print(f"(the pretrained base: source task {source_accuracy:.4f}; feature extraction alone: target "
       f"{accuracy['feature extraction']:.4f})")
 gentle, hot = fine_tuning.values()
-for key, row in [("gentle", gentle), ("hot", hot)]:
-    results.record(**{
-        f"{key}_weights_moved": row["weights moved"],
-        f"{key}_source_accuracy": row["source task"],
-        f"{key}_target_accuracy": row["target (validation)"],
-    })
-results.claim("high_rate_moves_weights_far", hot["weights moved"] > 3 * gentle["weights moved"],
-              "fine-tuning at 0.01 moves the base's weights more than 3 times as far as at 0.001")
-results.claim("high_rate_forgets_the_source", hot["source task"] < gentle["source task"] - 0.05,
-              "after fine-tuning at 0.01 the base does the source task more than 0.05 worse than after 0.001")
+results.record(
+    **{f"{key}_{name}": row[column] for key, row in [("gentle", gentle), ("hot", hot)] for name, column in
+       [("weights_moved", "weights moved"), ("source_accuracy", "source task"),
+        ("target_accuracy", "target (validation)")]},
+    claims={
+        "high_rate_moves_weights_far": (
+            hot["weights moved"] > 3 * gentle["weights moved"],
+            "fine-tuning at 0.01 moves the base's weights more than 3 times as far as at 0.001"),
+        "high_rate_forgets_the_source": (
+            hot["source task"] < gentle["source task"] - 0.05,
+            "after fine-tuning at 0.01 the base does the source task more than 0.05 worse than after 0.001"),
+    },
+)
 
 # %% [markdown]
 # At 0.01 the base's weights moved about 0.43<!-- value: hot_weights_moved --> of their size, against
@@ -524,8 +526,7 @@ results.claim("high_rate_forgets_the_source", hot["source task"] < gentle["sourc
 # unfrozen, trained for 10 steps.
 
 # %%
-keras.utils.set_random_seed(SEED)
-old_way_base = build_base()
+old_way_base = build_base(seed=SEED)
 old_way_base.set_weights(pretrained_weights)
 inputs = keras.Input(shape=(28, 28, 1))
 outputs = build_head(5)(old_way_base(inputs, training=False))  # the Keras 2 advice
@@ -644,8 +645,7 @@ def unfreeze_last_block(base):
 # %%
 stretch_run = None
 if ex.stretch.ready(unfreeze_last_block):
-    keras.utils.set_random_seed(SEED)
-    last_model, last_base = transfer_model()
+    last_model, last_base = transfer_model(seed=SEED)
     last_model.set_weights(extracted_weights)
     unfreeze_last_block(last_base)
     compile_and_fit(last_model, x_few, y_few, learning_rate=fine_rate, steps=fine_steps)

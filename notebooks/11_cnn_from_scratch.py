@@ -66,7 +66,7 @@ if sys.platform == "emscripten":  # in the browser (JupyterLite): install the he
     # %pip install --no-deps course-utils
     sys.path_importer_cache.clear()
 
-from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers (data, plots, results and more)
 
 SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 
@@ -78,9 +78,7 @@ SEED = setup(seed=42)  # seeds every random generator, prints the environment; C
 # memory small enough for a browser tab.
 
 # %%
-(train_images, train_labels), (test_images, test_labels) = data.load_mnist()
-train_images, train_labels = mode.subset(train_images, train_labels, fast=3_000)  # (extra code) fast mode: fewer
-test_images, test_labels = mode.subset(test_images, test_labels, fast=1_000)
+(train_images, train_labels), (test_images, test_labels) = data.load_mnist(fast=(3_000, 1_000))
 validation_size = len(train_images) // 12
 fit_images, fit_labels = train_images[:-validation_size], train_labels[:-validation_size]
 validation_images, validation_labels = train_images[-validation_size:], train_labels[-validation_size:]
@@ -764,8 +762,8 @@ else:
     print(f"loss: NumPy {ours_loss:.6f}, Keras {float(keras_loss):.6f}")
     print(f"largest differences, relative to the largest entry: logits {logit_difference:.1e}, gradients "
           f"{grad_error:.1e}")
-    results.expect("largest_logit_difference_vs_keras", logit_difference, full=(0.0, 1e-4))
-    results.expect("largest_gradient_difference_vs_keras", grad_error, full=(0.0, 1e-3))
+    results.record(expect={"largest_logit_difference_vs_keras": (logit_difference, (0.0, 1e-4)),
+                           "largest_gradient_difference_vs_keras": (grad_error, (0.0, 1e-3))})
 
 # %% [markdown]
 # Now 20 steps with each optimiser, on the same 20 batches, in float64, and the weights compared at the end:
@@ -807,16 +805,15 @@ def twenty_steps(make_optimisers: object) -> tuple[float, float]:
 
 
 if tf is None:
-    results.show_verified("weight_difference_after_sgd")
-    results.show_verified("weight_difference_after_adam")
+    results.show_verified("weight_difference_after_sgd", "weight_difference_after_adam")
 else:
     sgd_gap, sgd_moved = twenty_steps(lambda: (SGD(0.01, momentum=0.9),
                                                keras.optimizers.SGD(0.01, momentum=0.9)))
     adam_gap, adam_moved = twenty_steps(lambda: (Adam(0.003), keras.optimizers.Adam(0.003)))
     print(f"SGD with momentum: weights moved up to {sgd_moved:.3f}, and differ from Keras's by at most {sgd_gap:.1e}")
     print(f"Adam:              weights moved up to {adam_moved:.3f}, and differ from Keras's by at most {adam_gap:.1e}")
-    results.expect("weight_difference_after_sgd", sgd_gap, full=(0.0, 1e-6))
-    results.expect("weight_difference_after_adam", adam_gap, full=(0.0, 1e-4))
+    results.record(expect={"weight_difference_after_sgd": (sgd_gap, (0.0, 1e-6)),
+                           "weight_difference_after_adam": (adam_gap, (0.0, 1e-4))})
 
 # %% [markdown]
 # ## 14. Training on MNIST
@@ -869,8 +866,7 @@ with Timer() as numpy_time:
                   EPOCHS, BATCH_SIZE, np.random.default_rng(SEED), validation=(validation_images, validation_labels))
 numpy_accuracy = float(np.mean(predict(net, test_images) == test_labels))
 print(f"NumPy: {EPOCHS} epochs of {len(fit_images):,} images in {numpy_time}; test accuracy {numpy_accuracy:.4f}")
-results.expect("numpy_test_accuracy", numpy_accuracy, full=(0.97, 1.0))
-results.record(numpy_seconds=numpy_time.seconds)
+results.record(numpy_seconds=numpy_time.seconds, expect={"numpy_test_accuracy": (numpy_accuracy, (0.97, 1.0))})
 
 # %% [markdown]
 # ## 15. The same model in Keras, side by side
@@ -902,8 +898,7 @@ else:
     print(f"{'':<7}{'time':>10}{'test accuracy':>15}")
     print(f"{'NumPy':<7}{str(numpy_time):>10}{numpy_accuracy:>15.4f}")
     print(f"{'Keras':<7}{str(keras_time):>10}{keras_accuracy:>15.4f}")
-    results.expect("keras_test_accuracy", keras_accuracy, full=(0.97, 1.0))
-    results.record(keras_seconds=keras_time.seconds)
+    results.record(keras_seconds=keras_time.seconds, expect={"keras_test_accuracy": (keras_accuracy, (0.97, 1.0))})
 
 # %% [markdown]
 # The learning curves: the NumPy network's loss at every step (smoothed over 50 steps) and its validation accuracy
@@ -974,9 +969,10 @@ results.record(
     inference_accuracy=inference_accuracy,
     training_mode_accuracy=training_mode_accuracy,
     training_mode_cost=inference_accuracy - training_mode_accuracy,
+    claims={"training_mode_hurts": (
+        training_mode_accuracy < inference_accuracy - 0.02,
+        "predicting one image at a time in training mode costs more than 0.02 of accuracy")},
 )
-results.claim("training_mode_hurts", training_mode_accuracy < inference_accuracy - 0.02,
-              "predicting one image at a time in training mode costs more than 0.02 of accuracy")
 
 # %% [markdown]
 # Training mode, one image at a time, cost the network 0.044<!-- value: training_mode_cost --> of accuracy in the

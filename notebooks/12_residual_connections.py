@@ -55,7 +55,7 @@ if "google.colab" in sys.modules:  # on Colab only: install the course helpers (
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
     sys.path_importer_cache.clear()  # forget cached folder listings: find the package installed a moment ago
 
-from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers (data, plots, results and more)
 
 SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 
@@ -240,20 +240,26 @@ plain_kept = np.array([run[-1] / run[0] for run in signal["plain"]])
 residual_kept = np.array([run[-1] / run[0] for run in signal["residual"]])
 gradient_ratio = np.array([np.median(r) / np.median(p) for r, p in zip(gradient["residual"], gradient["plain"],
                                                                          strict=True)])
+plain_first_to_last = np.array([run[0] / run[-1] for run in gradient["plain"]])
 results.record(
     plain_signal_kept=float(np.median(plain_kept)),
     residual_signal_kept=float(np.median(residual_kept)),
     gradient_ratio_residual_to_plain=float(np.min(gradient_ratio)),
+    claims={
+        "plain_signal_vanishes": (
+            all(plain_kept < 0.01),
+            f"in the plain network, less than 1% of layer 1's signal is left at layer {DEEP}, for every seed"),
+        "shortcuts_keep_the_signal": (
+            all(residual_kept > 0.3),
+            f"with shortcuts, layer {DEEP}'s signal is at least 30% of layer 1's, for every seed"),
+        "shortcuts_keep_the_gradient": (
+            all(gradient_ratio > 100),
+            "the residual network's typical kernel gradient is over 100 times the plain one's, for every seed"),
+        "plain_gradient_is_flat": (
+            all((plain_first_to_last > 0.1) & (plain_first_to_last < 10)),
+            f"in the plain network, layer 1's gradient is within a factor of 10 of layer {DEEP}'s, for every seed"),
+    },
 )
-results.claim("plain_signal_vanishes", all(plain_kept < 0.01),
-              f"in the plain network, less than 1% of layer 1's signal is left at layer {DEEP}, for every seed")
-results.claim("shortcuts_keep_the_signal", all(residual_kept > 0.3),
-              f"with shortcuts, layer {DEEP}'s signal is at least 30% of layer 1's, for every seed")
-results.claim("shortcuts_keep_the_gradient", all(gradient_ratio > 100),
-              "the residual network's typical kernel gradient is over 100 times the plain one's, for every seed")
-plain_first_to_last = np.array([run[0] / run[-1] for run in gradient["plain"]])
-results.claim("plain_gradient_is_flat", all((plain_first_to_last > 0.1) & (plain_first_to_last < 10)),
-              f"in the plain network, layer 1's gradient is within a factor of 10 of layer {DEEP}'s, for every seed")
 
 # %% [markdown]
 # In the plain network the signal shrinks layer after layer: by layer 20, a fraction of about
@@ -322,16 +328,19 @@ versus_shallow = stats.welch(losses[f"residual-{DEEP}"], losses["plain-4"])
 print(f"plain-{DEEP} - plain-4:      {degradation}")
 print(f"residual-{DEEP} - plain-{DEEP}:  {fix}")
 print(f"residual-{DEEP} - plain-4:   {versus_shallow}")
-for name in networks:
-    results.record(**{f"loss_{name.replace('-', '_')}": float(np.mean(losses[name]))})
 mean_loss = {name: float(np.mean(values)) for name, values in losses.items()}
-results.claim("deeper_plain_trains_worse", mean_loss[f"plain-{DEEP}"] > mean_loss["plain-4"] + 0.3,
-              f"plain-{DEEP}'s mean training loss is more than 0.3 above plain-4's")
-results.claim("shortcuts_train_better", mean_loss[f"residual-{DEEP}"] < mean_loss[f"plain-{DEEP}"] - 0.2,
-              f"residual-{DEEP}'s mean training loss is more than 0.2 below plain-{DEEP}'s")
 # The first training of each network includes tracing its step: compare the others (all of them in fast mode).
-results.record(residual_time_ratio=np.mean(seconds[f"residual-{DEEP}"][1:] or seconds[f"residual-{DEEP}"])
-               / np.mean(seconds[f"plain-{DEEP}"][1:] or seconds[f"plain-{DEEP}"]))
+later = {name: runs[1:] or runs for name, runs in seconds.items()}
+results.record(
+    **{f"loss_{name.replace('-', '_')}": mean_loss[name] for name in networks},
+    residual_time_ratio=np.mean(later[f"residual-{DEEP}"]) / np.mean(later[f"plain-{DEEP}"]),
+    claims={
+        "deeper_plain_trains_worse": (mean_loss[f"plain-{DEEP}"] > mean_loss["plain-4"] + 0.3,
+                                      f"plain-{DEEP}'s mean training loss is more than 0.3 above plain-4's"),
+        "shortcuts_train_better": (mean_loss[f"residual-{DEEP}"] < mean_loss[f"plain-{DEEP}"] - 0.2,
+                                   f"residual-{DEEP}'s mean training loss is more than 0.2 below plain-{DEEP}'s"),
+    },
+)
 
 # %% [markdown]
 # The deeper plain network fits its own training data worse than the shallow one: on average it ends at or near

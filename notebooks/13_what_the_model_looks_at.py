@@ -55,7 +55,7 @@ if "google.colab" in sys.modules:  # on Colab only: install the course helpers (
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
     sys.path_importer_cache.clear()  # forget cached folder listings: find the package installed a moment ago
 
-from course_utils.start import *  # np, plt, keras, tf, and the course helpers: data, plots, results, Timer...
+from course_utils.start import *  # np, plt, keras, tf, and the course helpers (data, plots, results and more)
 
 SEED = setup(seed=42)  # seeds every random generator, prints the environment; COURSE_SEED overrides 42
 
@@ -69,9 +69,9 @@ SEED = setup(seed=42)  # seeds every random generator, prints the environment; C
 # %%
 from course_utils.models import build_first_cnn, compile_with_cosine  # notebook 02's CNN and recipe
 
-(train_images, train_labels), (test_images, test_labels) = data.load_fashion_mnist()
+(train_images, train_labels), (test_images, test_labels) = data.load_fashion_mnist(fast=(2_000, None))
 names = data.FASHION_CLASS_NAMES
-train_images, train_labels = mode.subset(train_images[:10_000], train_labels[:10_000], fast=2_000)
+train_images, train_labels = train_images[:10_000], train_labels[:10_000]  # 10,000 of the 60,000 training images
 epochs = mode.by_mode(full=2, fast=1)
 
 
@@ -240,10 +240,12 @@ for first, second in pairs:
 # the evidence is, block by block; even a perfect agreement would not say the evidence is right.
 
 # %%
-results.claim("agreement_is_weak", all(float(agreement(maps[a], maps[b]).mean()) < 0.5 for a, b in pairs),
-              "every pair of methods has a mean rank correlation under 0.5")
-results.claim("little_beyond_control", all(gain.difference < 0.3 for gain in gains.values()),
-              "no pair agrees by more than 0.3 beyond its control")
+results.record(claims={
+    "agreement_is_weak": (all(float(agreement(maps[a], maps[b]).mean()) < 0.5 for a, b in pairs),
+                          "every pair of methods has a mean rank correlation under 0.5"),
+    "little_beyond_control": (all(gain.difference < 0.3 for gain in gains.values()),
+                              "no pair agrees by more than 0.3 beyond its control"),
+})
 
 # %% [markdown]
 # ## 4. The sanity check: randomise the model, top first
@@ -259,8 +261,7 @@ results.claim("little_beyond_control", all(gain.difference < 0.3 for gain in gai
 # picture.
 
 # %%
-keras.utils.set_random_seed(SEED + 1)
-fresh = build_first_cnn()  # the same architecture with fresh random weights, from Keras's initialisers
+fresh = build_first_cnn(seed=SEED + 1)  # the same architecture with fresh random weights, from Keras's initialisers
 copy = build_first_cnn()  # receives the trained weights, then the fresh ones layer by layer from the top
 weighted = [index for index, layer in enumerate(model.layers) if layer.weights]  # the 2 Conv2D and 2 Dense
 
@@ -303,24 +304,27 @@ figure.tight_layout()
 plt.show()
 
 # %%
-for name, values in similarity.items():
-    key = name.lower().replace(" ", "_").replace("-", "_")
-    results.record(**{
-        f"after_top_layer_{key}": values[1],
-        f"after_all_layers_{key}": values[-1],
-        f"similarity_to_image_{key}": picture[name],
-    })
+after_top = {name: values[1] for name, values in similarity.items()}
 after_all = {name: values[-1] for name, values in similarity.items()}
-results.claim("top_layer_changes_grad_cam_and_occlusion",
-              max(similarity["Grad-CAM"][1], similarity["occlusion"][1]) < 0.4,
-              "randomising the output layer alone leaves Grad-CAM's and occlusion's maps under 0.4 similar")
-results.claim("vanilla_survives_randomisation", after_all["vanilla gradient"] > 0.5,
-              "with every layer random, the vanilla gradient's map stays more than 0.5 similar to the trained one")
-results.claim("vanilla_survives_best", after_all["vanilla gradient"] > max(after_all["Grad-CAM"],
-                                                                             after_all["occlusion"]) + 0.2,
-              "with every layer random, the vanilla gradient stays at least 0.2 more similar than the others")
-results.claim("occlusion_resembles_the_image_too", min(picture["occlusion"], picture["vanilla gradient"]) > 0.25,
-              "both occlusion's and the vanilla gradient's maps are more than 0.25 similar to the image itself")
+results.record(
+    **{f"{measure}_{name.lower().replace(' ', '_').replace('-', '_')}": values[name] for name in similarity
+       for measure, values in [("after_top_layer", after_top), ("after_all_layers", after_all),
+                               ("similarity_to_image", picture)]},
+    claims={
+        "top_layer_changes_grad_cam_and_occlusion": (
+            max(after_top["Grad-CAM"], after_top["occlusion"]) < 0.4,
+            "randomising the output layer alone leaves Grad-CAM's and occlusion's maps under 0.4 similar"),
+        "vanilla_survives_randomisation": (
+            after_all["vanilla gradient"] > 0.5,
+            "with every layer random, the vanilla gradient's map stays more than 0.5 similar to the trained one"),
+        "vanilla_survives_best": (
+            after_all["vanilla gradient"] > max(after_all["Grad-CAM"], after_all["occlusion"]) + 0.2,
+            "with every layer random, the vanilla gradient stays at least 0.2 more similar than the others"),
+        "occlusion_resembles_the_image_too": (
+            min(picture["occlusion"], picture["vanilla gradient"]) > 0.25,
+            "both occlusion's and the vanilla gradient's maps are more than 0.25 similar to the image itself"),
+    },
+)
 
 # %% [markdown]
 # What the measurements say about each method, on our model:
@@ -395,12 +399,17 @@ results.record(garment_share_resized=proper, garment_share_pasted=careless, garm
 # while a plain resize spreads the cells from edge to edge, misplacing the outer ones by up to about 3 pixels.
 
 # %%
-results.claim("resizing_matters", proper > careless + 0.05,
-              "the resized map puts more than 5 points more of its heat on the garment than the unresized one")
-results.claim("unresized_points_at_background", careless < flat - 0.05,
-              "drawn unresized, the map puts at least 5 points less of its heat on the garment than a flat map")
-results.claim("grad_cam_close_to_flat", abs(proper - flat) < 0.15,
-              "resized, Grad-CAM's share of heat on the garment is within 15 points of a flat map's")
+results.record(claims={
+    "resizing_matters": (
+        proper > careless + 0.05,
+        "the resized map puts more than 5 points more of its heat on the garment than the unresized one"),
+    "unresized_points_at_background": (
+        careless < flat - 0.05,
+        "drawn unresized, the map puts at least 5 points less of its heat on the garment than a flat map"),
+    "grad_cam_close_to_flat": (
+        abs(proper - flat) < 0.15,
+        "resized, Grad-CAM's share of heat on the garment is within 15 points of a flat map's"),
+})
 
 # %% [markdown]
 # A second trap: reading a map of a **wrong** prediction as if it showed the evidence for the true class. Each map
@@ -413,9 +422,9 @@ for_true_class = occlusion(model, wrong_images, true_classes)
 said_vs_true = agreement(maps["occlusion"][~is_right], for_true_class)
 print(f"occlusion, wrong predictions: map for the class said vs for the true class, mean similarity "
       f"{said_vs_true.mean():+.3f} (from {said_vs_true.min():+.2f} to {said_vs_true.max():+.2f})")
-results.record(said_vs_true_class_similarity=float(said_vs_true.mean()))
-results.claim("said_and_true_maps_differ", said_vs_true.mean() < 0.6,
-              "for wrong predictions, the maps for the class said and for the true class are under 0.6 similar")
+results.record(said_vs_true_class_similarity=float(said_vs_true.mean()), claims={"said_and_true_maps_differ": (
+    said_vs_true.mean() < 0.6,
+    "for wrong predictions, the maps for the class said and for the true class are under 0.6 similar")})
 
 # %% [markdown]
 # The two maps of the same image are far from identical (1 would be the same ranking): what raised the wrong

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -808,3 +809,25 @@ def test_number_feedback_states_the_policy(answer):
 ])
 def test_verdict_names_the_direction_beyond_the_noise_band(value, baseline, noise, expected):
     assert verdict(value, baseline, noise) == expected
+
+
+def test_the_exercise_decorator_turns_a_verify_function_into_an_exercise(capsys):
+    from course_utils.checks import Exercise, exercise
+
+    @exercise("Say 2", hint="one more than 1", solution="answer = 2")
+    def q9(answer):
+        expect_exact(answer, 2, {1: "one short"}, "{answer} is not it")
+        return "two"
+
+    assert isinstance(q9, Exercise) and q9.title == "Say 2" and q9.solution_code == "answer = 2"
+    assert q9.evaluate(2).passed and q9.evaluate(2).message == "two"
+    assert not q9.evaluate(1).passed and "one short" in q9.evaluate(1).message
+    q9.hint()
+    assert "one more than 1" in capsys.readouterr().out
+
+
+def test_no_exercise_module_keeps_a_separate_verify_function():
+    # Each exercise is one decorated function (checks.exercise), not a private _verify_* and an Exercise(...) apart.
+    for module in (nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11, nb12, nb13):
+        source = Path(module.__file__).read_text()
+        assert "_verify_" not in source and "= Exercise(" not in source, module.__name__

@@ -34,6 +34,21 @@ def test_fashion_mnist_from_mirror_matches_published_statistics(mirror, monkeypa
     assert len(data.FASHION_CLASS_NAMES) == 10 and data.FASHION_CLASS_NAMES[9] == "Ankle boot"
 
 
+@pytest.mark.parametrize("fast", ["1", ""])
+def test_fast_sizes_keep_the_first_images_in_fast_mode_only(mirror, monkeypatch, fast):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(mirror))
+    monkeypatch.setenv("COURSE_FAST", fast)
+    (x_train, y_train), (x_test, y_test) = data.load_mnist(fast=(300, None))
+    full_train = data.load_mnist()[0][1]
+    assert len(x_test) == len(y_test) == 10_000, "None keeps every image"
+    if fast:
+        assert x_train.shape == (300, 28, 28) and np.array_equal(y_train, full_train[:300])
+    else:
+        assert len(x_train) == len(y_train) == 60_000
+    with pytest.raises(TypeError, match=r"fast must be a pair .* got 300"):
+        data.load_mnist(fast=300)
+
+
 def test_mnist_from_mirror_matches_published_statistics(mirror, monkeypatch):
     monkeypatch.setenv("COURSE_DATA_DIR", str(mirror))
     (x_train, y_train), (x_test, y_test) = data.load_mnist()

@@ -120,8 +120,8 @@ def test_show_verified_prints_the_tested_value_from_the_sites_data(tmp_path, mon
 
     (tmp_path / results.VERIFIED_FILE).write_text('{"difference": {"value": 4.6e-05, "expected": [0, 0.001]}}')
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
-    results.show_verified("difference")
-    results.show_verified("missing")
+    results.show_verified("difference", "missing")
     out = capsys.readouterr().out
     assert "recorded difference = 4.6e-05 (expected 0 to 0.001)" in out
     assert "runs wherever TensorFlow is installed" in out
+    assert out.index("recorded difference") < out.index("runs wherever"), "each name in the order given"

@@ -86,6 +86,22 @@ def test_record_prints_outside_ipython_and_validates(capsys):
         results.record()
 
 
+def test_record_groups_values_ranges_and_claims_in_one_call(monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_FAST", "")
+    monkeypatch.setenv("COURSE_STRICT", "1")
+    results.record(gap=0.02, expect={"accuracy": (0.93, (0.9, 1.0))}, claims={"cnn_wins": (True, "the CNN wins")})
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["recorded gap = 0.02", "recorded accuracy = 0.93 (full mode expects 0.9 to 1)", "✓ the CNN wins"]
+    with pytest.raises(results.ExpectationError, match="accuracy = 0.85 is outside"):
+        results.record(expect={"accuracy": (0.85, (0.9, 1.0))})
+    with pytest.raises(results.ExpectationError, match="claim 'cnn_wins' does not hold"):
+        results.record(claims={"cnn_wins": (False, "the CNN wins")})
+    with pytest.raises(TypeError, match=r"the entry for 'cnn_wins' must be a pair \(holds, statement\)"):
+        results.record(claims={"cnn_wins": False})
+    with pytest.raises(TypeError, match="at least one"):
+        results.record(expect={}, claims={})
+
+
 def test_read_recorded_finds_values_in_notebook_outputs():
     notebook = nbformat.v4.new_notebook()
     payload = {"name": "test_accuracy", "value": 0.91, "expected": [0.9, 1.0], "unit": "", "mode": "full"}

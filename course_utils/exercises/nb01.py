@@ -7,20 +7,14 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.checks import (
-    CheckFailed,
-    Exercise,
-    call,
-    expect_exact,
-    expect_measured,
-    expect_model,
-    expect_verdict,
-    expect_whole_number,
-)
+from course_utils.checks import *
 from course_utils.data import FASHION_CLASS_NAMES
 
 
-def _verify_parameter_count(answer: Any) -> str:
+@exercise("Count the parameters of a Dense(256) hidden layer after Flatten",
+          hint="Flatten turns 28x28 into how many inputs? Each unit has one weight per input, plus one bias.",
+          solution="dense_parameters = 28 * 28 * 256 + 256  # 200,960")
+def q1(answer: Any) -> str:
     weights, biases = 28 * 28 * 256, 256
     inputs = "every one of the 784 inputs connects to every one of the 256 units"
     expect_exact(expect_whole_number(answer, "a whole number of parameters"), weights + biases, {
@@ -33,20 +27,17 @@ def _verify_parameter_count(answer: Any) -> str:
     return f"784 x 256 weights + 256 biases = {weights + biases:,} parameters: twice the units, twice the weights."
 
 
-q1 = Exercise(
-    "Count the parameters of a Dense(256) hidden layer after Flatten",
-    _verify_parameter_count,
-    hint="Flatten turns 28x28 into how many inputs? Each unit has one weight per input, plus one bias.",
-    solution="dense_parameters = 28 * 28 * 256 + 256  # 200,960",
-)
-
-
 # Probabilities for three images whose most likely classes are 9, 2 and 1.
 _PROBABILITIES = np.full((3, 10), 0.02, dtype=np.float32)
 _PROBABILITIES[[0, 1, 2], [9, 2, 1]] = 0.82
 
 
-def _verify_predicted_names(predicted_class_names: Callable[[np.ndarray], Any]) -> str:
+@exercise("Turn probabilities into class names",
+          hint="probabilities.argmax(axis=1) gives one class number per image; index class_names with each.",
+          solution="def predicted_class_names(probabilities):\n"
+                   "    return [class_names[i] for i in probabilities.argmax(axis=1)]",
+          callable_name="predicted_class_names")
+def q2(predicted_class_names: Callable[[np.ndarray], Any]) -> str:
     names = list(call(predicted_class_names, "predicted_class_names", _PROBABILITIES.copy()))
     if len(names) == 10:
         raise CheckFailed("you returned 10 names for 3 images: take argmax along axis=1 (per image), not axis=0")
@@ -60,18 +51,6 @@ def _verify_predicted_names(predicted_class_names: Callable[[np.ndarray], Any]) 
     if names != expected:
         raise CheckFailed(f"for the probe images you returned {names}; expected {expected}")
     return "argmax along axis 1 picks each image's most probable class."
-
-
-q2 = Exercise(
-    "Turn probabilities into class names",
-    _verify_predicted_names,
-    hint="probabilities.argmax(axis=1) gives one class number per image; index class_names with each.",
-    solution=(
-        "def predicted_class_names(probabilities):\n"
-        "    return [class_names[i] for i in probabilities.argmax(axis=1)]"
-    ),
-    callable_name="predicted_class_names",
-)
 
 
 _PROBE_ROW = np.array([[-2.0, -0.5, 0.0, 1.0, 3.0]], dtype="float32")
@@ -101,7 +80,15 @@ def _effective_activations(model: Any, keras: Any) -> list[str]:
     return found
 
 
-def _verify_small_model(model: Any) -> str:
+@exercise("Build the baseline with a 64-unit hidden layer",
+          hint="Copy the baseline's keras.Sequential([...]) and change one number.",
+          solution="small_model = keras.Sequential([\n"
+                   "    keras.Input(shape=(28, 28)),\n"
+                   "    keras.layers.Flatten(),\n"
+                   "    keras.layers.Dense(64, activation='relu'),\n"
+                   "    keras.layers.Dense(10, activation='softmax'),\n"
+                   "])")
+def q3(model: Any) -> str:
     import keras
 
     if not isinstance(model, keras.Model):
@@ -131,25 +118,27 @@ def _verify_small_model(model: Any) -> str:
     return f"{model.count_params():,} parameters, about half of the 128-unit model's."
 
 
-q3 = Exercise(
-    "Build the baseline with a 64-unit hidden layer",
-    _verify_small_model,
-    hint="Copy the baseline's keras.Sequential([...]) and change one number.",
-    solution=(
-        "small_model = keras.Sequential([\n"
-        "    keras.Input(shape=(28, 28)),\n"
-        "    keras.layers.Flatten(),\n"
-        "    keras.layers.Dense(64, activation='relu'),\n"
-        "    keras.layers.Dense(10, activation='softmax'),\n"
-        "])"
-    ),
-)
-
-
 STRETCH_NOISE = 0.005  # one seed moves the baseline's test accuracy by about this much (docs/results.md)
 
 
-def _verify_deeper_dense(conclusion: Any, *, model: Any = None, accuracy: Any = None, baseline: Any = None) -> str:
+@exercise("Stretch: does a second hidden layer help the dense baseline?",
+          hint="Copy build_dense_baseline and add keras.layers.Dense(128, activation='relu') after the first one. Then "
+               "subtract: deeper_accuracy - test_accuracy, and compare the difference with ±0.005.",
+          solution=(
+              "def build_deeper_dense():\n"
+              "    return keras.Sequential([\n"
+              "        keras.Input(shape=(28, 28)),\n"
+              "        keras.layers.Flatten(),\n"
+              "        keras.layers.Dense(128, activation='relu'),\n"
+              "        keras.layers.Dense(128, activation='relu'),\n"
+              "        keras.layers.Dense(10, activation='softmax'),\n"
+              "    ])",
+              "difference = deeper_accuracy - test_accuracy\n"
+              "deeper_verdict = 'higher' if difference > 0.005 else 'lower' if difference < -0.005 else 'about the same'\n"  # noqa: E501 - a line of the solution's code
+              "\n"
+              "ex.stretch.check(deeper_verdict, model=deeper_model, accuracy=deeper_accuracy, baseline=test_accuracy)",
+          ))
+def stretch(conclusion: Any, *, model: Any = None, accuracy: Any = None, baseline: Any = None) -> str:
     model = expect_model(model, "deeper_model")
     accuracy, baseline = expect_measured(accuracy, "deeper_accuracy"), expect_measured(baseline, "test_accuracy")
     hidden = [layer for layer in model.layers if type(layer).__name__ == "Dense"][:-1]
@@ -161,25 +150,3 @@ def _verify_deeper_dense(conclusion: Any, *, model: Any = None, accuracy: Any = 
     said = expect_verdict(conclusion, accuracy, baseline, STRETCH_NOISE, "the deeper model's test accuracy")
     return (f"{accuracy:.4f} against {baseline:.4f}: {said}, with {model.count_params():,} parameters instead of "
             "101,770. Keep the size of that change in mind for notebook 02, which changes the *kind* of layer.")
-
-
-stretch = Exercise(
-    "Stretch: does a second hidden layer help the dense baseline?",
-    _verify_deeper_dense,
-    hint="Copy build_dense_baseline and add keras.layers.Dense(128, activation='relu') after the first one. "
-         "Then subtract: deeper_accuracy - test_accuracy, and compare the difference with ±0.005.",
-    solution=(
-        "def build_deeper_dense():\n"
-        "    return keras.Sequential([\n"
-        "        keras.Input(shape=(28, 28)),\n"
-        "        keras.layers.Flatten(),\n"
-        "        keras.layers.Dense(128, activation='relu'),\n"
-        "        keras.layers.Dense(128, activation='relu'),\n"
-        "        keras.layers.Dense(10, activation='softmax'),\n"
-        "    ])",
-        "difference = deeper_accuracy - test_accuracy\n"
-        "deeper_verdict = 'higher' if difference > 0.005 else 'lower' if difference < -0.005 else 'about the same'\n"
-        "\n"
-        "ex.stretch.check(deeper_verdict, model=deeper_model, accuracy=deeper_accuracy, baseline=test_accuracy)",
-    ),
-)

@@ -7,21 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.checks import (
-    CheckFailed,
-    Exercise,
-    call,
-    expect_exact,
-    expect_feature_shape,
-    expect_measured,
-    expect_model,
-    expect_verdict,
-    expect_whole_number,
-    layer_types,
-)
+from course_utils.checks import *
 
 
-def _verify_conv_parameters(answer: Any) -> str:
+@exercise("Count the parameters of Conv2D(32, (5, 5)) on 32x32 RGB images",
+          hint="One filter has kernel_height x kernel_width x input_channels weights and one bias. How many filters?",
+          solution="conv_parameters = 5 * 5 * 3 * 32 + 32  # 2,432")
+def q1(answer: Any) -> str:
     weights, biases = 5 * 5 * 3 * 32, 32
     expect_exact(expect_whole_number(answer, "a whole number of parameters"), weights + biases, {
         weights: "that counts the weights only. Each of the 32 filters also has one bias",
@@ -32,15 +24,11 @@ def _verify_conv_parameters(answer: Any) -> str:
     return f"5 x 5 x 3 x 32 weights + 32 biases = {weights + biases:,}, whatever the image size."
 
 
-q1 = Exercise(
-    "Count the parameters of Conv2D(32, (5, 5)) on 32x32 RGB images",
-    _verify_conv_parameters,
-    hint="One filter has kernel_height x kernel_width x input_channels weights and one bias. How many filters?",
-    solution="conv_parameters = 5 * 5 * 3 * 32 + 32  # 2,432",
-)
-
-
-def _verify_feature_shape(answer: Any) -> str:
+@exercise("Shape after Conv2D(64, 3) -> MaxPooling2D(2) -> Conv2D(64, 3) -> MaxPooling2D(2) on (32, 32, 1)",
+          hint="A valid 3x3 convolution removes 2 pixels from height and width; 2x2 pooling halves them, rounding "
+               "down.",
+          solution="feature_shape = (6, 6, 64)  # 32 -> 30 -> 15 -> 13 -> 6")
+def q2(answer: Any) -> str:
     shape = expect_feature_shape(answer)
     if shape[:2] == (6, 6) and shape[2] != 64:
         raise CheckFailed("the height and width are right; the channels are the second Conv2D's filter count")
@@ -52,17 +40,14 @@ def _verify_feature_shape(answer: Any) -> str:
     return "32 -> 30 -> 15 -> 13 -> 6, with 64 channels: Flatten would see 6 x 6 x 64 = 2,304 values."
 
 
-q2 = Exercise(
-    "Shape after Conv2D(64, 3) -> MaxPooling2D(2) -> Conv2D(64, 3) -> MaxPooling2D(2) on (32, 32, 1)",
-    _verify_feature_shape,
-    hint="A valid 3x3 convolution removes 2 pixels from height and width; 2x2 pooling halves them, rounding down.",
-    solution="feature_shape = (6, 6, 64)  # 32 -> 30 -> 15 -> 13 -> 6",
-)
-
 _BATCH = np.arange(3 * 28 * 28, dtype=np.float32).reshape(3, 28, 28)
 
 
-def _verify_channel_axis(add_channel_axis: Callable[[np.ndarray], Any]) -> str:
+@exercise("Write add_channel_axis(images) for Conv2D",
+          hint="images[..., np.newaxis] (or np.expand_dims(images, -1)) adds a length-1 axis at the end.",
+          solution="def add_channel_axis(images):\n    return images[..., np.newaxis]",
+          callable_name="add_channel_axis")
+def q3(add_channel_axis: Callable[[np.ndarray], Any]) -> str:
     result = np.asarray(call(add_channel_axis, "add_channel_axis", _BATCH.copy()))
     expect_exact(result.shape, (3, 28, 28, 1), {
         (3, 1, 28, 28): "(N, 1, 28, 28) is channels-first. Keras expects channels last: (N, 28, 28, 1)",
@@ -78,15 +63,6 @@ def _verify_channel_axis(add_channel_axis: Callable[[np.ndarray], Any]) -> str:
         found = "an error" if other is None else other.shape
         raise CheckFailed(f"for 5 images you returned {found}. Do not hard-code the number of images")
     return "(N, 28, 28) -> (N, 28, 28, 1): one grey channel, channels last."
-
-
-q3 = Exercise(
-    "Write add_channel_axis(images) for Conv2D",
-    _verify_channel_axis,
-    hint="images[..., np.newaxis] (or np.expand_dims(images, -1)) adds a length-1 axis at the end.",
-    solution="def add_channel_axis(images):\n    return images[..., np.newaxis]",
-    callable_name="add_channel_axis",
-)
 
 
 STRETCH_NOISE = 0.05  # the share of accuracy kept on shifted images moves by a few points from seed to seed
@@ -107,7 +83,28 @@ def expect_gap_model(model: Any, name: str) -> Any:
     return model
 
 
-def _verify_gap_cnn(conclusion: Any, *, results: Any = None) -> str:
+@exercise("Stretch: replace Flatten with GlobalAveragePooling2D and re-run the shift test",
+          hint="Copy build_first_cnn, replace Flatten() and Dense(128) with keras.layers.GlobalAveragePooling2D(), "
+               "keep Dense(10, softmax). Then compare stretch_results['GAP']['kept'] with "
+               "stretch_results['Flatten']['kept'].",
+          solution=(
+              "def build_gap_cnn():\n"
+              "    return keras.Sequential([\n"
+              "        keras.Input(shape=(28, 28, 1)),\n"
+              "        keras.layers.Rescaling(1 / 255),\n"
+              "        keras.layers.Conv2D(64, (3, 3), activation='relu'),\n"
+              "        keras.layers.MaxPooling2D(2),\n"
+              "        keras.layers.Conv2D(64, (3, 3), activation='relu'),\n"
+              "        keras.layers.MaxPooling2D(2),\n"
+              "        keras.layers.GlobalAveragePooling2D(),\n"
+              "        keras.layers.Dense(10, activation='softmax'),\n"
+              "    ])",
+              "difference = stretch_results['GAP']['kept'] - stretch_results['Flatten']['kept']\n"
+              "gap_verdict = 'higher' if difference > 0.05 else 'lower' if difference < -0.05 else 'about the same'\n"
+              "\n"
+              "ex.stretch.check(gap_verdict, results=stretch_results)",
+          ))
+def stretch(conclusion: Any, *, results: Any = None) -> str:
     if results is None:
         raise CheckFailed("stretch_results is None: run the cell that trains both models first")
     if not isinstance(results, dict) or set(results) != {"Flatten", "GAP"}:
@@ -120,28 +117,3 @@ def _verify_gap_cnn(conclusion: Any, *, results: Any = None) -> str:
     return (f"the GAP model keeps {kept['GAP']:.0%} of its accuracy on shifted images, the Flatten model "
             f"{kept['Flatten']:.0%}: {said}. It has {model.count_params():,} parameters: the Dense(128) that read "
             "1,600 positions is gone. Data augmentation is the other remedy.")
-
-
-stretch = Exercise(
-    "Stretch: replace Flatten with GlobalAveragePooling2D and re-run the shift test",
-    _verify_gap_cnn,
-    hint="Copy build_first_cnn, replace Flatten() and Dense(128) with keras.layers.GlobalAveragePooling2D(), keep "
-         "Dense(10, softmax). Then compare stretch_results['GAP']['kept'] with stretch_results['Flatten']['kept'].",
-    solution=(
-        "def build_gap_cnn():\n"
-        "    return keras.Sequential([\n"
-        "        keras.Input(shape=(28, 28, 1)),\n"
-        "        keras.layers.Rescaling(1 / 255),\n"
-        "        keras.layers.Conv2D(64, (3, 3), activation='relu'),\n"
-        "        keras.layers.MaxPooling2D(2),\n"
-        "        keras.layers.Conv2D(64, (3, 3), activation='relu'),\n"
-        "        keras.layers.MaxPooling2D(2),\n"
-        "        keras.layers.GlobalAveragePooling2D(),\n"
-        "        keras.layers.Dense(10, activation='softmax'),\n"
-        "    ])",
-        "difference = stretch_results['GAP']['kept'] - stretch_results['Flatten']['kept']\n"
-        "gap_verdict = 'higher' if difference > 0.05 else 'lower' if difference < -0.05 else 'about the same'\n"
-        "\n"
-        "ex.stretch.check(gap_verdict, results=stretch_results)",
-    ),
-)

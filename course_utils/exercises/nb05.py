@@ -7,19 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.checks import (
-    CheckFailed,
-    Exercise,
-    call,
-    expect_exact,
-    expect_feature_shape,
-    expect_letter,
-    expect_model,
-    expect_whole_number,
-)
+from course_utils.checks import *
 
 
-def _verify_output_shape(answer: Any) -> str:
+@exercise("Output shape of Conv2D(32, 5) -> MaxPooling2D(2) -> Conv2D(64, 3, padding='same') -> MaxPooling2D(2)",
+          hint="Valid k x k convolution: out = in - k + 1. padding='same' keeps the size. 2x2 pooling: out = in // 2.",
+          solution="output_shape = (6, 6, 64)  # 28 -> 24 -> 12 -> 12 -> 6")
+def q1(answer: Any) -> str:
     shape = expect_feature_shape(answer)
     if shape[:2] == (6, 6) and shape[2] != 64:
         raise CheckFailed("height and width are right; the channels are the last Conv2D's filter count")
@@ -31,13 +25,6 @@ def _verify_output_shape(answer: Any) -> str:
     }, "{answer} is not it. Go layer by layer: 28 -> conv 5x5 -> pool -> conv 'same' -> pool")
     return "28 -> 24 (valid 5x5) -> 12 (pool) -> 12 ('same' 3x3) -> 6 (pool), with 64 channels."
 
-
-q1 = Exercise(
-    "Output shape of Conv2D(32, 5) -> MaxPooling2D(2) -> Conv2D(64, 3, padding='same') -> MaxPooling2D(2)",
-    _verify_output_shape,
-    hint="Valid k x k convolution: out = in - k + 1. padding='same' keeps the size. 2x2 pooling: out = in // 2.",
-    solution="output_shape = (6, 6, 64)  # 28 -> 24 -> 12 -> 12 -> 6",
-)
 
 KERNELS = {
     "A": np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]]),  # horizontal edges (rows differ)
@@ -52,17 +39,14 @@ _WRONG_KERNEL = {
 }
 
 
-def _verify_vertical_kernel(answer: Any) -> str:
+@exercise("Pick the kernel that detects vertical edges",
+          hint="A vertical edge is a change from left to right. Which kernel's left column differs from its right "
+               "column?",
+          solution='vertical_edge_kernel = "C"  # left column negative, right column positive')
+def q2(answer: Any) -> str:
     expect_letter(answer, "".join(KERNELS), _WRONG_KERNEL)
     return "C: negative on the left, positive on the right, so it responds where brightness changes left to right."
 
-
-q2 = Exercise(
-    "Pick the kernel that detects vertical edges",
-    _verify_vertical_kernel,
-    hint="A vertical edge is a change from left to right. Which kernel's left column differs from its right column?",
-    solution='vertical_edge_kernel = "C"  # left column negative, right column positive',
-)
 
 _RNG = np.random.default_rng(5)
 _MAPS = _RNG.random((6, 7, 5)).astype(np.float32)
@@ -70,7 +54,11 @@ _MAPS[..., 3] += 0.5  # channel 3 has the largest mean
 _MAPS[2, 1, 0] = 5.0  # but channel 0 holds the single largest value
 
 
-def _verify_strongest_filter(strongest_filter: Callable[[np.ndarray], Any]) -> str:
+@exercise("Write strongest_filter(feature_maps) for one (height, width, channels) array",
+          hint="feature_maps.mean(axis=(0, 1)) gives one number per channel; np.argmax picks the largest.",
+          solution="def strongest_filter(feature_maps):\n    return int(np.argmax(feature_maps.mean(axis=(0, 1))))",
+          callable_name="strongest_filter")
+def q3(strongest_filter: Callable[[np.ndarray], Any]) -> str:
     got = expect_whole_number(call(strongest_filter, "strongest_filter", _MAPS.copy()), "a channel index")
     if got != 3 and got >= _MAPS.shape[-1] and got != int(np.argmax(_MAPS)):
         raise CheckFailed(f"{got} is not a channel index (there are {_MAPS.shape[-1]}): average over axes (0, 1)")
@@ -86,21 +74,28 @@ def _verify_strongest_filter(strongest_filter: Callable[[np.ndarray], Any]) -> s
     return "maps.mean(axis=(0, 1)).argmax(): one mean per channel, then the largest."
 
 
-q3 = Exercise(
-    "Write strongest_filter(feature_maps) for one (height, width, channels) array",
-    _verify_strongest_filter,
-    hint="feature_maps.mean(axis=(0, 1)) gives one number per channel; np.argmax picks the largest.",
-    solution="def strongest_filter(feature_maps):\n    return int(np.argmax(feature_maps.mean(axis=(0, 1))))",
-    callable_name="strongest_filter",
-)
-
-
 def _edges_by_section_2(trained: dict, untrained: dict) -> bool:
     """Section 2's test: over twice as orientation-selective and under half as far from zero-sum as untrained."""
     return trained["orientation"] > 2 * untrained["orientation"] and trained["zero sum"] < 0.5 * untrained["zero sum"]
 
 
-def _verify_digit_kernels(conclusion: Any, *, model: Any = None, digits: Any = None, untrained: Any = None) -> str:
+@exercise("Stretch: train the same network on digits; does it learn edge detectors too?",
+          hint="data.load_mnist(fast=(4000, 1000)) gives ((train_images, train_labels), (test_images, test_labels)). "
+               "Build build_first_cnn(), compile it with Adam and sparse categorical cross-entropy, fit one epoch on "
+               "train_images[..., np.newaxis]. Then apply section 2's test to digits_summary.",
+          solution=(
+              "def train_on_digits():\n"
+              "    (images, labels), _ = data.load_mnist(fast=(4000, 1000))\n"
+              "    model = build_first_cnn()\n"
+              "    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
+              "    model.fit(images[..., np.newaxis], labels, epochs=1, batch_size=128, verbose=0)\n"
+              "    return model",
+              "digits_made_edges = (digits_summary['orientation'] > 2 * untrained_summary['orientation']\n"
+              "                     and digits_summary['zero sum'] < 0.5 * untrained_summary['zero sum'])\n"
+              "\n"
+              "ex.stretch.check(digits_made_edges, model=digits_model, digits=digits_summary, untrained=untrained_summary)",  # noqa: E501 - a line of the solution's code
+          ))
+def stretch(conclusion: Any, *, model: Any = None, digits: Any = None, untrained: Any = None) -> str:
     model = expect_model(model, "digits_model")
     first = model.layers[1] if len(model.layers) > 1 else None
     if type(first).__name__ != "Conv2D" or tuple(first.kernel.shape) != (3, 3, 1, 64):
@@ -124,25 +119,3 @@ def _verify_digit_kernels(conclusion: Any, *, model: Any = None, digits: Any = N
                 "first layers learn features that other tasks can reuse, the idea behind transfer learning.")
     return (f"in your run the digit model's kernels did not pass section 2's edge test ({numbers}). Train a "
             "second epoch and measure again: do edge detectors appear later?")
-
-
-stretch = Exercise(
-    "Stretch: train the same network on digits; does it learn edge detectors too?",
-    _verify_digit_kernels,
-    hint="data.load_mnist() gives ((train_images, train_labels), (test_images, test_labels)). Build "
-         "build_first_cnn(), compile it with Adam and sparse categorical cross-entropy, fit one epoch on "
-         "train_images[..., np.newaxis]. Then apply section 2's test to digits_summary.",
-    solution=(
-        "def train_on_digits():\n"
-        "    (images, labels), _ = data.load_mnist()\n"
-        "    images, labels = mode.subset(images, labels, fast=4000)\n"
-        "    model = build_first_cnn()\n"
-        "    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
-        "    model.fit(images[..., np.newaxis], labels, epochs=1, batch_size=128, verbose=0)\n"
-        "    return model",
-        "digits_made_edges = (digits_summary['orientation'] > 2 * untrained_summary['orientation']\n"
-        "                     and digits_summary['zero sum'] < 0.5 * untrained_summary['zero sum'])\n"
-        "\n"
-        "ex.stretch.check(digits_made_edges, model=digits_model, digits=digits_summary, untrained=untrained_summary)",
-    ),
-)

@@ -7,16 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.checks import (
-    CheckFailed,
-    Exercise,
-    call,
-    expect_choice,
-    expect_exact,
-    expect_number,
-    expect_whole_number,
-    expect_whole_numbers,
-)
+from course_utils.checks import *
 
 _VAL_LOSSES = [0.30, 0.12, 0.061, 0.049, 0.05]  # the threshold 0.05 is first reached at epoch 4 (index 3)
 
@@ -32,7 +23,17 @@ def _run_epochs(callback: Any, val_losses: list[float], train_loss: float = 0.9)
     return None
 
 
-def _verify_stop_callback(callback_class: Any) -> str:
+@exercise("Write the callback StopAtValidationLoss(threshold)",
+          hint="Copy StopAtValidationAccuracy: read logs['val_loss'] and stop when it is <= the threshold.",
+          solution="class StopAtValidationLoss(keras.callbacks.Callback):\n"
+                   "    def __init__(self, threshold):\n"
+                   "        super().__init__()\n"
+                   "        self.threshold = threshold\n\n"
+                   "    def on_epoch_end(self, epoch, logs=None):\n"
+                   "        if logs['val_loss'] <= self.threshold:\n"
+                   "            self.model.stop_training = True",
+          callable_name="StopAtValidationLoss")
+def q1(callback_class: Any) -> str:
     if not isinstance(callback_class, type):
         raise CheckFailed("pass the class itself (StopAtValidationLoss), not an instance or a call's result")
     try:
@@ -69,22 +70,6 @@ def _verify_stop_callback(callback_class: Any) -> str:
     return "it stops after the first epoch whose val_loss is at or below the threshold."
 
 
-q1 = Exercise(
-    "Write the callback StopAtValidationLoss(threshold)",
-    _verify_stop_callback,
-    hint="Copy StopAtValidationAccuracy: read logs['val_loss'] and stop when it is <= the threshold.",
-    solution=(
-        "class StopAtValidationLoss(keras.callbacks.Callback):\n"
-        "    def __init__(self, threshold):\n"
-        "        super().__init__()\n"
-        "        self.threshold = threshold\n\n"
-        "    def on_epoch_end(self, epoch, logs=None):\n"
-        "        if logs['val_loss'] <= self.threshold:\n"
-        "            self.model.stop_training = True"
-    ),
-    callable_name="StopAtValidationLoss",
-)
-
 _MATRIX = np.array(
     [
         [50, 1, 0, 2],
@@ -95,7 +80,15 @@ _MATRIX = np.array(
 )
 
 
-def _verify_most_confused(most_confused_pair: Any) -> str:
+@exercise("Write most_confused_pair(matrix) returning (true_class, predicted_class)",
+          hint="Copy the matrix, np.fill_diagonal(copy, 0), then np.unravel_index(np.argmax(copy), copy.shape).",
+          solution="def most_confused_pair(matrix):\n"
+                   "    errors = np.array(matrix, copy=True)\n"
+                   "    np.fill_diagonal(errors, 0)\n"
+                   "    true_class, predicted_class = np.unravel_index(np.argmax(errors), errors.shape)\n"
+                   "    return int(true_class), int(predicted_class)",
+          callable_name="most_confused_pair")
+def q2(most_confused_pair: Any) -> str:
     probe = _MATRIX.copy()
     got = call(most_confused_pair, "most_confused_pair", probe)
     if not np.array_equal(probe, _MATRIX):
@@ -118,26 +111,23 @@ def _verify_most_confused(most_confused_pair: Any) -> str:
     return "zero the diagonal, then np.unravel_index(np.argmax(...)) gives (row, column) = (true, predicted)."
 
 
-q2 = Exercise(
-    "Write most_confused_pair(matrix) returning (true_class, predicted_class)",
-    _verify_most_confused,
-    hint="Copy the matrix, np.fill_diagonal(copy, 0), then np.unravel_index(np.argmax(copy), copy.shape).",
-    solution=(
-        "def most_confused_pair(matrix):\n"
-        "    errors = np.array(matrix, copy=True)\n"
-        "    np.fill_diagonal(errors, 0)\n"
-        "    true_class, predicted_class = np.unravel_index(np.argmax(errors), errors.shape)\n"
-        "    return int(true_class), int(predicted_class)"
-    ),
-    callable_name="most_confused_pair",
-)
-
-
 STOPS = ("earlier", "later", "at the same epoch")
 
 
-def _verify_stop_on_loss(conclusion: Any, *, callback: Any = None, history: Any = None,
-                         accuracy_epochs: Any = None) -> str:
+@exercise("Stretch: stop a real run on validation loss, and compare with the accuracy target",
+          hint="For loss_target, take a value a little above section 4's last val_loss, e.g. 1.2 * "
+               "history.history['val_loss'][-1]. Then read the printed epochs: after which epoch did the loss run "
+               "stop, and after which did section 4's run (epochs_run)? Fewer epochs is 'earlier'.",
+          solution=(
+              "loss_target = 1.2 * history.history['val_loss'][-1]  # a little above the loss section 4's run stopped at",  # noqa: E501 - a line of the solution's code
+              "loss_epochs = len(loss_history.history['val_loss'])\n"
+              "loss_stops = ('earlier' if loss_epochs < epochs_run else 'later' if loss_epochs > epochs_run\n"
+              "              else 'at the same epoch')\n"
+              "\n"
+              "ex.stretch.check(loss_stops, callback=stop_on_loss, history=loss_history, accuracy_epochs=epochs_run)",
+          ))
+def stretch(conclusion: Any, *, callback: Any = None, history: Any = None,
+            accuracy_epochs: Any = None) -> str:
     if callback is None or history is None:
         raise CheckFailed("loss_history is None: run the cell that trains with your StopAtValidationLoss first")
     threshold = expect_number(getattr(callback, "threshold", None), "the callback's threshold (self.threshold)")
@@ -159,20 +149,3 @@ def _verify_stop_on_loss(conclusion: Any, *, callback: Any = None, history: Any 
     return (f"stopping on val_loss <= {threshold:.4g} ended after epoch {stopped}, section 4's run after epoch "
             f"{accuracy_epochs}. Both are targets you choose; which fires first depends on the numbers you pick, "
             "and the loss, which also measures confidence, can keep improving after the accuracy has levelled off.")
-
-
-stretch = Exercise(
-    "Stretch: stop a real run on validation loss, and compare with the accuracy target",
-    _verify_stop_on_loss,
-    hint="For loss_target, take a value a little above section 4's last val_loss, e.g. "
-         "1.2 * history.history['val_loss'][-1]. Then read the printed epochs: after which epoch did the loss run "
-         "stop, and after which did section 4's run (epochs_run)? Fewer epochs is 'earlier'.",
-    solution=(
-        "loss_target = 1.2 * history.history['val_loss'][-1]  # a little above the loss section 4's run stopped at",
-        "loss_epochs = len(loss_history.history['val_loss'])\n"
-        "loss_stops = ('earlier' if loss_epochs < epochs_run else 'later' if loss_epochs > epochs_run\n"
-        "              else 'at the same epoch')\n"
-        "\n"
-        "ex.stretch.check(loss_stops, callback=stop_on_loss, history=loss_history, accuracy_epochs=epochs_run)",
-    ),
-)

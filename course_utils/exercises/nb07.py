@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from course_utils import conv
-from course_utils.checks import CheckFailed, Exercise, call, expect_letter, expect_number, expect_verdict
+from course_utils.checks import *
 
 # A non-square image and an asymmetric, non-square kernel: transposes and flips cannot hide.
 _RNG = np.random.default_rng(7)
@@ -27,7 +27,22 @@ def strided_reference(image: np.ndarray, kernel: np.ndarray, stride: int, paddin
                       for j in range(out_w)] for i in range(out_h)])
 
 
-def _verify_strided_conv(conv2d_strided: Callable[..., Any]) -> str:
+@exercise("Add stride and padding to the loop: conv2d_strided(image, kernel, stride, padding)",
+          hint="Pad first: padded = np.pad(image, padding). Then out_h = (padded_h - kh) // stride + 1, and output [i, "
+               "j] is sum(padded[i*stride : i*stride + kh, j*stride : j*stride + kw] * kernel).",
+          solution="def conv2d_strided(image, kernel, stride, padding):\n"
+                   "    padded = np.pad(np.asarray(image, dtype=float), padding)\n"
+                   "    kh, kw = kernel.shape\n"
+                   "    out_h = (padded.shape[0] - kh) // stride + 1\n"
+                   "    out_w = (padded.shape[1] - kw) // stride + 1\n"
+                   "    out = np.zeros((out_h, out_w))\n"
+                   "    for i in range(out_h):\n"
+                   "        for j in range(out_w):\n"
+                   "            patch = padded[i * stride:i * stride + kh, j * stride:j * stride + kw]\n"
+                   "            out[i, j] = np.sum(patch * kernel)\n"
+                   "    return out",
+          callable_name="conv2d_strided")
+def q1(conv2d_strided: Callable[..., Any]) -> str:
     (h, w), (kh, kw) = _IMAGE.shape, _KERNEL.shape
     for stride, padding in _STRIDE_PAD_CASES:
         case = f"stride={stride}, padding={padding} (a {h}x{w} image, a {kh}x{kw} kernel)"
@@ -68,27 +83,6 @@ def _verify_strided_conv(conv2d_strided: Callable[..., Any]) -> str:
     return "zero padding on every side, then a window that jumps `stride` pixels: (n + 2p - k) // s + 1 outputs."
 
 
-q1 = Exercise(
-    "Add stride and padding to the loop: conv2d_strided(image, kernel, stride, padding)",
-    _verify_strided_conv,
-    hint=("Pad first: padded = np.pad(image, padding). Then out_h = (padded_h - kh) // stride + 1, and output [i, j] "
-          "is sum(padded[i*stride : i*stride + kh, j*stride : j*stride + kw] * kernel)."),
-    solution=(
-        "def conv2d_strided(image, kernel, stride, padding):\n"
-        "    padded = np.pad(np.asarray(image, dtype=float), padding)\n"
-        "    kh, kw = kernel.shape\n"
-        "    out_h = (padded.shape[0] - kh) // stride + 1\n"
-        "    out_w = (padded.shape[1] - kw) // stride + 1\n"
-        "    out = np.zeros((out_h, out_w))\n"
-        "    for i in range(out_h):\n"
-        "        for j in range(out_w):\n"
-        "            patch = padded[i * stride:i * stride + kh, j * stride:j * stride + kw]\n"
-        "            out[i, j] = np.sum(patch * kernel)\n"
-        "    return out"
-    ),
-    callable_name="conv2d_strided",
-)
-
 # Several input channels and several filters: (H, W, C) images, (kh, kw, C, F) kernels, as Conv2D stores them.
 _CHANNEL_CASES = [
     (_RNG.normal(size=(5, 6, 3)), _RNG.normal(size=(3, 2, 3, 2))),
@@ -104,7 +98,20 @@ def channels_reference(image: np.ndarray, kernels: np.ndarray) -> np.ndarray:
                       for j in range(out_w)] for i in range(out_h)])
 
 
-def _verify_channels(conv2d_channels: Callable[..., Any]) -> str:
+@exercise("Several input channels and filters: conv2d_channels(image, kernels)",
+          hint="kernels[..., f] is filter f, shaped (kh, kw, C) like a block of the image. out[i, j, f] = "
+               "np.sum(image[i:i+kh, j:j+kw, :] * kernels[..., f]).",
+          solution="def conv2d_channels(image, kernels):\n"
+                   "    kh, kw, _, filters = kernels.shape\n"
+                   "    out_h, out_w = image.shape[0] - kh + 1, image.shape[1] - kw + 1\n"
+                   "    out = np.zeros((out_h, out_w, filters))\n"
+                   "    for i in range(out_h):\n"
+                   "        for j in range(out_w):\n"
+                   "            for f in range(filters):\n"
+                   "                out[i, j, f] = np.sum(image[i:i + kh, j:j + kw, :] * kernels[..., f])\n"
+                   "    return out",
+          callable_name="conv2d_channels")
+def q2(conv2d_channels: Callable[..., Any]) -> str:
     for image, kernels in _CHANNEL_CASES:
         case = f"an image {image.shape} and kernels {kernels.shape}"
         result = np.asarray(call(conv2d_channels, "conv2d_channels", image.copy(), kernels.copy()), dtype=float)
@@ -131,25 +138,6 @@ def _verify_channels(conv2d_channels: Callable[..., Any]) -> str:
             "the kh x kw x C_in x F weights of notebook 02's parameter count.")
 
 
-q2 = Exercise(
-    "Several input channels and filters: conv2d_channels(image, kernels)",
-    _verify_channels,
-    hint=("kernels[..., f] is filter f, shaped (kh, kw, C) like a block of the image. out[i, j, f] = "
-          "np.sum(image[i:i+kh, j:j+kw, :] * kernels[..., f])."),
-    solution=(
-        "def conv2d_channels(image, kernels):\n"
-        "    kh, kw, _, filters = kernels.shape\n"
-        "    out_h, out_w = image.shape[0] - kh + 1, image.shape[1] - kw + 1\n"
-        "    out = np.zeros((out_h, out_w, filters))\n"
-        "    for i in range(out_h):\n"
-        "        for j in range(out_w):\n"
-        "            for f in range(filters):\n"
-        "                out[i, j, f] = np.sum(image[i:i + kh, j:j + kw, :] * kernels[..., f])\n"
-        "    return out"
-    ),
-    callable_name="conv2d_channels",
-)
-
 # Exercise 3's kernels (tests/test_checks.py checks that B is the one that answers horizontal edges).
 KERNELS = {
     "A": np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]),
@@ -158,21 +146,16 @@ KERNELS = {
 }
 
 
-def _verify_horizontal_choice(answer: Any) -> str:
+@exercise("Which kernel responds to horizontal edges?",
+          hint="A horizontal edge is where the rows above differ from the rows below. Which kernel compares rows?",
+          solution="horizontal_edge_kernel = 'B'")
+def q3(answer: Any) -> str:
     expect_letter(answer, "ABC", {
         "A": "A weighs left columns against right ones: it fires where brightness changes from left to right, at "
              "*vertical* edges",
         "C": "C is all positive and equal: it averages its neighbourhood (a blur) and finds no edges",
     })
     return "B subtracts the row below from the row above: it fires where brightness changes top to bottom."
-
-
-q3 = Exercise(
-    "Which kernel responds to horizontal edges?",
-    _verify_horizontal_choice,
-    hint="A horizontal edge is where the rows above differ from the rows below. Which kernel compares rows?",
-    solution="horizontal_edge_kernel = 'B'",
-)
 
 
 # The kernel's gradient: a non-square image and output gradient, so a transpose or a flip cannot pass.
@@ -187,7 +170,19 @@ def grad_kernel_reference(image: np.ndarray, grad_output: np.ndarray) -> np.ndar
                      for a in range(h - oh + 1)])
 
 
-def _verify_grad_kernel(grad_kernel_by_hand: Callable[..., Any]) -> str:
+@exercise("The kernel's gradient by hand: grad_kernel_by_hand(image, grad_output)",
+          hint="The kernel is (H - H' + 1) x (W - W' + 1), where (H', W') is grad_output's shape. Entry [a, b] is "
+               "np.sum(image[a:a + H', b:b + W'] * grad_output), as section 10 derived.",
+          solution="def grad_kernel_by_hand(image, grad_output):\n"
+                   "    out_h, out_w = grad_output.shape\n"
+                   "    kh, kw = image.shape[0] - out_h + 1, image.shape[1] - out_w + 1\n"
+                   "    grad = np.zeros((kh, kw))\n"
+                   "    for a in range(kh):\n"
+                   "        for b in range(kw):\n"
+                   "            grad[a, b] = np.sum(image[a:a + out_h, b:b + out_w] * grad_output)\n"
+                   "    return grad",
+          callable_name="grad_kernel_by_hand")
+def q4(grad_kernel_by_hand: Callable[..., Any]) -> str:
     result = call(grad_kernel_by_hand, "grad_kernel_by_hand", _GRAD_IMAGE.copy(), _GRAD_OUTPUT.copy())
     result = np.asarray(result, dtype=float)
     expected = grad_kernel_reference(_GRAD_IMAGE, _GRAD_OUTPUT)
@@ -209,25 +204,6 @@ def _verify_grad_kernel(grad_kernel_by_hand: Callable[..., Any]) -> str:
     return "dL/dK = image correlated with grad_output: the gradient of a convolution is a convolution."
 
 
-q4 = Exercise(
-    "The kernel's gradient by hand: grad_kernel_by_hand(image, grad_output)",
-    _verify_grad_kernel,
-    hint=("The kernel is (H - H' + 1) x (W - W' + 1), where (H', W') is grad_output's shape. Entry [a, b] is "
-          "np.sum(image[a:a + H', b:b + W'] * grad_output), as section 10 derived."),
-    solution=(
-        "def grad_kernel_by_hand(image, grad_output):\n"
-        "    out_h, out_w = grad_output.shape\n"
-        "    kh, kw = image.shape[0] - out_h + 1, image.shape[1] - out_w + 1\n"
-        "    grad = np.zeros((kh, kw))\n"
-        "    for a in range(kh):\n"
-        "        for b in range(kw):\n"
-        "            grad[a, b] = np.sum(image[a:a + out_h, b:b + out_w] * grad_output)\n"
-        "    return grad"
-    ),
-    callable_name="grad_kernel_by_hand",
-)
-
-
 def _edge_image(rising: bool, size: int = 9) -> np.ndarray:
     """A bright corner cut off by a diagonal: along '/' (top-left bright) or along '\\' (top-right bright)."""
     rows, cols = np.indices((size, size))
@@ -243,8 +219,19 @@ def strength(image: np.ndarray, kernel: np.ndarray) -> float:
 STRETCH_NOISE = 0.05  # relative: strengths within 5% of each other count as the same
 
 
-def _verify_diagonal_kernel(conclusion: Any, *, kernel: Any = None, image: Any = None, diagonal: Any = None,
-                            sobel: Any = None) -> str:
+@exercise("Stretch: design a kernel for '/' edges and measure it on ascent",
+          hint="An edge along '/' separates the top-left from the bottom-right: weights like 2, 1 at the top left, 0 "
+               "on the '/' diagonal, -1, -2 at the bottom right. Then compare diagonal_strength with sobel_strength.",
+          solution=(
+              "diagonal_kernel = np.array([[2, 1, 0], [1, 0, -1], [0, -1, -2]])",
+              "ratio = diagonal_strength / sobel_strength\n"
+              "diagonal_verdict = 'higher' if ratio > 1.05 else 'lower' if ratio < 0.95 else 'about the same'\n"
+              "\n"
+              "ex.stretch.check(diagonal_verdict, kernel=diagonal_kernel, image=ascent, diagonal=diagonal_strength,\n"
+              "                 sobel=sobel_strength)",
+          ))
+def stretch(conclusion: Any, *, kernel: Any = None, image: Any = None, diagonal: Any = None,
+            sobel: Any = None) -> str:
     if kernel is None or diagonal is None or sobel is None:
         raise CheckFailed("diagonal_strength is None: run the cell that measures your kernel on ascent first")
     try:
@@ -271,19 +258,3 @@ def _verify_diagonal_kernel(conclusion: Any, *, kernel: Any = None, image: Any =
     return (f"on ascent your '/' kernel gives {measured:.2f} per unit of weight, Sobel x {float(sobel):.2f}: {said}. "
             "How strongly a kernel answers depends on the photo: it measures how much of that orientation the "
             "scene contains.")
-
-
-stretch = Exercise(
-    "Stretch: design a kernel for '/' edges and measure it on ascent",
-    _verify_diagonal_kernel,
-    hint="An edge along '/' separates the top-left from the bottom-right: weights like 2, 1 at the top left, "
-         "0 on the '/' diagonal, -1, -2 at the bottom right. Then compare diagonal_strength with sobel_strength.",
-    solution=(
-        "diagonal_kernel = np.array([[2, 1, 0], [1, 0, -1], [0, -1, -2]])",
-        "ratio = diagonal_strength / sobel_strength\n"
-        "diagonal_verdict = 'higher' if ratio > 1.05 else 'lower' if ratio < 0.95 else 'about the same'\n"
-        "\n"
-        "ex.stretch.check(diagonal_verdict, kernel=diagonal_kernel, image=ascent, diagonal=diagonal_strength,\n"
-        "                 sobel=sobel_strength)",
-    ),
-)

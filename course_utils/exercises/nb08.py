@@ -8,21 +8,17 @@ from typing import Any
 import numpy as np
 
 from course_utils import conv
-from course_utils.checks import (
-    CheckFailed,
-    Exercise,
-    call,
-    expect_exact,
-    expect_number,
-    expect_verdict,
-    expect_whole_number,
-)
+from course_utils.checks import *
 
 # (10, 2, 3) and (6, 3, 2) leave fractions of 2/3 and 1/2: rounding to nearest gives one window too many there.
 _SIZE_CASES = [(28, 2, 2), (7, 2, 2), (7, 3, 2), (512, 3, 2), (10, 2, 1), (5, 5, 1), (10, 2, 3), (6, 3, 2)]
 
 
-def _verify_pooled_size(pooled_size: Callable[[int, int, int], Any]) -> str:
+@exercise("Write pooled_size(n, pool, stride) for valid pooling",
+          hint="Pooling is a convolution-shaped window without weights: (n - k + 2p) // s + 1 with p = 0.",
+          solution="def pooled_size(n, pool, stride):\n    return (n - pool) // stride + 1",
+          callable_name="pooled_size")
+def q1(pooled_size: Callable[[int, int, int], Any]) -> str:
     for n, pool, stride in _SIZE_CASES:
         got = call(pooled_size, "pooled_size", n, pool, stride)
         expected = (n - pool) // stride + 1
@@ -47,20 +43,24 @@ def _verify_pooled_size(pooled_size: Callable[[int, int, int], Any]) -> str:
     return "(n - pool) // stride + 1: the convolution formula with p = 0."
 
 
-q1 = Exercise(
-    "Write pooled_size(n, pool, stride) for valid pooling",
-    _verify_pooled_size,
-    hint="Pooling is a convolution-shaped window without weights: (n - k + 2p) // s + 1 with p = 0.",
-    solution="def pooled_size(n, pool, stride):\n    return (n - pool) // stride + 1",
-    callable_name="pooled_size",
-)
-
 # 5 rows by 7 columns, all values distinct: windows of 3 moving by 2 fit twice down and three times across.
 _PROBE = np.random.default_rng(8).permutation(35).reshape(5, 7).astype(np.float64)
 _POOL_CASES = [(3, 2), (2, 1), (2, 3)]  # (pool, stride): overlapping, overlapping, gaps between windows
 
 
-def _verify_strided_pool(max_pool_strided: Callable[..., Any]) -> str:
+@exercise("Pool with a stride that differs from the window: max_pool_strided(x, pool, stride)",
+          hint="Output size: (n - pool) // stride + 1 along each axis. out[i, j] is the max of x[i*stride : i*stride + "
+               "pool, j*stride : j*stride + pool].",
+          solution="def max_pool_strided(x, pool, stride):\n"
+                   "    out_h = (x.shape[0] - pool) // stride + 1\n"
+                   "    out_w = (x.shape[1] - pool) // stride + 1\n"
+                   "    out = np.zeros((out_h, out_w))\n"
+                   "    for i in range(out_h):\n"
+                   "        for j in range(out_w):\n"
+                   "            out[i, j] = x[i * stride:i * stride + pool, j * stride:j * stride + pool].max()\n"
+                   "    return out",
+          callable_name="max_pool_strided")
+def q2(max_pool_strided: Callable[..., Any]) -> str:
     for pool, stride in _POOL_CASES:
         case = f"pool={pool}, stride={stride} on a (5, 7) map"
         probe = _PROBE.copy()
@@ -93,26 +93,10 @@ def _verify_strided_pool(max_pool_strided: Callable[..., Any]) -> str:
     return "windows of `pool` that start every `stride` pixels: overlapping when stride < pool, gaps when larger."
 
 
-q2 = Exercise(
-    "Pool with a stride that differs from the window: max_pool_strided(x, pool, stride)",
-    _verify_strided_pool,
-    hint=("Output size: (n - pool) // stride + 1 along each axis. out[i, j] is the max of "
-          "x[i*stride : i*stride + pool, j*stride : j*stride + pool]."),
-    solution=(
-        "def max_pool_strided(x, pool, stride):\n"
-        "    out_h = (x.shape[0] - pool) // stride + 1\n"
-        "    out_w = (x.shape[1] - pool) // stride + 1\n"
-        "    out = np.zeros((out_h, out_w))\n"
-        "    for i in range(out_h):\n"
-        "        for j in range(out_w):\n"
-        "            out[i, j] = x[i * stride:i * stride + pool, j * stride:j * stride + pool].max()\n"
-        "    return out"
-    ),
-    callable_name="max_pool_strided",
-)
-
-
-def _verify_three_pools(answer: Any) -> str:
+@exercise("Three MaxPooling2D(2) layers on a 28x28 map: what side length comes out?",
+          hint="Each 2x2 pooling halves the side, rounding down. Watch what happens to 7.",
+          solution="side_after_three_pools = 3  # 28 -> 14 -> 7 -> 3")
+def q3(answer: Any) -> str:
     if isinstance(answer, (tuple, list)):
         raise CheckFailed("give the side length as one number; the map stays square")
     if answer == 3.5:
@@ -121,14 +105,6 @@ def _verify_three_pools(answer: Any) -> str:
         4: "4 is what padding='same' gives (ceil(7 / 2)); MaxPooling2D's default is 'valid'",
     }, "{answer} is not it. Apply (n - 2) // 2 + 1 three times, starting from 28")
     return "28 → 14 → 7 → 3: the last pooling drops a row and a column of the 7x7 map."
-
-
-q3 = Exercise(
-    "Three MaxPooling2D(2) layers on a 28x28 map: what side length comes out?",
-    _verify_three_pools,
-    hint="Each 2x2 pooling halves the side, rounding down. Watch what happens to 7.",
-    solution="side_after_three_pools = 3  # 28 -> 14 -> 7 -> 3",
-)
 
 
 def shift_change(before: np.ndarray, after: np.ndarray, pool: Callable[..., np.ndarray] | None,
@@ -144,8 +120,19 @@ def shift_change(before: np.ndarray, after: np.ndarray, pool: Callable[..., np.n
 STRETCH_NOISE = 0.01  # changes within one percentage point count as the same
 
 
-def _verify_average_change(conclusion: Any, *, average_change: Any = None, max_change: Any = None,
-                           edges: Any = None, shifted_edges: Any = None) -> str:
+@exercise("Stretch: is average pooling as steady under a 1-pixel shift as max pooling?",
+          hint="relative_change(conv.avg_pool2d(edges, 2)[inner], conv.avg_pool2d(shifted_edges, 2)[inner]), then "
+               "compare it with change_after: within ±0.01 is 'about the same'.",
+          solution=(
+              "average_change = relative_change(conv.avg_pool2d(edges, 2)[inner], conv.avg_pool2d(shifted_edges, 2)[inner])",  # noqa: E501 - a line of the solution's code
+              "difference = average_change - change_after\n"
+              "average_verdict = 'higher' if difference > 0.01 else 'lower' if difference < -0.01 else 'about the same'\n"  # noqa: E501 - a line of the solution's code
+              "\n"
+              "ex.stretch.check(average_verdict, average_change=average_change, max_change=change_after, edges=edges,\n"
+              "                 shifted_edges=shifted_edges)",
+          ))
+def stretch(conclusion: Any, *, average_change: Any = None, max_change: Any = None,
+            edges: Any = None, shifted_edges: Any = None) -> str:
     if edges is None or shifted_edges is None or max_change is None:
         raise CheckFailed("pass edges=edges, shifted_edges=shifted_edges and max_change=change_after from section 6")
     measured = expect_number(average_change, "average_change")
@@ -166,19 +153,3 @@ def _verify_average_change(conclusion: Any, *, average_change: Any = None, max_c
            "strongest pixel leaves the window." if said == "higher" else "")
     return (f"a 1-pixel shift changes the 2x2 average-pooled map by {expected:.0%}, the max-pooled map by "
             f"{float(max_change):.0%}: average pooling's change is {said}.{why}")
-
-
-stretch = Exercise(
-    "Stretch: is average pooling as steady under a 1-pixel shift as max pooling?",
-    _verify_average_change,
-    hint="relative_change(conv.avg_pool2d(edges, 2)[inner], conv.avg_pool2d(shifted_edges, 2)[inner]), then "
-         "compare it with change_after: within ±0.01 is 'about the same'.",
-    solution=(
-        "average_change = relative_change(conv.avg_pool2d(edges, 2)[inner], conv.avg_pool2d(shifted_edges, 2)[inner])",
-        "difference = average_change - change_after\n"
-        "average_verdict = 'higher' if difference > 0.01 else 'lower' if difference < -0.01 else 'about the same'\n"
-        "\n"
-        "ex.stretch.check(average_verdict, average_change=average_change, max_change=change_after, edges=edges,\n"
-        "                 shifted_edges=shifted_edges)",
-    ),
-)

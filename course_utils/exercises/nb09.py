@@ -7,25 +7,16 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.checks import (
-    CheckFailed,
-    Exercise,
-    call,
-    expect_choice,
-    expect_exact,
-    expect_measured,
-    expect_model,
-    expect_verdict,
-    expect_whole_number,
-    layer_types,
-    reject_arrays,
-)
+from course_utils.checks import *
 
 AUGMENTATIONS = ("translation", "rotation", "zoom", "horizontal flip", "vertical flip")
 _DIGIT_SAFE = {"translation", "rotation", "zoom"}
 
 
-def _verify_digit_augmentations(answer: Any) -> str:
+@exercise("Which augmentations keep every MNIST digit's label?",
+          hint="For each one, picture a 2, a 6 and a 7 after it. Is it still the same digit?",
+          solution='digit_augmentations = {"translation", "rotation", "zoom"}')
+def q1(answer: Any) -> str:
     if isinstance(answer, str):
         answer = {answer}
     if not isinstance(answer, (set, frozenset, list, tuple)):
@@ -46,15 +37,11 @@ def _verify_digit_augmentations(answer: Any) -> str:
             "from the first three, not from a flip.")
 
 
-q1 = Exercise(
-    "Which augmentations keep every MNIST digit's label?",
-    _verify_digit_augmentations,
-    hint="For each one, picture a 2, a 6 and a 7 after it. Is it still the same digit?",
-    solution='digit_augmentations = {"translation", "rotation", "zoom"}',
-)
-
-
-def _verify_gap_head(answer: Any) -> str:
+@exercise("Parameters of GlobalAveragePooling2D -> Dense(10) after 128 feature maps",
+          hint="GlobalAveragePooling2D turns each of the 128 maps into one number and learns nothing. Then count "
+               "Dense(10).",
+          solution="gap_head_parameters = 128 * 10 + 10  # 1,290")
+def q2(answer: Any) -> str:
     expect_exact(expect_whole_number(answer, "a whole number of parameters"), 128 * 10 + 10, {
         128 * 10: "that counts the weights only. Dense(10) also has one bias per output",
         3 * 3 * 128 * 10 + 10: "that is Flatten -> Dense(10): 3 x 3 x 128 inputs. GlobalAveragePooling2D hands on "
@@ -67,17 +54,14 @@ def _verify_gap_head(answer: Any) -> str:
             "whatever the size of the maps: doubling the filters only doubles the head.")
 
 
-q2 = Exercise(
-    "Parameters of GlobalAveragePooling2D -> Dense(10) after 128 feature maps",
-    _verify_gap_head,
-    hint="GlobalAveragePooling2D turns each of the 128 maps into one number and learns nothing. Then count Dense(10).",
-    solution="gap_head_parameters = 128 * 10 + 10  # 1,290",
-)
-
 _BATCH = np.arange(3 * 4 * 5, dtype=np.float32).reshape(3, 4, 5)
 
 
-def _verify_half_turn(half_turn: Callable[[np.ndarray], Any]) -> str:
+@exercise("Write half_turn(images): turn every image of a batch (N, height, width) by 180 degrees",
+          hint="Slicing with ::-1 reverses an axis. A half turn reverses two of the three axes: which two?",
+          solution="def half_turn(images):\n    return images[:, ::-1, ::-1]",
+          callable_name="half_turn")
+def q3(half_turn: Callable[[np.ndarray], Any]) -> str:
     given = _BATCH.copy()
     result = call(half_turn, "half_turn", given)
     if not np.array_equal(given, _BATCH):
@@ -104,19 +88,21 @@ def _verify_half_turn(half_turn: Callable[[np.ndarray], Any]) -> str:
             "together. It turns a 6 into a 9, which is why exercise 1 keeps rotations small.")
 
 
-q3 = Exercise(
-    "Write half_turn(images): turn every image of a batch (N, height, width) by 180 degrees",
-    _verify_half_turn,
-    hint="Slicing with ::-1 reverses an axis. A half turn reverses two of the three axes: which two?",
-    solution="def half_turn(images):\n    return images[:, ::-1, ::-1]",
-    callable_name="half_turn",
-)
-
-
 STRETCH_NOISE = 0.02  # one seed moves the shifted accuracy by about this much (docs/results.md, section 7's sd)
 
 
-def _verify_gap_augmented(conclusion: Any, *, run: Any = None) -> str:
+@exercise("Stretch: global pooling and augmentation together",
+          hint="build_cnn('gap', shift_augmentation()) is the whole model. Then compare stretch_run['shifted'] with "
+               "stretch_run['baseline shifted'], within ±0.02.",
+          solution=(
+              "def build_gap_augmented():\n"
+              "    return build_cnn('gap', shift_augmentation())",
+              "difference = stretch_run['shifted'] - stretch_run['baseline shifted']\n"
+              "both_verdict = 'higher' if difference > 0.02 else 'lower' if difference < -0.02 else 'about the same'\n"
+              "\n"
+              "ex.stretch.check(both_verdict, run=stretch_run)",
+          ))
+def stretch(conclusion: Any, *, run: Any = None) -> str:
     if run is None:
         raise CheckFailed("stretch_run is None: run the cell that trains build_gap_augmented() first")
     if not isinstance(run, dict) or not {"model", "shifted", "baseline shifted"} <= set(run):
@@ -135,19 +121,3 @@ def _verify_gap_augmented(conclusion: Any, *, run: Any = None) -> str:
     said = expect_verdict(conclusion, shifted, baseline, STRETCH_NOISE, "GAP + shifts on shifted images")
     return (f"{shifted:.4f} against {baseline:.4f} for GAP alone: {said}. Both remedies target position; your "
             "numbers say whether they add up. Compare with section 7's Flatten + shifts too.")
-
-
-stretch = Exercise(
-    "Stretch: global pooling and augmentation together",
-    _verify_gap_augmented,
-    hint="build_cnn('gap', shift_augmentation()) is the whole model. Then compare stretch_run['shifted'] with "
-         "stretch_run['baseline shifted'], within ±0.02.",
-    solution=(
-        "def build_gap_augmented():\n"
-        "    return build_cnn('gap', shift_augmentation())",
-        "difference = stretch_run['shifted'] - stretch_run['baseline shifted']\n"
-        "both_verdict = 'higher' if difference > 0.02 else 'lower' if difference < -0.02 else 'about the same'\n"
-        "\n"
-        "ex.stretch.check(both_verdict, run=stretch_run)",
-    ),
-)

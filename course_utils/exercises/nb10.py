@@ -5,22 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from course_utils.checks import (
-    CheckFailed,
-    Exercise,
-    expect_choice,
-    expect_exact,
-    expect_function,
-    expect_measured,
-    expect_verdict,
-    expect_whole_number,
-    reject_known,
-)
+from course_utils.checks import *
 
 _HEAD_WEIGHTS = (3 * 3 * 64) * 128 + 128 + 128 * 5 + 5  # Flatten(576) -> Dense(128) -> Dense(5)
 
 
-def _verify_trainable(answer: Any) -> str:
+@exercise("Trainable parameters of the transfer model with a frozen base",
+          hint="Only the head trains. Flatten turns 3x3x64 into one vector; a Dense layer has inputs x units weights "
+               "and one bias per unit.",
+          solution="trainable_parameters = (3 * 3 * 64) * 128 + 128 + 128 * 5 + 5  # 74,501")
+def q1(answer: Any) -> str:
     answer = expect_whole_number(answer, "a whole number of parameters")
     if answer >= _HEAD_WEIGHTS + 20_000:  # the base holds 23,632, of which 224 are BatchNorm statistics
         raise CheckFailed("that includes the base. A frozen base's weights are not trainable: count the head only")
@@ -32,15 +26,6 @@ def _verify_trainable(answer: Any) -> str:
        "Flatten and Dropout learn nothing")
     return (f"576 x 128 + 128 = 73,856 for Dense(128), 128 x 5 + 5 = 645 for Dense(5): {_HEAD_WEIGHTS:,}. The base's "
             "weights are frozen, and so are BatchNormalization's statistics.")
-
-
-q1 = Exercise(
-    "Trainable parameters of the transfer model with a frozen base",
-    _verify_trainable,
-    hint="Only the head trains. Flatten turns 3x3x64 into one vector; a Dense layer has inputs x units weights and "
-         "one bias per unit.",
-    solution="trainable_parameters = (3 * 3 * 64) * 128 + 128 + 128 * 5 + 5  # 74,501",
-)
 
 
 def _test_model() -> Any:
@@ -64,7 +49,17 @@ def _layers(model: Any) -> list[Any]:
     return found
 
 
-def _verify_freeze_batchnorm(freeze_batchnorm: Callable[[Any], Any]) -> str:
+@exercise("Write freeze_batchnorm(model), nested models included",
+          hint="for layer in model.layers: if isinstance(layer, keras.layers.BatchNormalization), set layer.trainable "
+               "= False; elif hasattr(layer, 'layers'), call freeze_batchnorm(layer).",
+          solution="def freeze_batchnorm(model):\n"
+                   "    for layer in model.layers:\n"
+                   "        if isinstance(layer, keras.layers.BatchNormalization):\n"
+                   "            layer.trainable = False\n"
+                   "        elif hasattr(layer, 'layers'):\n"
+                   "            freeze_batchnorm(layer)",
+          callable_name="freeze_batchnorm")
+def q2(freeze_batchnorm: Callable[[Any], Any]) -> str:
     import keras
 
     expect_function(freeze_batchnorm, "freeze_batchnorm")
@@ -97,26 +92,13 @@ def _verify_freeze_batchnorm(freeze_batchnorm: Callable[[Any], Any]) -> str:
             "Conv2D and Dense layers can still learn.")
 
 
-q2 = Exercise(
-    "Write freeze_batchnorm(model), nested models included",
-    _verify_freeze_batchnorm,
-    hint="for layer in model.layers: if isinstance(layer, keras.layers.BatchNormalization), set layer.trainable = "
-         "False; elif hasattr(layer, 'layers'), call freeze_batchnorm(layer).",
-    solution=(
-        "def freeze_batchnorm(model):\n"
-        "    for layer in model.layers:\n"
-        "        if isinstance(layer, keras.layers.BatchNormalization):\n"
-        "            layer.trainable = False\n"
-        "        elif hasattr(layer, 'layers'):\n"
-        "            freeze_batchnorm(layer)"
-    ),
-    callable_name="freeze_batchnorm",
-)
-
 _BLOCKS = ("first block", "last block")
 
 
-def _verify_unfreeze_first(answer: Any) -> str:
+@exercise("Which block to unfreeze first when fine-tuning only a part of the base",
+          hint="Notebook 05 looked at what each layer responds to: which layers are general, which specific?",
+          solution='unfreeze_first = "last block"')
+def q3(answer: Any) -> str:
     reject_known(expect_choice(answer, _BLOCKS, "the block"), {
         "first block": "the first block finds edges and blobs that almost any image task needs, so it carries over "
                        "best as it is. The last block combines them into parts of the source classes: that is what "
@@ -125,20 +107,26 @@ def _verify_unfreeze_first(answer: Any) -> str:
             "change; the first block's edges and blobs carry over as they are.")
 
 
-q3 = Exercise(
-    "Which block to unfreeze first when fine-tuning only a part of the base",
-    _verify_unfreeze_first,
-    hint="Notebook 05 looked at what each layer responds to: which layers are general, which specific?",
-    solution='unfreeze_first = "last block"',
-)
-
-
 # About two binomial standard errors of one accuracy on 1,000 validation images (sqrt(0.7 * 0.3 / 1000) = 0.0145):
 # a smaller difference between two fine-tunings cannot be told from noise.
 STRETCH_NOISE = 0.03
 
 
-def _verify_last_block(conclusion: Any, *, run: Any = None) -> str:
+@exercise("Stretch: fine-tune only the last block",
+          hint="base.trainable = True, then loop over base.layers: every layer frozen (trainable = False) except the "
+               "last Conv2D. Then compare stretch_run['accuracy'] with stretch_run['baseline'], within ±0.03.",
+          solution=(
+              "def unfreeze_last_block(base):\n"
+              "    base.trainable = True\n"
+              "    last_conv = [layer for layer in base.layers if isinstance(layer, keras.layers.Conv2D)][-1]\n"
+              "    for layer in base.layers:\n"
+              "        layer.trainable = layer is last_conv",
+              "difference = stretch_run['accuracy'] - stretch_run['baseline']\n"
+              "last_block_verdict = 'higher' if difference > 0.03 else 'lower' if difference < -0.03 else 'about the same'\n"  # noqa: E501 - a line of the solution's code
+              "\n"
+              "ex.stretch.check(last_block_verdict, run=stretch_run)",
+          ))
+def stretch(conclusion: Any, *, run: Any = None) -> str:
     import keras
 
     if run is None:
@@ -165,22 +153,3 @@ def _verify_last_block(conclusion: Any, *, run: Any = None) -> str:
            "higher": " Check it with another seed before you rely on it.",
            "lower": " Check it with another seed before you rely on it."}[said]
     return f"{accuracy:.4f} against {baseline:.4f} with the whole base: {said}.{why}"
-
-
-stretch = Exercise(
-    "Stretch: fine-tune only the last block",
-    _verify_last_block,
-    hint="base.trainable = True, then loop over base.layers: every layer frozen (trainable = False) except the "
-         "last Conv2D. Then compare stretch_run['accuracy'] with stretch_run['baseline'], within ±0.03.",
-    solution=(
-        "def unfreeze_last_block(base):\n"
-        "    base.trainable = True\n"
-        "    last_conv = [layer for layer in base.layers if isinstance(layer, keras.layers.Conv2D)][-1]\n"
-        "    for layer in base.layers:\n"
-        "        layer.trainable = layer is last_conv",
-        "difference = stretch_run['accuracy'] - stretch_run['baseline']\n"
-        "last_block_verdict = 'higher' if difference > 0.03 else 'lower' if difference < -0.03 else 'about the same'\n"
-        "\n"
-        "ex.stretch.check(last_block_verdict, run=stretch_run)",
-    ),
-)

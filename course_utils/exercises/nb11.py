@@ -11,14 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.checks import (
-    CheckFailed,
-    Exercise,
-    expect_function,
-    expect_measured,
-    expect_returned,
-    expect_verdict,
-)
+from course_utils.checks import *
 
 
 def _as_array(result: Any, name: str, shape: tuple[int, ...]) -> np.ndarray:
@@ -80,7 +73,16 @@ _CE_CASES = [
 ]
 
 
-def _verify_ce_gradient(softmax_ce_gradient: Callable[..., Any]) -> str:
+@exercise("Write softmax_ce_gradient(logits, labels): dL/dlogits of the mean cross-entropy",
+          hint="p = softmax of each row (subtract the row's max first); the gradient is p with 1 subtracted at the "
+               "true class, divided by the batch size.",
+          solution="def softmax_ce_gradient(logits, labels):\n"
+                   "    shifted = logits - logits.max(axis=1, keepdims=True)\n"
+                   "    probabilities = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)\n"
+                   "    probabilities[np.arange(len(labels)), labels] -= 1\n"
+                   "    return probabilities / len(labels)",
+          callable_name="softmax_ce_gradient")
+def q1(softmax_ce_gradient: Callable[..., Any]) -> str:
     expect_function(softmax_ce_gradient, "softmax_ce_gradient")
     for logits, labels in _CE_CASES:
         case = f"logits shaped {logits.shape}" + (" with large values" if np.abs(logits).max() > 100 else "")
@@ -88,22 +90,6 @@ def _verify_ce_gradient(softmax_ce_gradient: Callable[..., Any]) -> str:
         if not np.allclose(got, _ce_gradient(logits, labels), rtol=1e-5, atol=1e-8):
             _explain(got, _WRONG_CE, (logits, labels), case)
     return "(softmax(logits) - onehot(labels)) / N, stable for large logits."
-
-
-q1 = Exercise(
-    "Write softmax_ce_gradient(logits, labels): dL/dlogits of the mean cross-entropy",
-    _verify_ce_gradient,
-    hint="p = softmax of each row (subtract the row's max first); the gradient is p with 1 subtracted at the true "
-         "class, divided by the batch size.",
-    solution=(
-        "def softmax_ce_gradient(logits, labels):\n"
-        "    shifted = logits - logits.max(axis=1, keepdims=True)\n"
-        "    probabilities = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)\n"
-        "    probabilities[np.arange(len(labels)), labels] -= 1\n"
-        "    return probabilities / len(labels)"
-    ),
-    callable_name="softmax_ce_gradient",
-)
 
 
 # Exercise 2: BatchNorm's backward pass, training mode, (N, C)
@@ -140,7 +126,14 @@ def _bn_case(seed: int, n: int, c: int) -> tuple[np.ndarray, np.ndarray, np.ndar
 _BN_CASES = [_bn_case(1, 8, 3), _bn_case(2, 32, 5)]
 
 
-def _verify_bn_backward(batchnorm_backward: Callable[..., Any]) -> str:
+@exercise("Write batchnorm_backward(grad, x_hat, gamma, inv_std) for training mode",
+          hint="dL/dbeta = sum of g over the batch and dL/dgamma = sum of g * x_hat; dx = gamma * inv_std * (g - dbeta "
+               "/ N - x_hat * dgamma / N).",
+          solution="def batchnorm_backward(grad, x_hat, gamma, inv_std):\n"
+                   "    n = len(grad)\n"
+                   "    return gamma * inv_std * (grad - grad.sum(axis=0) / n - x_hat * (grad * x_hat).sum(axis=0) / n)",  # noqa: E501 - a line of the solution's code
+          callable_name="batchnorm_backward")
+def q2(batchnorm_backward: Callable[..., Any]) -> str:
     expect_function(batchnorm_backward, "batchnorm_backward")
     for grad, x_hat, gamma, inv_std in _BN_CASES:
         args = (grad, x_hat, gamma, inv_std)
@@ -151,26 +144,18 @@ def _verify_bn_backward(batchnorm_backward: Callable[..., Any]) -> str:
             "back to every example.")
 
 
-q2 = Exercise(
-    "Write batchnorm_backward(grad, x_hat, gamma, inv_std) for training mode",
-    _verify_bn_backward,
-    hint="dL/dbeta = sum of g over the batch and dL/dgamma = sum of g * x_hat; dx = gamma * inv_std * (g - "
-         "dbeta / N - x_hat * dgamma / N).",
-    solution=(
-        "def batchnorm_backward(grad, x_hat, gamma, inv_std):\n"
-        "    n = len(grad)\n"
-        "    return gamma * inv_std * (grad - grad.sum(axis=0) / n - x_hat * (grad * x_hat).sum(axis=0) / n)"
-    ),
-    callable_name="batchnorm_backward",
-)
-
-
 # Exercise 3: inverted dropout
 
 _DROPOUT_SHAPE = (400, 250)  # 100,000 values: the share dropped is within 0.005 of the rate (about 3.5 SE at 0.5)
 
 
-def _verify_dropout(inverted_dropout: Callable[..., Any]) -> str:
+@exercise("Write inverted_dropout(x, rate, rng)",
+          hint="keep = rng.random(x.shape) >= rate; return x * keep / (1 - rate).",
+          solution="def inverted_dropout(x, rate, rng):\n"
+                   "    keep = rng.random(x.shape) >= rate\n"
+                   "    return x * keep / (1 - rate)",
+          callable_name="inverted_dropout")
+def q3(inverted_dropout: Callable[..., Any]) -> str:
     expect_function(inverted_dropout, "inverted_dropout")
     x = np.random.default_rng(3).uniform(0.5, 1.5, _DROPOUT_SHAPE)
     for rate in (0.25, 0.5):
@@ -198,19 +183,6 @@ def _verify_dropout(inverted_dropout: Callable[..., Any]) -> str:
     return "zero each value with probability rate, divide the rest by 1 - rate: the expected output equals x."
 
 
-q3 = Exercise(
-    "Write inverted_dropout(x, rate, rng)",
-    _verify_dropout,
-    hint="keep = rng.random(x.shape) >= rate; return x * keep / (1 - rate).",
-    solution=(
-        "def inverted_dropout(x, rate, rng):\n"
-        "    keep = rng.random(x.shape) >= rate\n"
-        "    return x * keep / (1 - rate)"
-    ),
-    callable_name="inverted_dropout",
-)
-
-
 # Stretch: what BatchNorm buys this network, after one epoch
 
 STRETCH_NOISE = 0.005  # one run each on 5,000 validation digits: about two binomial standard errors at 0.97
@@ -228,8 +200,25 @@ def _accuracy_at(history: Any, step: int, name: str) -> float:
                       "the same batch size and pass validation=(validation_images, validation_labels)")
 
 
-def _verify_no_batchnorm(conclusion: Any, *, model: Any = None, run: Any = None, baseline: Any = None,
-                         steps_per_epoch: Any = None) -> str:
+@exercise("Stretch: what does BatchNorm buy this network after one epoch?",
+          hint="no_bn_net = build_scratch_cnn(np.random.default_rng(SEED), batchnorm=False); train it with fit(...) as "
+               "in section 14 but epochs=1; compare no_bn_history['validation'][-1][1] with the entry of "
+               "history['validation'] at step steps_per_epoch; within ±0.005 is 'about the same'.",
+          solution=(
+              "no_bn_net = build_scratch_cnn(np.random.default_rng(SEED), batchnorm=False)\n"
+              "no_bn_history = fit(no_bn_net, Adam(cosine_schedule(LEARNING_RATE, EPOCHS * steps_per_epoch)), fit_images,\n"  # noqa: E501 - a line of the solution's code
+              "                    fit_labels, 1, BATCH_SIZE, np.random.default_rng(SEED),\n"
+              "                    validation=(validation_images, validation_labels))",
+              "no_bn = no_bn_history['validation'][-1][1]\n"
+              "with_bn = dict(history['validation'])[steps_per_epoch]\n"
+              "difference = no_bn - with_bn\n"
+              "no_bn_verdict = 'higher' if difference > 0.005 else 'lower' if difference < -0.005 else 'about the same'\n"  # noqa: E501 - a line of the solution's code
+              "\n"
+              "ex.stretch.check(no_bn_verdict, model=no_bn_net, run=no_bn_history, baseline=history,\n"
+              "                 steps_per_epoch=steps_per_epoch)",
+          ))
+def stretch(conclusion: Any, *, model: Any = None, run: Any = None, baseline: Any = None,
+            steps_per_epoch: Any = None) -> str:
     if model is None or model is Ellipsis or run is None or run is Ellipsis:
         raise CheckFailed("no_bn_net and no_bn_history are not set yet: run the cell above, which builds and trains "
                           "the network")
@@ -249,25 +238,3 @@ def _verify_no_batchnorm(conclusion: Any, *, model: Any = None, run: Any = None,
     said = expect_verdict(conclusion, no_bn, with_bn, STRETCH_NOISE, "without BatchNorm, the validation accuracy")
     return (f"after one epoch, {no_bn:.4f} without BatchNorm against {with_bn:.4f} with it: {said}. One run each: "
             "set COURSE_SEED to another number and run again to see how much of the gap is noise.")
-
-
-stretch = Exercise(
-    "Stretch: what does BatchNorm buy this network after one epoch?",
-    _verify_no_batchnorm,
-    hint="no_bn_net = build_scratch_cnn(np.random.default_rng(SEED), batchnorm=False); train it with fit(...) as in "
-         "section 14 but epochs=1; compare no_bn_history['validation'][-1][1] with the entry of history['validation'] "
-         "at step steps_per_epoch; within ±0.005 is 'about the same'.",
-    solution=(
-        "no_bn_net = build_scratch_cnn(np.random.default_rng(SEED), batchnorm=False)\n"
-        "no_bn_history = fit(no_bn_net, Adam(cosine_schedule(LEARNING_RATE, EPOCHS * steps_per_epoch)), fit_images,\n"
-        "                    fit_labels, 1, BATCH_SIZE, np.random.default_rng(SEED),\n"
-        "                    validation=(validation_images, validation_labels))",
-        "no_bn = no_bn_history['validation'][-1][1]\n"
-        "with_bn = dict(history['validation'])[steps_per_epoch]\n"
-        "difference = no_bn - with_bn\n"
-        "no_bn_verdict = 'higher' if difference > 0.005 else 'lower' if difference < -0.005 else 'about the same'\n"
-        "\n"
-        "ex.stretch.check(no_bn_verdict, model=no_bn_net, run=no_bn_history, baseline=history,\n"
-        "                 steps_per_epoch=steps_per_epoch)",
-    ),
-)

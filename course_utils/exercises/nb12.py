@@ -8,17 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.checks import (
-    CheckFailed,
-    Exercise,
-    expect_exact,
-    expect_function,
-    expect_letter,
-    expect_measured,
-    expect_returned,
-    expect_verdict,
-    expect_whole_number,
-)
+from course_utils.checks import *
 
 # Exercise 1: basic_block(x, 64, stride=2) on 32 channels
 _CONV = 3 * 3 * 32 * 64 + 3 * 3 * 64 * 64  # the two 3x3 kernels: 55,296
@@ -38,21 +28,16 @@ _WRONG_COUNTS = {
 }
 
 
-def _verify_block_parameters(answer: Any) -> str:
+@exercise("Parameters of basic_block(x, 64, stride=2) on a 32-channel input",
+          hint="3x3x32x64 + 3x3x64x64 for the two convolutions, 1x1x32x64 for the projection, 4x64 for each of the "
+               "three BatchNormalization layers. No biases.",
+          solution="block_parameters = 3 * 3 * 32 * 64 + 3 * 3 * 64 * 64 + 32 * 64 + 3 * 4 * 64  # 58,112")
+def q1(answer: Any) -> str:
     expect_exact(expect_whole_number(answer, "a number of parameters"), _BLOCK, _WRONG_COUNTS,
                  "{answer:,} is not it. Add up: two 3x3 kernels, the 1x1 projection, and three BatchNormalization "
                  "layers of 4 x 64")
     return (f"{_CONV:,} in the two 3x3 kernels, {_PROJECTION:,} in the projection, {_BN} in the three "
             "BatchNormalization layers: the projection costs under 4% of the block.")
-
-
-q1 = Exercise(
-    "Parameters of basic_block(x, 64, stride=2) on a 32-channel input",
-    _verify_block_parameters,
-    hint="3x3x32x64 + 3x3x64x64 for the two convolutions, 1x1x32x64 for the projection, 4x64 for each of the three "
-         "BatchNormalization layers. No biases.",
-    solution="block_parameters = 3 * 3 * 32 * 64 + 3 * 3 * 64 * 64 + 32 * 64 + 3 * 4 * 64  # 58,112",
-)
 
 
 # Exercise 2: the bottleneck block
@@ -123,7 +108,23 @@ def _check_paths(add: Any, x: Any, channels: int, filters: int, stride: int, cas
         raise CheckFailed(f"{case}: put the stride on the 3x3 convolution (strides {[s for _, s in kernels]})")
 
 
-def _verify_bottleneck(bottleneck_block: Callable[..., Any]) -> str:
+@exercise("Write bottleneck_block(x, filters, stride=1)",
+          hint="main = Conv2D(filters, 1) -> BN -> ReLU -> Conv2D(filters, 3, strides=stride, padding='same') -> BN -> "
+               "ReLU -> Conv2D(4 * filters, 1) -> BN; shortcut = x, or Conv2D(4 * filters, 1, strides=stride) -> BN "
+               "when the shape changes; return ReLU()(Add()([main, shortcut])).",
+          solution="def bottleneck_block(x, filters, stride=1):\n"
+                   "    layers = keras.layers\n"
+                   "    y = layers.ReLU()(layers.BatchNormalization()(layers.Conv2D(filters, 1, use_bias=False)(x)))\n"
+                   "    y = layers.Conv2D(filters, 3, strides=stride, padding='same', use_bias=False)(y)\n"
+                   "    y = layers.ReLU()(layers.BatchNormalization()(y))\n"
+                   "    y = layers.BatchNormalization()(layers.Conv2D(4 * filters, 1, use_bias=False)(y))\n"
+                   "    shortcut = x\n"
+                   "    if stride != 1 or x.shape[-1] != 4 * filters:\n"
+                   "        shortcut = layers.Conv2D(4 * filters, 1, strides=stride, use_bias=False)(x)\n"
+                   "        shortcut = layers.BatchNormalization()(shortcut)\n"
+                   "    return layers.ReLU()(layers.Add()([y, shortcut]))",
+          callable_name="bottleneck_block")
+def q2(bottleneck_block: Callable[..., Any]) -> str:
     import keras
 
     expect_function(bottleneck_block, "bottleneck_block")
@@ -147,42 +148,15 @@ def _verify_bottleneck(bottleneck_block: Callable[..., Any]) -> str:
             "projection otherwise.")
 
 
-q2 = Exercise(
-    "Write bottleneck_block(x, filters, stride=1)",
-    _verify_bottleneck,
-    hint="main = Conv2D(filters, 1) -> BN -> ReLU -> Conv2D(filters, 3, strides=stride, padding='same') -> BN -> "
-         "ReLU -> Conv2D(4 * filters, 1) -> BN; shortcut = x, or Conv2D(4 * filters, 1, strides=stride) -> BN when "
-         "the shape changes; return ReLU()(Add()([main, shortcut])).",
-    solution=(
-        "def bottleneck_block(x, filters, stride=1):\n"
-        "    layers = keras.layers\n"
-        "    y = layers.ReLU()(layers.BatchNormalization()(layers.Conv2D(filters, 1, use_bias=False)(x)))\n"
-        "    y = layers.Conv2D(filters, 3, strides=stride, padding='same', use_bias=False)(y)\n"
-        "    y = layers.ReLU()(layers.BatchNormalization()(y))\n"
-        "    y = layers.BatchNormalization()(layers.Conv2D(4 * filters, 1, use_bias=False)(y))\n"
-        "    shortcut = x\n"
-        "    if stride != 1 or x.shape[-1] != 4 * filters:\n"
-        "        shortcut = layers.Conv2D(4 * filters, 1, strides=stride, use_bias=False)(x)\n"
-        "        shortcut = layers.BatchNormalization()(shortcut)\n"
-        "    return layers.ReLU()(layers.Add()([y, shortcut]))"
-    ),
-    callable_name="bottleneck_block",
-)
-
-
-def _verify_zero_block(answer: Any) -> str:
+@exercise("A residual block with all-zero weights: what comes out?",
+          hint="F(x) = conv(relu(conv(x))) with zero weights and biases is 0 everywhere. What is relu(x + 0) for x >= "
+               "0?",
+          solution='zero_block_output = "b"')
+def q3(answer: Any) -> str:
     expect_letter(answer, "abc", {"a": "the convolutions give 0, but the shortcut still adds x: relu(x + 0)",
                                   "c": "the branch F(x) is 0, so x is added to 0, not to itself"})
     return ("relu(x + 0) = x for x >= 0: a zeroed block is the identity, so a block with nothing to add can pass its "
             "input on.")
-
-
-q3 = Exercise(
-    "A residual block with all-zero weights: what comes out?",
-    _verify_zero_block,
-    hint="F(x) = conv(relu(conv(x))) with zero weights and biases is 0 everywhere. What is relu(x + 0) for x >= 0?",
-    solution='zero_block_output = "b"',
-)
 
 
 # Stretch: the signal left at depth 40 against depth 20
@@ -190,7 +164,22 @@ q3 = Exercise(
 STRETCH_NOISE = 0.5  # in powers of ten: ratios within a factor of about 3 count as the same
 
 
-def _verify_deeper(conclusion: Any, *, ratios: Any = None, baseline: Any = None, model: Any = None) -> str:
+@exercise("Stretch: how much signal is left at depth 40?",
+          hint="For each seed: keras.utils.set_random_seed(seed); model = deep_cnn(40, residual=False); stds, _ = "
+               "layer_by_layer(model); ratio = stds[-1] / stds[0]. Compare the medians' log10.",
+          solution=(
+              "deeper_ratios = []\n"
+              "for seed in gradient_seeds:\n"
+              "    keras.utils.set_random_seed(seed)\n"
+              "    deeper_model = deep_cnn(40, residual=False)\n"
+              "    deeper_stds, _ = layer_by_layer(deeper_model)\n"
+              "    deeper_ratios.append(deeper_stds[-1] / deeper_stds[0])",
+              "difference = np.log10(np.median(deeper_ratios)) - np.log10(np.median(plain_kept))\n"
+              "deeper_verdict = 'higher' if difference > 0.5 else 'lower' if difference < -0.5 else 'about the same'\n"
+              "\n"
+              "ex.stretch.check(deeper_verdict, ratios=deeper_ratios, baseline=plain_kept, model=deeper_model)",
+          ))
+def stretch(conclusion: Any, *, ratios: Any = None, baseline: Any = None, model: Any = None) -> str:
     if ratios is None or ratios is Ellipsis or model is None or model is Ellipsis:
         raise CheckFailed("deeper_ratios and deeper_model are not set yet: run the cell above, which measures them")
     if not hasattr(model, "layers"):
@@ -217,23 +206,3 @@ def _verify_deeper(conclusion: Any, *, ratios: Any = None, baseline: Any = None,
                           "the median ratio's power of ten at depth 40")
     return (f"median signal kept {10 ** deeper:.2g} at depth 40 against {10 ** shallower:.2g} at depth 20: {said}. "
             "Each extra plain layer multiplies the signal by another factor below 1.")
-
-
-stretch = Exercise(
-    "Stretch: how much signal is left at depth 40?",
-    _verify_deeper,
-    hint="For each seed: keras.utils.set_random_seed(seed); model = deep_cnn(40, residual=False); "
-         "stds, _ = layer_by_layer(model); ratio = stds[-1] / stds[0]. Compare the medians' log10.",
-    solution=(
-        "deeper_ratios = []\n"
-        "for seed in gradient_seeds:\n"
-        "    keras.utils.set_random_seed(seed)\n"
-        "    deeper_model = deep_cnn(40, residual=False)\n"
-        "    deeper_stds, _ = layer_by_layer(deeper_model)\n"
-        "    deeper_ratios.append(deeper_stds[-1] / deeper_stds[0])",
-        "difference = np.log10(np.median(deeper_ratios)) - np.log10(np.median(plain_kept))\n"
-        "deeper_verdict = 'higher' if difference > 0.5 else 'lower' if difference < -0.5 else 'about the same'\n"
-        "\n"
-        "ex.stretch.check(deeper_verdict, ratios=deeper_ratios, baseline=plain_kept, model=deeper_model)",
-    ),
-)

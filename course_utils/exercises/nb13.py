@@ -7,16 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.checks import (
-    CheckFailed,
-    Exercise,
-    call,
-    expect_exact,
-    expect_letter,
-    expect_measured,
-    expect_verdict,
-    expect_whole_number,
-)
+from course_utils.checks import *
 from course_utils.exercises import nb02
 from course_utils.exercises.nb02 import expect_gap_model
 
@@ -28,25 +19,31 @@ _WRONG_ALPHA = {
 }
 
 
-def _verify_alpha_count(answer: Any) -> str:
+@exercise("How many alpha_k does Grad-CAM compute for one image on build_first_cnn()?",
+          hint="One alpha per feature map of the last Conv2D layer: count its filters (model.summary()).",
+          solution="alpha_count = 64  # the last Conv2D has 64 filters")
+def q1(answer: Any) -> str:
     expect_exact(expect_whole_number(answer, "a count"), 64, _WRONG_ALPHA,
                  "{answer} is not it. How many filters does the last Conv2D of build_first_cnn() have?")
     return ("64: one weight per feature map of the last Conv2D (64 filters), each the mean gradient over its 11x11 "
             "positions.")
 
 
-q1 = Exercise(
-    "How many alpha_k does Grad-CAM compute for one image on build_first_cnn()?",
-    _verify_alpha_count,
-    hint="One alpha per feature map of the last Conv2D layer: count its filters (model.summary()).",
-    solution="alpha_count = 64  # the last Conv2D has 64 filters",
-)
-
 _MAP_CASES = [np.array([[0.0, 2.0], [4.0, 1.0]]), np.array([[-3.0, -1.0, 5.0]]),
               np.random.default_rng(13).normal(size=(6, 6)) * 7 + 2]
 
 
-def _verify_normalise(normalise_map: Callable[[np.ndarray], Any]) -> str:
+@exercise("Write normalise_map(heat): scale a map to [0, 1]",
+          hint="span = heat.max() - heat.min(); if span == 0 return np.zeros_like(heat, dtype=float); else (heat - "
+               "heat.min()) / span.",
+          solution="def normalise_map(heat):\n"
+                   "    heat = np.asarray(heat, dtype=float)\n"
+                   "    span = heat.max() - heat.min()\n"
+                   "    if span == 0:\n"
+                   "        return np.zeros_like(heat)\n"
+                   "    return (heat - heat.min()) / span",
+          callable_name="normalise_map")
+def q2(normalise_map: Callable[[np.ndarray], Any]) -> str:
     for case in _MAP_CASES:
         before = case.copy()
         result = call(normalise_map, "normalise_map", case.copy())
@@ -75,24 +72,10 @@ def _verify_normalise(normalise_map: Callable[[np.ndarray], Any]) -> str:
     return "(heat - min) / (max - min), and zeros for a constant map."
 
 
-q2 = Exercise(
-    "Write normalise_map(heat): scale a map to [0, 1]",
-    _verify_normalise,
-    hint="span = heat.max() - heat.min(); if span == 0 return np.zeros_like(heat, dtype=float); else "
-         "(heat - heat.min()) / span.",
-    solution=(
-        "def normalise_map(heat):\n"
-        "    heat = np.asarray(heat, dtype=float)\n"
-        "    span = heat.max() - heat.min()\n"
-        "    if span == 0:\n"
-        "        return np.zeros_like(heat)\n"
-        "    return (heat - heat.min()) / span"
-    ),
-    callable_name="normalise_map",
-)
-
-
-def _verify_random_map(answer: Any) -> str:
+@exercise("A map that survives randomising every weight mostly shows...",
+          hint="What is left when the learned weights are gone?",
+          solution='random_map_shows = "b"')
+def q3(answer: Any) -> str:
     expect_letter(answer, "abc", {
         "a": "the model's learned weights were replaced by random ones, yet the map stayed: it cannot be showing "
              "what the model learned",
@@ -100,18 +83,28 @@ def _verify_random_map(answer: Any) -> str:
     return "the input: the map survives without the model's knowledge, so it mostly shows the picture (Adebayo et al.)."
 
 
-q3 = Exercise(
-    "A map that survives randomising every weight mostly shows...",
-    _verify_random_map,
-    hint="What is left when the learned weights are gone?",
-    solution='random_map_shows = "b"',
-)
-
 STRETCH_NOISE = 0.05  # a mean rank correlation over 64 images moves by about this much with the images chosen
 
 
-def _verify_gap_grad_cam(conclusion: Any, *, gap: Any = None, flatten: Any = None, model: Any = None,
-                         reference: Any = None) -> str:
+@exercise("Stretch: does Grad-CAM agree with occlusion better on a global-average-pooling head?",
+          hint="gap_model = build_gap_cnn() as in notebook 02's stretch (Flatten and Dense(128) replaced by "
+               "GlobalAveragePooling2D()); train(gap_model); then agreement(grad_cam(gap_model, images, classes), "
+               "occlusion(gap_model, images, classes)).mean().",
+          solution=(
+              nb02.stretch.solution_cells[0] + "\n\n\n"  # notebook 02's build_gap_cnn, as the learner wrote it there
+              "gap_model = build_gap_cnn()\n"
+              "train(gap_model)\n"
+              "gap_cam, gap_occlusion = grad_cam(gap_model, images, classes), occlusion(gap_model, images, classes)\n"
+              "gap_agreement = agreement(gap_cam, gap_occlusion).mean()\n"
+              "flatten_agreement = agreement(maps['Grad-CAM'], maps['occlusion']).mean()",
+              "difference = gap_agreement - flatten_agreement\n"
+              "gap_verdict = 'higher' if difference > 0.05 else 'lower' if difference < -0.05 else 'about the same'\n"
+              "\n"
+              "ex.stretch.check(gap_verdict, gap=gap_agreement, flatten=flatten_agreement, model=gap_model,\n"
+              "                 reference=agreement(maps['Grad-CAM'], maps['occlusion']).mean())",
+          ))
+def stretch(conclusion: Any, *, gap: Any = None, flatten: Any = None, model: Any = None,
+            reference: Any = None) -> str:
     if gap is None or gap is Ellipsis or flatten is None or flatten is Ellipsis:
         raise CheckFailed("gap_agreement and flatten_agreement are not set yet: run the cell above, which "
                           "measures them")
@@ -132,25 +125,3 @@ def _verify_gap_grad_cam(conclusion: Any, *, gap: Any = None, flatten: Any = Non
             "average in the head, the score depends on each map through one average, so one weight per map is close "
             "to what the model uses; after Flatten each position has its own weights, and the average throws that "
             "away.")
-
-
-stretch = Exercise(
-    "Stretch: does Grad-CAM agree with occlusion better on a global-average-pooling head?",
-    _verify_gap_grad_cam,
-    hint="gap_model = build_gap_cnn() as in notebook 02's stretch (Flatten and Dense(128) replaced by "
-         "GlobalAveragePooling2D()); train(gap_model); then agreement(grad_cam(gap_model, images, classes), "
-         "occlusion(gap_model, images, classes)).mean().",
-    solution=(
-        nb02.stretch.solution_cells[0] + "\n\n\n"  # notebook 02's build_gap_cnn, as the learner wrote it there
-        "gap_model = build_gap_cnn()\n"
-        "train(gap_model)\n"
-        "gap_cam, gap_occlusion = grad_cam(gap_model, images, classes), occlusion(gap_model, images, classes)\n"
-        "gap_agreement = agreement(gap_cam, gap_occlusion).mean()\n"
-        "flatten_agreement = agreement(maps['Grad-CAM'], maps['occlusion']).mean()",
-        "difference = gap_agreement - flatten_agreement\n"
-        "gap_verdict = 'higher' if difference > 0.05 else 'lower' if difference < -0.05 else 'about the same'\n"
-        "\n"
-        "ex.stretch.check(gap_verdict, gap=gap_agreement, flatten=flatten_agreement, model=gap_model,\n"
-        "                 reference=agreement(maps['Grad-CAM'], maps['occlusion']).mean())",
-    ),
-)
