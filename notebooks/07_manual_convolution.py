@@ -51,8 +51,8 @@
 #
 # Run this cell first: one import line brings in NumPy, matplotlib and the course's helpers (and Keras where TensorFlow
 # exists), and `setup` seeds the random generators and reports the environment and the mode. On Colab it first installs
-# the course's helper package, `course_utils` (about 10 s), and in the browser it installs the copy the site ships;
-# anywhere else it installs nothing.
+# the course's helper package, `course_utils` (about 10 s); anywhere else it installs nothing (in the browser, the
+# site ships `course_utils` as a folder next to this notebook).
 
 # %%
 import sys
@@ -60,9 +60,6 @@ import sys
 if "google.colab" in sys.modules:  # on Colab only: install the course helpers (pinned), keep Colab's TensorFlow
     # %pip install --quiet --no-deps "course-utils @ git+https://github.com/cnns-hands-on/cnns-hands-on@main"
     sys.path_importer_cache.clear()  # forget cached folder listings: find the package installed a moment ago
-if sys.platform == "emscripten":  # in the browser (JupyterLite): install the helpers that the site ships
-    # %pip install --no-deps course-utils
-    sys.path_importer_cache.clear()
 
 from course_utils.start import *  # np, plt, keras, tf, and the course helpers (data, plots, results and more)
 

@@ -168,9 +168,9 @@ def _code_lines(source: str) -> list[str]:
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_the_setup_cell_is_short(notebook):
+    # The Colab install, the import, the seed; in the browser the site ships course_utils next to the notebook.
     setup = _code_lines(_parts(notebook)[2][0])
-    browser = any("emscripten" in line for line in setup)  # 07, 08, 11 also install in the browser
-    assert len(setup) <= (9 if browser else 6), f"{notebook.name}: the setup cell has {len(setup)} code lines"
+    assert len(setup) <= 6, f"{notebook.name}: the setup cell has {len(setup)} code lines"
 
 
 BOOKKEEPING = re.compile(r"\bresults\.\w+\(|\bmode\.\w+\(|set_random_seed\(|\bTimer\(")

@@ -118,6 +118,17 @@ def test_the_lite_site_gets_the_values_the_stored_runs_recorded_and_no_pypi():
     assert public[build_lite.KERNEL_SETTINGS]["pyodideUrl"].endswith("/v0.27.7/full/pyodide.js")
 
 
+def test_the_lite_site_ships_course_utils_as_a_folder_the_setup_cell_imports(tmp_path):
+    from tools import build_lite
+
+    staged = build_lite.stage_course_utils(tmp_path)
+    sources = {path.relative_to(ROOT / "course_utils") for path in (ROOT / "course_utils").rglob("*.py")}
+    assert {path.relative_to(staged) for path in staged.rglob("*.py")} == sources
+    assert not list(staged.rglob("__pycache__")), "bytecode of this machine's Python does not belong on the site"
+    for name in links.LITE_NOTEBOOKS:  # nothing to install in the browser: the import finds the folder
+        assert "emscripten" not in (ROOT / "notebooks" / name).with_suffix(".py").read_text(), name
+
+
 def test_gpu_check_reports_the_errors_last_line_and_refuses_a_cpu_unless_asked(monkeypatch):
     from tools import gpu_check
 

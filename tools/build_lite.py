@@ -5,8 +5,8 @@
 What goes in:
 - the notebooks that need nothing beyond NumPy, SciPy and matplotlib (07, 08, 11), with their stored outputs; their
   Colab and Binder badges become plain links, so that the page loads nothing from outside the site;
-- ``course_utils`` as a wheel that the setup cell installs (``%pip install --no-deps``), and ``comm``, a kernel
-  dependency Pyodide lacks;
+- ``course_utils`` as a folder next to the notebooks, which the setup cell imports with nothing to install, and
+  ``comm`` as a wheel, a kernel dependency Pyodide lacks;
 - ``data/ascent.dat``, ``data/face.dat`` and ``data/mnist/`` (the four IDX files), verified by SHA-256 and copied
   at build time from ``COURSE_DATA_DIR`` or the usual cache (downloaded there when missing). They are never committed;
   in the browser ``course_utils.data`` checks them again before use. ``data/verified.json`` holds the
@@ -107,15 +107,22 @@ def lite_config(pyodide_url: str | None) -> dict:
 
 
 def _wheels(into: Path) -> list[Path]:
+    """``comm``, which the kernel needs and Pyodide lacks (course_utils travels as a folder: stage_course_utils)."""
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
-    subprocess.run([*pip, "wheel", "--no-deps", "--wheel-dir", str(into), str(ROOT)], check=True)
     subprocess.run([*pip, "download", "--no-deps", "--only-binary", ":all:", "--dest", str(into), COMM], check=True)
     return sorted(into.glob("*.whl"))
 
 
+def stage_course_utils(contents: Path) -> Path:
+    """Copy the course_utils sources next to the notebooks: the kernel imports them from the notebook's folder."""
+    return Path(shutil.copytree(ROOT / "course_utils", contents / "course_utils",
+                                ignore=shutil.ignore_patterns("__pycache__", "*.pyc")))
+
+
 def _stage_contents(contents: Path) -> Path:
-    """The site's files: the browser notebooks, ascent and face, MNIST, and what their tested runs recorded."""
+    """The site's files: the browser notebooks, course_utils, ascent, face, MNIST, what their tested runs recorded."""
     (contents / "data").mkdir(parents=True)
+    stage_course_utils(contents)
     for name in LITE_NOTEBOOKS:
         notebook = for_the_browser(json.loads((ROOT / "notebooks" / name).read_text()))
         (contents / name).write_text(json.dumps(notebook, indent=1, ensure_ascii=False))
