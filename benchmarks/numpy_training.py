@@ -47,11 +47,13 @@ def keras_epoch(images: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     import keras
     import tensorflow as tf
 
+    from course_utils.models import compile_with_cosine  # notebook 02's recipe
+
     keras.utils.set_random_seed(SEED)
     model = nn.keras_twin(nn.build_scratch_cnn(np.random.default_rng(SEED)))
     steps = -(-len(images) // BATCH_SIZE)
-    model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(LEARNING_RATE, steps)),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    compile_with_cosine(model, rate=LEARNING_RATE, steps=steps, metrics=False, from_logits=True,
+                        steps_per_execution=1)  # one step per call, as the NumPy loop takes them
     dataset = (tf.data.Dataset.from_tensor_slices((images, labels)).shuffle(len(images), seed=SEED)
                .batch(BATCH_SIZE).map(lambda x, y: (tf.cast(x[..., tf.newaxis], tf.float32) / 255, y)))
     model.fit(dataset.take(2), epochs=1, verbose=0)  # trace the step function first: a one-off cost, not a rate

@@ -122,17 +122,21 @@ def build_scaled_dense() -> keras.Model:
 
 
 def compile_with_cosine(model: keras.Model, *, rate: float, steps: int, floor: float = 0.0,  # @save
-                        warmup: int = 0, metrics: bool = True, steps_per_execution: int = 32) -> keras.Model:
+                        warmup: int = 0, metrics: bool = True, steps_per_execution: int = 32,
+                        from_logits: bool = False) -> keras.Model:
     """Compile for integer labels with Adam, its rate gliding along a cosine from ``rate`` to ``floor * rate``."""
     # The cosine spans `steps` optimizer steps. With `warmup` steps, the rate first climbs in a straight line from
     # rate / 10 to rate, and the cosine takes the rest. `steps_per_execution` steps run per call from Python: the same
-    # arithmetic, less overhead (notebook 01). Every later notebook and benchmark compiles with this function.
+    # arithmetic, less overhead (notebook 01). `from_logits=True` is for a model without a final softmax (notebook
+    # 11's). Every later notebook and benchmark compiles with this function.
     if warmup:
         schedule = keras.optimizers.schedules.CosineDecay(rate / 10, decay_steps=steps - warmup, alpha=floor,
                                                           warmup_target=rate, warmup_steps=warmup)
     else:
         schedule = keras.optimizers.schedules.CosineDecay(rate, decay_steps=steps, alpha=floor)
-    model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True) if from_logits else \
+        "sparse_categorical_crossentropy"
+    model.compile(optimizer=keras.optimizers.Adam(schedule), loss=loss,
                   metrics=["accuracy"] if metrics else None, steps_per_execution=steps_per_execution)
     return model
 

@@ -877,10 +877,11 @@ if tf is None:
     results.show_verified("keras_test_accuracy")
     keras_history = None
 else:
-    model = keras_twin(start_net)
-    model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(
-        LEARNING_RATE, EPOCHS * steps_per_epoch)), loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"])
+    from course_utils.models import compile_with_cosine  # notebook 02's recipe
+
+    model = keras_twin(start_net)  # logits out, like our net: the loss applies the softmax
+    compile_with_cosine(model, rate=LEARNING_RATE, steps=EPOCHS * steps_per_epoch, from_logits=True,
+                        steps_per_execution=1)  # one step per call from Python, as our NumPy loop takes them
 
     def batches(images: np.ndarray, labels: np.ndarray, shuffle: bool = False) -> object:
         """(extra code) a tf.data pipeline that scales each batch when it is used, as as_floats does"""

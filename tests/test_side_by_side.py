@@ -145,6 +145,11 @@ def test_compile_with_cosine_decays_over_the_given_steps_to_its_floor():
     assert abs(float(_schedule(compile_with_cosine(model(), rate=0.004, steps=20))(20))) < 1e-9  # no floor: to 0
     compiled = compile_with_cosine(model(), rate=0.004, steps=20, metrics=False, steps_per_execution=8)
     assert compiled.steps_per_execution == 8 and compiled.loss == "sparse_categorical_crossentropy"
+    logits = compile_with_cosine(model(), rate=0.004, steps=20, from_logits=True)  # notebook 11's twin: no softmax
+    assert isinstance(logits.loss, keras.losses.SparseCategoricalCrossentropy) and logits.loss.from_logits
+    labels, scores = np.array([0, 2]), np.array([[2.0, 1.0, 0.1], [0.5, 2.5, -1.0]], dtype="float32")
+    expected = -np.mean(np.log(np.exp(scores[[0, 1], labels]) / np.exp(scores).sum(axis=1)))
+    assert abs(float(logits.loss(labels, scores)) - expected) < 1e-5, "the loss applies the softmax itself"
 
 
 def test_compile_with_cosine_warms_up_then_decays_within_the_same_steps():
