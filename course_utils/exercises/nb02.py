@@ -25,8 +25,8 @@ def q1(answer: Any) -> str:
 
 
 @exercise("Shape after Conv2D(64, 3) -> MaxPooling2D(2) -> Conv2D(64, 3) -> MaxPooling2D(2) on (32, 32, 1)",
-          hint="A valid 3x3 convolution removes 2 pixels from height and width; 2x2 pooling halves them, rounding "
-               "down.",
+          hint="A valid 3x3 convolution removes 2 pixels from height and "
+               "width; 2x2 pooling halves them, rounding down.",
           solution="feature_shape = (6, 6, 64)  # 32 -> 30 -> 15 -> 13 -> 6")
 def q2(answer: Any) -> str:
     shape = expect_feature_shape(answer)

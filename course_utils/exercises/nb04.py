@@ -68,9 +68,9 @@ TRIED = {(8, 3, 3), (16, 3, 3), (32, 3, 3), (16, 5, 3), (16, 3, 1), (16, 3, 2), 
 
 
 @exercise("Stretch: try a configuration of your own, with every seed, and rank it honestly",
-          hint="Pick e.g. (24, 3, 3), between f16 and f32. stats.welch(my_summary['seeds'], reference['seeds']) gives "
-               "the difference with its 95% t-interval (.low, .high); an interval that straddles 0 is 'about the "
-               "same'.",
+          hint="Pick e.g. (24, 3, 3), between f16 and f32. stats.welch(my_summary['seeds'], "
+               "reference['seeds']) gives the difference with its 95% t-interval (.low, "
+               ".high); an interval that straddles 0 is 'about the same'.",
           solution=(
               "my_configuration = (24, 3, 3)  # filters, kernel size, blocks: between f16 k3 and f32 k3",
               "interval = stats.welch(my_summary['seeds'], reference['seeds'])\n"

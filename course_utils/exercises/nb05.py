@@ -40,8 +40,8 @@ _WRONG_KERNEL = {
 
 
 @exercise("Pick the kernel that detects vertical edges",
-          hint="A vertical edge is a change from left to right. Which kernel's left column differs from its right "
-               "column?",
+          hint="A vertical edge is a change from left to right. Which "
+               "kernel's left column differs from its right column?",
           solution='vertical_edge_kernel = "C"  # left column negative, right column positive')
 def q2(answer: Any) -> str:
     expect_letter(answer, "".join(KERNELS), _WRONG_KERNEL)

@@ -38,8 +38,8 @@ def q1(answer: Any) -> str:
 
 
 @exercise("Parameters of GlobalAveragePooling2D -> Dense(10) after 128 feature maps",
-          hint="GlobalAveragePooling2D turns each of the 128 maps into one number and learns nothing. Then count "
-               "Dense(10).",
+          hint="GlobalAveragePooling2D turns each of the 128 maps into one "
+               "number and learns nothing. Then count Dense(10).",
           solution="gap_head_parameters = 128 * 10 + 10  # 1,290")
 def q2(answer: Any) -> str:
     expect_exact(expect_whole_number(answer, "a whole number of parameters"), 128 * 10 + 10, {

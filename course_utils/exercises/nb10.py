@@ -11,8 +11,8 @@ _HEAD_WEIGHTS = (3 * 3 * 64) * 128 + 128 + 128 * 5 + 5  # Flatten(576) -> Dense(
 
 
 @exercise("Trainable parameters of the transfer model with a frozen base",
-          hint="Only the head trains. Flatten turns 3x3x64 into one vector; a Dense layer has inputs x units weights "
-               "and one bias per unit.",
+          hint="Only the head trains. Flatten turns 3x3x64 into one vector; a Dense "
+               "layer has inputs x units weights and one bias per unit.",
           solution="trainable_parameters = (3 * 3 * 64) * 128 + 128 + 128 * 5 + 5  # 74,501")
 def q1(answer: Any) -> str:
     answer = expect_whole_number(answer, "a whole number of parameters")

@@ -127,8 +127,8 @@ _BN_CASES = [_bn_case(1, 8, 3), _bn_case(2, 32, 5)]
 
 
 @exercise("Write batchnorm_backward(grad, x_hat, gamma, inv_std) for training mode",
-          hint="dL/dbeta = sum of g over the batch and dL/dgamma = sum of g * x_hat; dx = gamma * inv_std * (g - dbeta "
-               "/ N - x_hat * dgamma / N).",
+          hint="dL/dbeta = sum of g over the batch and dL/dgamma = sum of g * x_hat; dx "
+               "= gamma * inv_std * (g - dbeta / N - x_hat * dgamma / N).",
           solution="def batchnorm_backward(grad, x_hat, gamma, inv_std):\n"
                    "    n = len(grad)\n"
                    "    return gamma * inv_std * (grad - grad.sum(axis=0) / n - x_hat * (grad * x_hat).sum(axis=0) / n)",  # noqa: E501 - a line of the solution's code

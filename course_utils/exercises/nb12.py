@@ -149,8 +149,8 @@ def q2(bottleneck_block: Callable[..., Any]) -> str:
 
 
 @exercise("A residual block with all-zero weights: what comes out?",
-          hint="F(x) = conv(relu(conv(x))) with zero weights and biases is 0 everywhere. What is relu(x + 0) for x >= "
-               "0?",
+          hint="F(x) = conv(relu(conv(x))) with zero weights and biases is "
+               "0 everywhere. What is relu(x + 0) for x >= 0?",
           solution='zero_block_output = "b"')
 def q3(answer: Any) -> str:
     expect_letter(answer, "abc", {"a": "the convolutions give 0, but the shortcut still adds x: relu(x + 0)",

@@ -34,8 +34,8 @@ _MAP_CASES = [np.array([[0.0, 2.0], [4.0, 1.0]]), np.array([[-3.0, -1.0, 5.0]]),
 
 
 @exercise("Write normalise_map(heat): scale a map to [0, 1]",
-          hint="span = heat.max() - heat.min(); if span == 0 return np.zeros_like(heat, dtype=float); else (heat - "
-               "heat.min()) / span.",
+          hint="span = heat.max() - heat.min(); if span == 0 return "
+               "np.zeros_like(heat, dtype=float); else (heat - heat.min()) / span.",
           solution="def normalise_map(heat):\n"
                    "    heat = np.asarray(heat, dtype=float)\n"
                    "    span = heat.max() - heat.min()\n"
