@@ -126,8 +126,8 @@ def train_one_epoch(x: np.ndarray, y: np.ndarray) -> tuple[keras.Model, Timer]:
     return model, timer
 
 
-fashion = data.load_fashion_mnist(fast=(6000, 2000))
-(fashion_train_images, fashion_train_labels), (fashion_test_images, fashion_test_labels) = fashion
+(fashion_train_images, fashion_train_labels), (fashion_test_images, fashion_test_labels) = data.load_fashion_mnist(
+    fast=(6000, 2000))
 (fashion_x_train, fashion_y_train), _ = split(fashion_train_images, fashion_train_labels)
 
 budget_rows = []
