@@ -36,7 +36,8 @@
 # - how 2×2 max pooling turns each window into one number, written as a loop;
 # - the output size of pooling, with and without overlap;
 # - max vs average pooling on a real edge map;
-# - what pooling keeps (robustness to small shifts) and what it loses (resolution, exact positions);
+# - what pooling keeps (steadiness under shifts smaller than its window) and what it loses (resolution, exact
+#   positions), and which part of pooling does which;
 # - that our NumPy pooling equals Keras's `MaxPooling2D` and `AveragePooling2D`;
 # - the backward passes: where each kind of pooling sends the gradient, checked against `tf.GradientTape`.
 #
@@ -146,7 +147,9 @@ plt.show()
 
 # %% [markdown]
 # Each pooling keeps a quarter of the values, yet the stairs stay recognisable at 63×63: max pooling keeps the
-# strongest response of every window, and strong responses are what mark the edges.
+# strongest response of every window, and strong responses are what mark the edges. (Each panel has its own grey
+# scale, from 0 to its own 99th percentile, so the panels show where the edges are, not how bright they are: each
+# max pooling can only raise the values, so a shared scale would make the later panels look brighter.)
 
 # %% [markdown]
 # ## 4. Max vs average pooling
@@ -175,7 +178,8 @@ for ax, image, title in zip(axes, (max_pooled, average_pooled), ("max pooling 4x
 plt.show()
 
 # %% [markdown]
-# Max pooling answers "is the feature somewhere in this window?"; average pooling answers "how much of the window
+# Here both panels share one grey scale (that of the max-pooled map), so the darker right panel is the
+# dilution itself, not a display setting. Max pooling answers "is the feature somewhere in this window?"; average pooling answers "how much of the window
 # is feature?". CNNs use max pooling between convolution blocks because they care about presence; average pooling
 # (often global, over the whole map) is common at the very end of a network.
 
@@ -203,12 +207,14 @@ print("windows covering each pixel of a 9x9 map:\n", windows_covering)
 # %% [markdown]
 # ## 6. Common mistake: misunderstanding what pooling does to resolution
 #
-# Two opposite misreadings are common: "pooling just makes the image smaller" (it also makes the network less
-# sensitive to exact positions, which is the point) and "pooling loses nothing important" (it does lose positions
-# and detail, which is the price). Both effects, measured.
+# Two opposite misreadings are common: "pooling just makes the image smaller" (it also makes the map steadier when
+# the input moves a little) and "pooling makes the network shift-invariant, for free" (the steadiness only covers
+# shifts smaller than the window, and the shrinking is what throws positions away). Both, measured.
 #
 # **What it keeps.** Shift the image one pixel to the right. Before pooling, most edge values move to another
-# position; after 2×2 max pooling, many windows still contain the same strongest value.
+# position; after 2×2 max pooling, many windows still contain the same strongest value. To see *which part* of
+# pooling does this, one more arm removes the downsampling alone: a 2×2 **max filter**, the same window with stride
+# 1, which takes each window's maximum but keeps every position.
 
 # %%
 shifted = np.roll(ascent, 1, axis=1)  # every pixel moves one column to the right
@@ -220,14 +226,121 @@ def relative_change(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.abs(a - b).mean() / np.abs(a).mean())
 
 
+def max_filter(x: np.ndarray) -> np.ndarray:
+    return conv.max_pool2d(x, 2, stride=1)  # 2x2 windows, stride 1: a local maximum at every position
+
+
 change_before = relative_change(edges[inner], shifted_edges[inner])
 change_after = relative_change(conv.max_pool2d(edges, 2)[inner], conv.max_pool2d(shifted_edges, 2)[inner])
+change_filter = relative_change(max_filter(edges)[inner], max_filter(shifted_edges)[inner])
 change_after_two = relative_change(
     conv.max_pool2d(edges, 4, stride=4)[inner], conv.max_pool2d(shifted_edges, 4, stride=4)[inner]
 )
 print(f"change caused by a 1-pixel shift: edge map {change_before:.0%}, after one 2x2 max pooling "
-      f"{change_after:.0%}, after 4x4 max pooling {change_after_two:.0%}")
-assert change_after < change_before
+      f"{change_after:.0%}, after a 2x2 max filter (no downsampling) {change_filter:.0%}, after 4x4 max pooling "
+      f"{change_after_two:.0%}")
+results.record(claims={
+    "pooling_steadies_one_pixel_shifts": (change_after < change_before, "2x2 max pooling changes less than the "
+                                          "edge map under a 1-pixel shift"),
+    "local_max_does_the_work": (abs(change_filter - change_after) < 0.02, "the 2x2 max filter without "
+                                "downsampling changes within 2 points of 2x2 max pooling"),
+})
+
+# %% [markdown]
+# The max filter changes as little as max pooling does, so the steadiness comes from the local maximum: a window's
+# largest value often survives a one-pixel move because the same strong pixel is still inside it. The downsampling
+# adds none of it; keeping one position in four is what throws the exact positions away.
+#
+# **How far does it reach?** A 2×2 window can absorb a 1-pixel move, but not a 2-pixel one. To read each change on a
+# scale, compare it with what an *unrelated* map scores, the ceiling of this measure: the edge map of the same photo
+# turned upside down, which has the same kind of edges, none of them in the same places. The fraction "change ÷
+# that ceiling" is 0 for an unchanged map and 1 for an unrelated one.
+
+# %%
+def edge_map(image: np.ndarray) -> np.ndarray:
+    return np.hypot(conv.conv2d(image, sobel_x), conv.conv2d(image, sobel_x.T))
+
+
+def change_after_shift(operation, shift: int) -> float:
+    """Relative change of operation(edge map) when ascent moves `shift` pixels to the right, as a fraction of an
+    unrelated map's (ascent upside down)."""
+    change = relative_change(operation(edges)[inner], operation(edge_map(np.roll(ascent, shift, axis=1)))[inner])
+    unrelated = relative_change(operation(edges)[inner], operation(edge_map(ascent[::-1]))[inner])
+    return change / unrelated
+
+
+arms = {
+    "edge map, no pooling": lambda x: x,
+    "2x2 max filter, stride 1": max_filter,
+    "2x2 max pooling": lambda x: conv.max_pool2d(x, 2),
+    "4x4 max pooling": lambda x: conv.max_pool2d(x, 4),
+}
+shifts = (1, 2, 3, 4)
+sweep = {name: [change_after_shift(op, shift) for shift in shifts] for name, op in arms.items()}
+print("change as a fraction of an unrelated map's (0 = unchanged, 1 = as different as ascent upside down):")
+print(f"{'':<26}" + "".join(f"{shift} px".rjust(8) for shift in shifts))
+for name, fractions in sweep.items():
+    print(f"{name:<26}" + "".join(f"{fraction:8.2f}" for fraction in fractions))
+pool_2 = sweep["2x2 max pooling"]
+results.record(
+    pool2_one_pixel=pool_2[0], pool2_two_pixels=pool_2[1], pool2_four_pixels=pool_2[3],
+    claims={
+        "steadiness_fades_past_the_window": (pool_2[1] > 1.5 * pool_2[0] and pool_2[3] > 0.5, "the 2x2 pooled "
+                                             "map changes over 1.5 times as much at 2 px as at 1 px, and more than "
+                                             "half way to unrelated at 4 px"),
+        "two_pixels_undo_the_gain": (abs(pool_2[1] - sweep["edge map, no pooling"][0]) < 0.05, "at 2 px the 2x2 "
+                                     "pooled map is within 0.05 of the edge map's fraction at 1 px"),
+        "larger_window_steadier": (all(big < small for big, small in zip(sweep["4x4 max pooling"], pool_2,
+                                                                         strict=True)),
+                                   "4x4 max pooling changes less than 2x2 at every shift"),
+    },
+)
+
+# %%
+# (extra code) plots the shift sweep
+fig, ax = plt.subplots(figsize=(6.5, 4))
+for (name, fractions), marker in zip(sweep.items(), "osx^", strict=True):
+    ax.plot(shifts, fractions, marker=marker, label=name)
+ax.axhline(1, color="grey", linestyle="--", linewidth=1)
+ax.text(1, 0.97, "an unrelated map (the photo upside down)", va="top", color="grey")
+ax.set(xticks=shifts, xlabel="shift of the photo (pixels)", ylim=(0, 1.05),
+       ylabel="change, as a fraction of an unrelated map's")
+ax.legend(loc="lower right")
+plt.show()
+
+# %% [markdown]
+# The 2×2 max filter's line lies on top of 2×2 max pooling's at every shift. Pooling's steadiness covers shifts
+# smaller than its window: at a shift of 2 pixels the 2×2 pooled map has changed about as much as the raw edge map
+# did at 1 pixel, and at 4 pixels it is well on its way to an unrelated map. A 4×4 window stretches the range, and
+# pays for it by keeping one value in 16. This is why "pooling makes CNNs shift-invariant" is only
+# half true; Zhang (2019, *Making Convolutional Networks Shift-Invariant Again*) shows that modern CNNs' outputs can
+# change a lot under small shifts. He describes max pooling as exactly the two steps separated here, a dense max
+# (our max filter) followed by subsampling, and blames the subsampling, which ignores the sampling theorem: fine
+# detail *aliases*, it reappears as false coarse patterns that jump as the input moves. His fix, anti-aliasing, puts
+# a small blur between the two steps (MaxBlurPool).
+#
+# **Deep dive (optional): blur before subsampling.** The same measure for Zhang's MaxBlurPool, built from the pieces
+# above: a 2×2 max filter, a 3×3 blur (weights 1, 2, 1 in each direction, summing to 1), then every second position.
+# The blur is the one thing it adds to 2×2 max pooling.
+
+# %%
+blur = np.outer([1, 2, 1], [1, 2, 1]) / 16  # a small low-pass filter: a weighted local average
+
+
+def max_blur_pool(x: np.ndarray) -> np.ndarray:
+    return conv.conv2d(max_filter(x), blur)[::2, ::2]  # dense max, blur, then keep every second row and column
+
+
+blurred = [change_after_shift(max_blur_pool, shift) for shift in shifts]
+print(f"{'MaxBlurPool 2x2':<26}" + "".join(f"{fraction:8.2f}" for fraction in blurred))
+print(f"{'2x2 max pooling':<26}" + "".join(f"{fraction:8.2f}" for fraction in pool_2))
+results.record(claims={"blur_steadies_further": (all(b < m for b, m in zip(blurred, pool_2, strict=True)),
+                                                 "MaxBlurPool changes less than 2x2 max pooling at every shift")})
+
+# %% [markdown]
+# The blur lowers the change at every shift, and what it costs is sharpness: a blurred map cannot place an edge as
+# precisely. Zhang reports that, in ImageNet classifiers, this trade also raised accuracy; we have measured only the
+# steadiness here.
 
 # %% [markdown]
 # **What it loses.** Inside a window, position is gone: a feature in any of the four cells gives the same output.
@@ -410,7 +523,9 @@ ex.stretch.check(average_verdict, average_change=average_change, max_change=chan
 # - Max pooling replaces each window by its largest value; average pooling by its mean.
 # - Output size: `(H - pool) // stride + 1` (valid) or `ceil(H / stride)` (same); odd sizes lose a row in valid.
 # - Max pooling keeps the strongest responses, so edges survive repeated halving; averaging dilutes them.
-# - Pooling makes feature maps less sensitive to small shifts, and pays for it with resolution and exact positions.
+# - Pooling makes feature maps steadier under shifts smaller than its window; the local maximum does that (a max
+#   filter without downsampling is as steady), and the downsampling costs resolution and exact positions. Past the
+#   window the steadiness fades; blurring before subsampling (anti-aliasing, Zhang 2019) extends it.
 # - Our NumPy pooling equals Keras's `MaxPooling2D` and `AveragePooling2D`.
 # - Backward, max pooling routes each window's gradient to its winner only; average pooling shares it among the
 #   cells it counted. Both equal `tf.GradientTape`'s gradients.
