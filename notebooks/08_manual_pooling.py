@@ -261,11 +261,14 @@ def edge_map(image: np.ndarray) -> np.ndarray:
     return np.hypot(conv.conv2d(image, sobel_x), conv.conv2d(image, sobel_x.T))
 
 
+upside_down_edges = edge_map(ascent[::-1])  # same kind of edges as `edges`, none in the same place
+
+
 def change_after_shift(operation, shift: int) -> float:
     """Relative change of operation(edge map) when ascent moves `shift` pixels to the right, as a fraction of an
     unrelated map's (ascent upside down)."""
     change = relative_change(operation(edges)[inner], operation(edge_map(np.roll(ascent, shift, axis=1)))[inner])
-    unrelated = relative_change(operation(edges)[inner], operation(edge_map(ascent[::-1]))[inner])
+    unrelated = relative_change(operation(edges)[inner], operation(upside_down_edges)[inner])
     return change / unrelated
 
 
