@@ -283,14 +283,15 @@ def verdict(value: float, baseline: float, noise: float) -> str:
     return "about the same"
 
 
-def expect_verdict(answer: Any, value: float, baseline: float, noise: float, what: str) -> str:
+def expect_verdict(answer: Any, value: float, baseline: float, noise: float, what: str,
+                   why_noise: str = "a different seed alone moves the result about that much") -> str:
     """Fail unless ``answer`` is the verdict that ``value`` against ``baseline`` supports; return it."""
     said = expect_choice(answer, VERDICTS, "your conclusion")
     supported = verdict(value, baseline, noise)
     if said != supported:
         raise CheckFailed(f"your own numbers say {supported!r}: {what} {value:.4f} against {baseline:.4f}, a "
                           f"difference of {value - baseline:+.4f}. A difference within ±{noise:g} is 'about the "
-                          "same': a different seed alone moves the result about that much")
+                          f"same': {why_noise}")
     return supported
 
 

@@ -19,8 +19,8 @@
 # sends the gradient backwards, checked against Keras and TensorFlow. -->
 #
 # **Why this matters.** Every CNN in this course alternates `Conv2D` with `MaxPooling2D`. Pooling has no weights
-# and looks trivial, yet it decides how fast the feature maps shrink, what survives the shrinking, and why a
-# network barely notices when an object moves by a pixel. Here you compute it yourself and see what it keeps and
+# and looks trivial, yet it decides how fast the feature maps shrink, what survives the shrinking, and how much
+# the maps change when an object moves by a pixel or two. Here you compute it yourself and see what it keeps and
 # what it throws away.
 #
 # *CNNs, hands-on* · notebook 8 of 8 · previous: [**07 · convolution in NumPy**](07_manual_convolution.ipynb) ·
@@ -36,7 +36,7 @@
 # - how 2×2 max pooling turns each window into one number, written as a loop;
 # - the output size of pooling, with and without overlap;
 # - max vs average pooling on a real edge map;
-# - what pooling keeps (steadiness under shifts smaller than its window) and what it loses (resolution, exact
+# - what pooling keeps (maps that change less when the input moves a little) and what it loses (resolution, exact
 #   positions), and which part of pooling does which;
 # - that our NumPy pooling equals Keras's `MaxPooling2D` and `AveragePooling2D`;
 # - the backward passes: where each kind of pooling sends the gradient, checked against `tf.GradientTape`.
@@ -106,15 +106,16 @@ assert np.array_equal(pooled, conv.max_pool2d(feature_map, 2))
 # %% [markdown]
 # ## 2. Output size
 #
-# A pooling window is a convolution window without weights, so the size formula is the same with no padding:
-# `(H - pool) // stride + 1`. With `padding="same"` it is `ceil(H / stride)`. An odd size shows the difference.
+# A pooling window is a convolution window without weights, so its output size follows notebook 07's rule for a
+# convolution with no padding (exercise 1 asks you to write it as a function). Two paddings exist: `"valid"`, the
+# Keras default, keeps only the windows that fit inside the map; `"same"` pads the map so that every pixel is
+# covered, which gives `ceil(H / stride)` outputs. Even sizes cannot tell them apart; odd sizes can.
 
 # %% tags=["nbval-check-output"]
-for height in (28, 14, 7):
+for height in (32, 15, 9):
     valid = conv.max_pool2d(np.zeros((height, height)), 2)
     same = conv.max_pool2d(np.zeros((height, height)), 2, padding="same")
     print(f"{height}x{height} -> valid {valid.shape}, same {same.shape}")
-    assert valid.shape[0] == (height - 2) // 2 + 1
     assert same.shape[0] == -(-height // 2)  # ceil division
 
 # %% [markdown]
@@ -142,7 +143,8 @@ for ax, level in zip(axes, pyramid, strict=True):
     ax.imshow(level, cmap="gray", vmax=np.percentile(level, 99))
     ax.set_title(f"{level.shape[0]}x{level.shape[1]}")
     ax.axis("off")
-fig.suptitle("The same edges after 0, 1, 2 and 3 max poolings (each shown at the same size)")
+fig.suptitle("The same edges after 0, 1, 2 and 3 max poolings (each shown at the same size, each on its own grey "
+             "scale)")
 plt.show()
 
 # %% [markdown]
@@ -178,21 +180,21 @@ for ax, image, title in zip(axes, (max_pooled, average_pooled), ("max pooling 4x
 plt.show()
 
 # %% [markdown]
-# Here both panels share one grey scale (that of the max-pooled map), so the darker right panel is the
-# dilution itself, not a display setting. Max pooling answers "is the feature somewhere in this window?"; average pooling answers "how much of the window
-# is feature?". CNNs use max pooling between convolution blocks because they care about presence; average pooling
-# (often global, over the whole map) is common at the very end of a network.
+# Here both panels share one grey scale (that of the max-pooled map), so the darker right panel is the dilution
+# itself, not a display setting. Max pooling answers "is the feature somewhere in this window?"; average pooling
+# answers "how much of the window is feature?". CNNs use max pooling between convolution blocks because they care
+# about presence; average pooling (often global, over the whole map) is common at the very end of a network.
 
 # %% [markdown]
 # ## 5. Stride and overlap
 #
 # The window and the step need not match. A 3×3 window with stride 2 overlaps its neighbours by one pixel (AlexNet
-# pooled this way). The output size follows the same formula.
+# pooled this way). The output size follows the same rule.
 
 # %% tags=["nbval-check-output"]
 overlapping = conv.max_pool2d(edges, 3, stride=2)
 print(f"3x3 windows, stride 2: {edges.shape} -> {overlapping.shape}")
-assert overlapping.shape[0] == (510 - 3) // 2 + 1
+assert overlapping.shape[0] == conv.output_size(510, 3, stride=2)
 
 windows_covering = np.zeros((9, 9), dtype=int)  # how many windows see each pixel, on a small 9x9 map
 for i in range((9 - 3) // 2 + 1):
@@ -207,14 +209,15 @@ print("windows covering each pixel of a 9x9 map:\n", windows_covering)
 # %% [markdown]
 # ## 6. Common mistake: misunderstanding what pooling does to resolution
 #
-# Two opposite misreadings are common: "pooling just makes the image smaller" (it also makes the map steadier when
-# the input moves a little) and "pooling makes the network shift-invariant, for free" (the steadiness only covers
-# shifts smaller than the window, and the shrinking is what throws positions away). Both, measured.
+# Two opposite misreadings are common: "pooling just makes the image smaller" (it also makes the map change less
+# when the input moves a little) and "pooling makes the network shift-invariant" (the maps still change, more and
+# more as the shift grows, and the shrinking throws positions away). Both, measured.
 #
-# **What it keeps.** Shift the image one pixel to the right. Before pooling, most edge values move to another
-# position; after 2×2 max pooling, many windows still contain the same strongest value. To see *which part* of
-# pooling does this, one more arm removes the downsampling alone: a 2×2 **max filter**, the same window with stride
-# 1, which takes each window's maximum but keeps every position.
+# **What it keeps.** Shift the image one pixel to the right and compare each map with its unshifted version
+# position by position, the way a `Flatten` and `Dense` head reads it. Before pooling, most edge values move to
+# another position. Pooling has two steps, and one more arm separates them: a 2×2 **max filter** takes the maximum
+# of every 2×2 window at stride 1, so it keeps every position; 2×2 max pooling is that map with every second row
+# and column kept.
 
 # %%
 shifted = np.roll(ascent, 1, axis=1)  # every pixel moves one column to the right
@@ -230,6 +233,7 @@ def max_filter(x: np.ndarray) -> np.ndarray:
     return conv.max_pool2d(x, 2, stride=1)  # 2x2 windows, stride 1: a local maximum at every position
 
 
+assert np.array_equal(conv.max_pool2d(edges, 2), max_filter(edges)[::2, ::2])  # pooling = max filter, then subsample
 change_before = relative_change(edges[inner], shifted_edges[inner])
 change_after = relative_change(conv.max_pool2d(edges, 2)[inner], conv.max_pool2d(shifted_edges, 2)[inner])
 change_filter = relative_change(max_filter(edges)[inner], max_filter(shifted_edges)[inner])
@@ -242,19 +246,23 @@ print(f"change caused by a 1-pixel shift: edge map {change_before:.0%}, after on
 results.record(claims={
     "pooling_steadies_one_pixel_shifts": (change_after < change_before, "2x2 max pooling changes less than the "
                                           "edge map under a 1-pixel shift"),
-    "local_max_does_the_work": (abs(change_filter - change_after) < 0.02, "the 2x2 max filter without "
+    "window_not_downsampling": (abs(change_filter - change_after) < 0.02, "the 2x2 max filter without "
                                 "downsampling changes within 2 points of 2x2 max pooling"),
 })
 
 # %% [markdown]
-# The max filter changes as little as max pooling does, so the steadiness comes from the local maximum: a window's
-# largest value often survives a one-pixel move because the same strong pixel is still inside it. The downsampling
-# adds none of it; keeping one position in four is what throws the exact positions away.
+# The max filter changes as little as max pooling does. That could not have come out otherwise: the `assert` above
+# shows that max pooling *is* the max filter with three positions in four dropped, and an average over positions
+# cannot see which ones were dropped. So, on this measure, the steadiness comes from the window, not from the
+# downsampling: every output summarises a 2×2 neighbourhood, and after a 1-pixel move the neighbourhood at the same
+# position still holds half of its old pixels. Whether it has to be the *maximum* of the window is the stretch
+# exercise's question.
 #
-# **How far does it reach?** A 2×2 window can absorb a 1-pixel move, but not a 2-pixel one. To read each change on a
-# scale, compare it with what an *unrelated* map scores, the ceiling of this measure: the edge map of the same photo
-# turned upside down, which has the same kind of edges, none of them in the same places. The fraction "change ÷
-# that ceiling" is 0 for an unchanged map and 1 for an unrelated one.
+# **How far does it reach?** Now shifts of 1 to 4 pixels, each arm against no pooling *at the same shift*. To read
+# a change on a scale, compare it with what an *unrelated* map scores, the ceiling of this measure: the edge map of
+# the same photo turned upside down, which has the same kind of edges, none of them in the same places. The
+# fraction "change ÷ that ceiling" is 0 for an unchanged map and 1 for an unrelated one. (The 2×2 max filter is
+# left out: it scores the same as 2×2 max pooling, for the reason above.)
 
 # %%
 def edge_map(image: np.ndarray) -> np.ndarray:
@@ -264,67 +272,81 @@ def edge_map(image: np.ndarray) -> np.ndarray:
 upside_down_edges = edge_map(ascent[::-1])  # same kind of edges as `edges`, none in the same place
 
 
+def unrelated_change(operation) -> float:
+    """The ceiling: relative change of operation(edge map) against operation(edge map of ascent upside down)."""
+    return relative_change(operation(edges)[inner], operation(upside_down_edges)[inner])
+
+
 def change_after_shift(operation, shift: int) -> float:
-    """Relative change of operation(edge map) when ascent moves `shift` pixels to the right, as a fraction of an
-    unrelated map's (ascent upside down)."""
-    change = relative_change(operation(edges)[inner], operation(edge_map(np.roll(ascent, shift, axis=1)))[inner])
-    unrelated = relative_change(operation(edges)[inner], operation(upside_down_edges)[inner])
-    return change / unrelated
+    """Relative change of operation(edge map) when ascent moves `shift` pixels right, as a fraction of the ceiling."""
+    moved = operation(edge_map(np.roll(ascent, shift, axis=1)))
+    return relative_change(operation(edges)[inner], moved[inner]) / unrelated_change(operation)
 
 
-arms = {
-    "edge map, no pooling": lambda x: x,
-    "2x2 max filter, stride 1": max_filter,
-    "2x2 max pooling": lambda x: conv.max_pool2d(x, 2),
-    "4x4 max pooling": lambda x: conv.max_pool2d(x, 4),
-}
+arms = {"edge map, no pooling": lambda x: x, "2x2 max pooling": lambda x: conv.max_pool2d(x, 2),
+        "4x4 max pooling": lambda x: conv.max_pool2d(x, 4)}
 shifts = (1, 2, 3, 4)
 sweep = {name: [change_after_shift(op, shift) for shift in shifts] for name, op in arms.items()}
 print("change as a fraction of an unrelated map's (0 = unchanged, 1 = as different as ascent upside down):")
-print(f"{'':<26}" + "".join(f"{shift} px".rjust(8) for shift in shifts))
+print(f"{'':<22}" + "".join(f"{shift} px".rjust(8) for shift in shifts))
 for name, fractions in sweep.items():
-    print(f"{name:<26}" + "".join(f"{fraction:8.2f}" for fraction in fractions))
-pool_2 = sweep["2x2 max pooling"]
+    print(f"{name:<22}" + "".join(f"{fraction:8.2f}" for fraction in fractions))
+raw, pool_2, pool_4 = sweep.values()
 results.record(
-    pool2_one_pixel=pool_2[0], pool2_two_pixels=pool_2[1], pool2_four_pixels=pool_2[3],
+    edge_map_ceiling=unrelated_change(arms["edge map, no pooling"]),
+    pool2_ceiling=unrelated_change(arms["2x2 max pooling"]),
+    pool2_one_pixel=pool_2[0], pool2_four_pixels=pool_2[3], edge_map_one_pixel=raw[0],
     claims={
-        "steadiness_fades_past_the_window": (pool_2[1] > 1.5 * pool_2[0] and pool_2[3] > 0.5, "the 2x2 pooled "
-                                             "map changes over 1.5 times as much at 2 px as at 1 px, and more than "
-                                             "half way to unrelated at 4 px"),
-        "two_pixels_undo_the_gain": (abs(pool_2[1] - sweep["edge map, no pooling"][0]) < 0.05, "at 2 px the 2x2 "
-                                     "pooled map is within 0.05 of the edge map's fraction at 1 px"),
-        "larger_window_steadier": (all(big < small for big, small in zip(sweep["4x4 max pooling"], pool_2,
-                                                                         strict=True)),
-                                   "4x4 max pooling changes less than 2x2 at every shift"),
+        "pooling_damps_every_shift": (all(p2 < r and p4 < p2 for r, p2, p4 in zip(raw, pool_2, pool_4, strict=True)),
+                                      "at every shift, 2x2 pooling changes less than no pooling, 4x4 less than 2x2"),
+        "pooled_map_still_changes": (pool_2[3] > 2 * pool_2[0] and pool_2[3] > 0.5, "the 2x2 pooled map changes "
+                                     "over twice as much at 4 px as at 1 px, more than half way to unrelated"),
     },
 )
 
 # %%
 # (extra code) plots the shift sweep
-fig, ax = plt.subplots(figsize=(6.5, 4))
-for (name, fractions), marker in zip(sweep.items(), "osx^", strict=True):
+fig, ax = plt.subplots(figsize=(8.5, 4))
+for (name, fractions), marker in zip(sweep.items(), "os^", strict=True):
     ax.plot(shifts, fractions, marker=marker, label=name)
 ax.axhline(1, color="grey", linestyle="--", linewidth=1)
 ax.text(1, 0.97, "an unrelated map (the photo upside down)", va="top", color="grey")
 ax.set(xticks=shifts, xlabel="shift of the photo (pixels)", ylim=(0, 1.05),
-       ylabel="change, as a fraction of an unrelated map's")
-ax.legend(loc="lower right")
+       ylabel="change, as a fraction\nof an unrelated map's")
+ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1))
+fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The 2×2 max filter's line lies on top of 2×2 max pooling's at every shift. Pooling's steadiness covers shifts
-# smaller than its window: at a shift of 2 pixels the 2×2 pooled map has changed about as much as the raw edge map
-# did at 1 pixel, and at 4 pixels it is well on its way to an unrelated map. A 4×4 window stretches the range, and
-# pays for it by keeping one value in 16. This is why "pooling makes CNNs shift-invariant" is only
-# half true; Zhang (2019, *Making Convolutional Networks Shift-Invariant Again*) shows that modern CNNs' outputs can
-# change a lot under small shifts. He describes max pooling as exactly the two steps separated here, a dense max
-# (our max filter) followed by subsampling, and blames the subsampling, which ignores the sampling theorem: fine
-# detail *aliases*, it reappears as false coarse patterns that jump as the input moves. His fix, anti-aliasing, puts
-# a small blur between the two steps (MaxBlurPool).
+# Pooling lowers the change at every shift, and a 4×4 window lowers it more than a 2×2 one, paying with one value
+# kept in 16 instead of one in 4. But no line is flat: the 2×2 pooled map changes more with every pixel of shift,
+# and at 4 pixels it has gone more than half way to an unrelated map. Pooling *damps* small shifts; it does not make
+# a map shift-invariant. Notebook 09 trains networks to cope with larger ones.
 #
-# **Deep dive (optional): blur before subsampling.** The same measure for Zhang's MaxBlurPool, built from the pieces
-# above: a 2×2 max filter, a 3×3 blur (weights 1, 2, 1 in each direction, summing to 1), then every second position.
-# The blur is the one thing it adds to 2×2 max pooling.
+# **Deep dive (optional): moved, or changed? Aliasing.** A position-by-position comparison mixes up two things: a
+# map that has *moved* (the same values, one cell over, which later layers can still use) and a map that has
+# *changed*. Pooling keeps every second position, so an input shift of 2 pixels moves a 2×2-pooled map by exactly
+# one cell, but a 1-pixel shift has no such move: the pooled map becomes a different map. Zhang (2019, *Making
+# Convolutional Networks Shift-Invariant Again*) describes max pooling as exactly our two steps, a dense max (the
+# max filter) followed by subsampling, and blames the subsampling: it ignores the sampling theorem (a signal must
+# be smooth enough before you keep one sample in two), so fine detail *aliases*, reappearing as coarse patterns
+# that jump as the input moves. A one-dimensional example shows it:
+
+# %% tags=["nbval-check-output"]
+stripes = np.array([0, 0, 1, 1, 0, 0, 1, 1], dtype=float)
+for shift in (0, 1, 2):
+    moved = np.roll(stripes, shift)
+    pooled_stripes = moved.reshape(-1, 2).max(axis=1)  # 2-wide windows, stride 2
+    print(f"shifted by {shift}: {moved.astype(int)} -> 2-wide max pooling {pooled_stripes.astype(int)}")
+
+# %% [markdown]
+# A shift of 2 moves the pooled signal by one place; a shift of 1 turns it into all ones, which no move of the
+# original pooled signal gives. Zhang's fix, *anti-aliasing*, puts a small blur between the two steps
+# (MaxBlurPool): a 2×2 max filter, a 3×3 blur (weights 1, 2, 1 in each direction, summing to 1), then every second
+# position. To measure aliasing on `ascent`, compare the pooled map of the shifted photo with the best a move can
+# do: for an even shift the original pooled map moved by whole cells, for a 1-pixel shift its average with its
+# one-cell move (a move by half a cell). What is left over is the change that no move explains, as a fraction of
+# the unrelated map's.
 
 # %%
 blur = np.outer([1, 2, 1], [1, 2, 1]) / 16  # a small low-pass filter: a weighted local average
@@ -334,16 +356,32 @@ def max_blur_pool(x: np.ndarray) -> np.ndarray:
     return conv.conv2d(max_filter(x), blur)[::2, ::2]  # dense max, blur, then keep every second row and column
 
 
-blurred = [change_after_shift(max_blur_pool, shift) for shift in shifts]
-print(f"{'MaxBlurPool 2x2':<26}" + "".join(f"{fraction:8.2f}" for fraction in blurred))
-print(f"{'2x2 max pooling':<26}" + "".join(f"{fraction:8.2f}" for fraction in pool_2))
-results.record(claims={"blur_steadies_further": (all(b < m for b, m in zip(blurred, pool_2, strict=True)),
-                                                 "MaxBlurPool changes less than 2x2 max pooling at every shift")})
+def unexplained_by_a_move(pool, shift: int) -> float:
+    """Change of pool(edge map) under a `shift`-pixel shift that no move of the pooled map explains (0 = a move)."""
+    pooled, moved = pool(edges), pool(edge_map(np.roll(ascent, shift, axis=1)))
+    best_move = np.roll(pooled, shift // 2, axis=1)
+    if shift % 2:  # half a cell more: the average of the two nearest moves
+        best_move = (best_move + np.roll(pooled, shift // 2 + 1, axis=1)) / 2
+    return relative_change(moved[inner], best_move[inner]) / unrelated_change(pool)
+
+
+poolings = {"2x2 max pooling": lambda x: conv.max_pool2d(x, 2), "MaxBlurPool 2x2": max_blur_pool}
+aliasing = {name: [unexplained_by_a_move(pool, shift) for shift in (1, 2)] for name, pool in poolings.items()}
+for name, (odd, even) in aliasing.items():
+    print(f"{name:<16} not explained by a move: 1-pixel shift {odd:.2f}, 2-pixel shift {even:.2f}")
+(max_odd, max_even), (blur_odd, blur_even) = aliasing.values()
+results.record(aliasing_max_pool=max_odd, aliasing_max_blur_pool=blur_odd, claims={
+    "even_shifts_are_moves": (max(max_even, blur_even) < 1e-9, "a 2-pixel shift moves both pooled maps by exactly "
+                              "one cell"),
+    "blur_reduces_aliasing": (blur_odd < 0.75 * max_odd, "MaxBlurPool leaves less than three quarters of max "
+                              "pooling's unexplained change at a 1-pixel shift"),
+})
 
 # %% [markdown]
-# The blur lowers the change at every shift, and what it costs is sharpness: a blurred map cannot place an edge as
-# precisely. Zhang reports that, in ImageNet classifiers, this trade also raised accuracy; we have measured only the
-# steadiness here.
+# An even shift is a pure move for both poolings. A 1-pixel shift leaves a change that no move explains, and the
+# blur shrinks it. The price is sharpness: a blurred map cannot place an edge as precisely (not measured here).
+# Zhang reports that in ImageNet classifiers this trade also raised accuracy; we have measured only the aliasing.
+# *End of the deep dive.*
 
 # %% [markdown]
 # **What it loses.** Inside a window, position is gone: a feature in any of the four cells gives the same output.
@@ -526,9 +564,9 @@ ex.stretch.check(average_verdict, average_change=average_change, max_change=chan
 # - Max pooling replaces each window by its largest value; average pooling by its mean.
 # - Output size: `(H - pool) // stride + 1` (valid) or `ceil(H / stride)` (same); odd sizes lose a row in valid.
 # - Max pooling keeps the strongest responses, so edges survive repeated halving; averaging dilutes them.
-# - Pooling makes feature maps steadier under shifts smaller than its window; the local maximum does that (a max
-#   filter without downsampling is as steady), and the downsampling costs resolution and exact positions. Past the
-#   window the steadiness fades; blurring before subsampling (anti-aliasing, Zhang 2019) extends it.
+# - Pooling makes feature maps change less when the input moves a little: the window does that (a max filter
+#   without downsampling is as steady), and the downsampling costs resolution and exact positions. The maps still
+#   change more with every pixel of shift: pooling damps shifts, it does not remove them.
 # - Our NumPy pooling equals Keras's `MaxPooling2D` and `AveragePooling2D`.
 # - Backward, max pooling routes each window's gradient to its winner only; average pooling shares it among the
 #   cells it counted. Both equal `tf.GradientTape`'s gradients.

@@ -110,7 +110,8 @@ def solved() -> dict:
                "accuracy_epochs": 3},
         "07": {"kernel": kernel, "image": image, "diagonal": nb07.strength(image, kernel),
                "sobel": nb07.strength(image, sobel)},
-        "08": {"edges": image, "shifted_edges": shifted, "max_change": 0.30,
+        "08": {"edges": image, "shifted_edges": shifted,
+               "max_change": nb08.shift_change(image, shifted, conv.max_pool2d),
                "average_change": nb08.shift_change(image, shifted, conv.avg_pool2d)},
         "09": {"run": {"model": gap_augmented, "shifted": 0.794, "baseline shifted": 0.767}},
         "10": {"run": {"base": last_block, "accuracy": 0.612, "baseline": 0.634}},
@@ -155,7 +156,7 @@ def _conclusion(number: str, measured: dict):
         "03": (0.87, 0.89, nb03.STRETCH_NOISE),
         "04": (0.8250, 0.7977, _welch_half_width([0.820, 0.8250, 0.830], [0.790, 0.7977, 0.8054])),
         "07": (measured.get("diagonal"), measured.get("sobel"), nb07.STRETCH_NOISE * (measured.get("sobel") or 1)),
-        "08": (measured.get("average_change"), 0.30, nb08.STRETCH_NOISE),
+        "08": (measured.get("average_change"), measured.get("max_change"), nb08.STRETCH_NOISE),
         "09": (0.794, 0.767, nb09.STRETCH_NOISE),
         "10": (0.612, 0.634, nb10.STRETCH_NOISE),
         "11": (0.962, 0.971, nb11.STRETCH_NOISE),
@@ -257,6 +258,11 @@ WRONG_EXPERIMENTS = [
     ("08", lambda s: _changed("08", s, average_change=nb08.shift_change(s["08"]["edges"], s["08"]["shifted_edges"],
                                                                         conv.avg_pool2d, border=0)), "crop the pooled"),
     ("08", lambda s: _changed("08", s, average_change="0.42"), "is text"),
+    ("08", lambda s: _changed("08", s, max_change=0.9), "Pass max_change=change_after"),
+    ("08", lambda s: _changed("08", s, max_change=nb08.shift_change(s["08"]["edges"], s["08"]["shifted_edges"], None)),
+     "change_before"),
+    ("08", lambda s: _changed("08", s, max_change=nb08._filter_change(s["08"]["edges"], s["08"]["shifted_edges"])),
+     "change_filter"),
     ("09", lambda s: _changed("09", s, run={**s["09"]["run"], "model": _small_cnn("flatten", _shift_augmentation())}),
      "should end with the GAP head"),
     ("09", lambda s: _changed("09", s, run={**s["09"]["run"], "model": _small_cnn("gap")}),
@@ -349,3 +355,14 @@ def test_the_noise_band_in_the_text_is_the_one_the_check_uses(module, quoted):
     text = notebook.read_text()
     stated = float(re.sub(r"[±%]| percentage point", "", quoted)) / (100 if not quoted.startswith("±") else 1)
     assert quoted in text and stated == pytest.approx(module.STRETCH_NOISE)
+
+
+def test_08_reads_relative_change_in_either_order_and_names_no_seed(solved):
+    measured = dict(solved["08"])
+    edges, shifted = measured["edges"], measured["shifted_edges"]
+    measured["average_change"] = nb08.shift_change(shifted, edges, conv.avg_pool2d)  # relative_change(shifted, edges)
+    right = verdict(measured["average_change"], measured["max_change"], nb08.STRETCH_NOISE)
+    assert nb08.stretch.evaluate(right, **measured).passed
+    wrong = next(option for option in VERDICTS if option != right)
+    message = nb08.stretch.evaluate(wrong, **measured).message
+    assert "no seed" in message and "a different seed" not in message, message

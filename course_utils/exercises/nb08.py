@@ -19,28 +19,42 @@ _SIZE_CASES = [(28, 2, 2), (7, 2, 2), (7, 3, 2), (512, 3, 2), (10, 2, 1), (5, 5,
           solution="def pooled_size(n, pool, stride):\n    return (n - pool) // stride + 1",
           callable_name="pooled_size")
 def q1(pooled_size: Callable[[int, int, int], Any]) -> str:
+    answers = {}
     for n, pool, stride in _SIZE_CASES:
         got = call(pooled_size, "pooled_size", n, pool, stride)
-        expected = (n - pool) // stride + 1
         if isinstance(got, (float, np.floating)) and not float(got).is_integer():
             raise CheckFailed(f"for n={n}, pool={pool}, stride={stride} you returned {got}; use floor division //")
-        got = expect_whole_number(got, "a whole number of positions")
-        if got == expected:
-            continue
-        if pool != stride and got == n // pool:
-            raise CheckFailed(
-                f"for n={n}, pool={pool}, stride={stride}: n // pool only works when the window moves by its own "
-                "size. Here it moves by the stride"
-            )
-        if got == expected - 1:
-            raise CheckFailed(f"off by one for n={n}, pool={pool}, stride={stride}: count the first window too (+1)")
-        if got == expected + 1 and (n - pool) % stride:
-            raise CheckFailed(f"for n={n}, pool={pool}, stride={stride} you returned {got}, one window too many: "
-                              f"({n} - {pool}) / {stride} = {(n - pool) / stride:g} leaves a fraction, and the "
-                              "leftover pixels cannot hold a whole window. Round down with floor division //, not "
-                              "round() or ceil")
-        raise CheckFailed(f"for n={n}, pool={pool}, stride={stride} you returned {got}; expected {expected}")
-    return "(n - pool) // stride + 1: the convolution formula with p = 0."
+        answers[n, pool, stride] = expect_whole_number(got, "a whole number of positions")
+    if all(got == (n - pool) // stride + 1 for (n, pool, stride), got in answers.items()):
+        return "(n - pool) // stride + 1: the convolution formula with p = 0."
+    for formula, message in _Q1_MISTAKES:  # each known mistake, recognised on every case at once
+        if all(got == formula(*case) for case, got in answers.items()):
+            raise CheckFailed(message)
+    (n, pool, stride), got = next((case, got) for case, got in answers.items()
+                                  if got != (case[0] - case[1]) // case[2] + 1)
+    raise CheckFailed(f"for n={n}, pool={pool}, stride={stride} you returned {got}; "
+                      f"expected {(n - pool) // stride + 1}")
+
+
+_Q1_MISTAKES = [
+    (lambda n, pool, stride: n // pool, "n // pool only works when the window moves by its own size (stride = pool). "
+     "For n=7, pool=3, stride=2 it gives 2, but windows start at 0 and 2 and 4: the window moves by the stride"),
+    (lambda n, pool, stride: (n - pool) // stride, "off by one (for n=28, pool=2, stride=2 you return 13): "
+     "(n - pool) // stride counts the steps between windows; count the first window too (+1)"),
+    (lambda n, pool, stride: -(-n // stride), "that is the size padding='same' gives, ceil(n / stride) (for n=7, "
+     "pool=2, stride=2 you return 4). Valid pooling keeps only the windows that fit inside the map"),
+    (lambda n, pool, stride: n // stride, "n // stride counts steps over the whole length (for n=512, pool=3, "
+     "stride=2 you return 256), but the last window must fit inside the map: count the steps over n - pool, then "
+     "add the first window"),
+    (lambda n, pool, stride: (n - stride) // pool + 1, "pool and stride are swapped in your formula (for n=7, "
+     "pool=3, stride=2 you return 2): the window's size comes off n, and the steps are counted in strides"),
+    (lambda n, pool, stride: -(-(n - pool) // stride) + 1, "one window too many where (n - pool) / stride leaves a "
+     "fraction (for n=10, pool=2, stride=3 you return 4): the leftover pixels cannot hold a whole window. Round "
+     "down with floor division //, not ceil"),
+    (lambda n, pool, stride: round((n - pool) / stride) + 1, "one window too many where (n - pool) / stride leaves "
+     "a fraction of a half or more (for n=10, pool=2, stride=3 you return 4): the leftover pixels cannot hold a "
+     "whole window. Round down with floor division //, not round()"),
+]
 
 
 # 5 rows by 7 columns, all values distinct: windows of 3 moving by 2 fit twice down and three times across.
@@ -117,6 +131,11 @@ def shift_change(before: np.ndarray, after: np.ndarray, pool: Callable[..., np.n
     return float(np.abs(before - after).mean() / np.abs(before).mean())
 
 
+def _filter_change(before: np.ndarray, after: np.ndarray) -> float:
+    """The 2x2 max filter's change (stride 1), cropped as section 6 crops it."""
+    return shift_change(before, after, lambda x, size: conv.max_pool2d(x, size, stride=1))
+
+
 STRETCH_NOISE = 0.01  # changes within one percentage point count as the same
 
 
@@ -135,8 +154,19 @@ def stretch(conclusion: Any, *, average_change: Any = None, max_change: Any = No
             edges: Any = None, shifted_edges: Any = None) -> str:
     if edges is None or shifted_edges is None or max_change is None:
         raise CheckFailed("pass edges=edges, shifted_edges=shifted_edges and max_change=change_after from section 6")
+    max_measured = expect_number(max_change, "max_change")
+    max_expected = shift_change(edges, shifted_edges, conv.max_pool2d)
+    if not np.isclose(max_measured, max_expected, rtol=1e-4):
+        known = {"the change before pooling (change_before)": shift_change(edges, shifted_edges, None),
+                 "the max filter's change (change_filter)": _filter_change(edges, shifted_edges)}
+        named = next((name for name, value in known.items() if np.isclose(max_measured, value, rtol=1e-4)), None)
+        raise CheckFailed(f"max_change is {max_measured:.4f}" + (f", {named}" if named else "") + ". Pass "
+                          f"max_change=change_after, section 6's change after 2x2 max pooling ({max_expected:.4f})")
     measured = expect_number(average_change, "average_change")
     expected = shift_change(edges, shifted_edges, conv.avg_pool2d)
+    swapped = shift_change(shifted_edges, edges, conv.avg_pool2d)  # relative_change(shifted, original): also fair
+    if np.isclose(measured, swapped, rtol=1e-4):
+        expected = measured
     if not np.isclose(measured, expected, rtol=1e-4):
         if np.isclose(measured, shift_change(edges, shifted_edges, conv.max_pool2d), rtol=1e-4):
             raise CheckFailed("that is max pooling's change again: pool with conv.avg_pool2d(..., 2)")
@@ -147,8 +177,9 @@ def stretch(conclusion: Any, *, average_change: Any = None, max_change: Any = No
                               "the border is not a real shift")
         raise CheckFailed(f"average_change is {measured:.4f}; measured as in section 6 with 2x2 average pooling it "
                           "is different. Pool both edge maps, crop with [inner], then relative_change")
-    said = expect_verdict(conclusion, expected, expect_number(max_change, "change_after"), STRETCH_NOISE,
-                          "the change after average pooling")
+    said = expect_verdict(conclusion, expected, max_measured, STRETCH_NOISE, "the change after average pooling",
+                          "no seed is involved here, but the question asks whether the difference is large enough to "
+                          "matter, and one percentage point is the line it draws")
     why = (" Each window's average moves whenever any of its pixels changes; its maximum moves only when the "
            "strongest pixel leaves the window." if said == "higher" else "")
     return (f"a 1-pixel shift changes the 2x2 average-pooled map by {expected:.0%}, the max-pooled map by "
