@@ -228,6 +228,27 @@ for padding_name, pad, stride in [("valid", 0, 1), ("same", 1, 1), ("valid", 0, 
     assert result.shape == (formula, formula)
 
 # %% [markdown]
+# The formula gets the *size* right for `same` with stride 2, but not where the padding goes. `same` means "as many
+# outputs as `ceil(H / s)`"; the padding is whatever that needs, here (256 − 1) × 2 + 3 − 512 = 1 row and 1 column in
+# total, and one cell cannot be split. TensorFlow puts the odd cell at the end: (0, 1), nothing before and one
+# after, so its first window starts on the image's first pixel. Padding symmetrically, one on each side, as the
+# formula's `p = 1` suggests, gives the same shape and other numbers:
+
+# %%
+before, after = conv.same_padding(512, 3, stride=2)
+print(f"TensorFlow's 'same' padding for 512 pixels, a 3-wide kernel, stride 2: {before} before, {after} after")
+ours = conv.conv2d(ascent, kernels["Sobel x"], stride=2, padding="same")  # pads (0, 1), as TensorFlow does
+symmetric = conv.conv2d(np.pad(ascent, 1), kernels["Sobel x"], stride=2)  # pads (1, 1), then valid
+print(f"shapes: {ours.shape} and {symmetric.shape}; equal values: {np.allclose(ours, symmetric)}")
+if tf is not None:
+    theirs = tf.nn.conv2d(ascent.astype(np.float32)[np.newaxis, :, :, np.newaxis],
+                          kernels["Sobel x"].astype(np.float32)[:, :, np.newaxis, np.newaxis], strides=2,
+                          padding="SAME").numpy()[0, :, :, 0]
+    print(f"ours equals tf.nn.conv2d with padding='SAME': {np.allclose(ours, theirs, atol=1e-2)}")
+    assert np.allclose(ours, theirs, atol=1e-2)
+assert (before, after) == (0, 1) and ours.shape == symmetric.shape and not np.allclose(ours, symmetric)
+
+# %% [markdown]
 # Ignoring the boundary bites in two ways. First, **valid convolutions shrink the image every time**: stack a few
 # on a 28×28 digit and the border is gone.
 
@@ -390,6 +411,35 @@ for ax, index, title in zip(axes[1:], (0, 1), ("filter 0: Sobel x on all channel
 for ax in axes:
     ax.axis("off")
 plt.show()
+
+# %% [markdown]
+# The red-minus-blue map shows square blocks that the photo does not seem to have. They are not the filter's doing:
+# `face` was once a JPEG, and JPEG stores colour at half the resolution of brightness, compressed in blocks, so the
+# colour of each 16×16 square is coded on its own. A filter that reads colour differences shows those seams. Measured
+# on the whole photo: how much red minus blue changes from one column to the next, at the 16-pixel seams and
+# elsewhere (the crop above starts on a seam, at column 560 = 35 × 16).
+
+# %%
+red_minus_blue = face[:, :, 0].astype(float) - face[:, :, 2]
+brightness = face.astype(float).mean(axis=2)
+for name, channel in (("red minus blue", red_minus_blue), ("brightness", brightness)):
+    step = np.abs(np.diff(channel, axis=1)).mean(axis=0)  # change from column j to column j + 1
+    at_seams = step[15::16].mean()  # between columns 16k + 15 and 16k + 16
+    elsewhere = np.delete(step, np.s_[15::16]).mean()
+    print(f"{name:>14}: change across a 16-pixel seam {at_seams:.2f}, elsewhere {elsewhere:.2f} "
+          f"({at_seams / elsewhere:.1f}x)")
+    if name == "red minus blue":
+        colour_seam_ratio = at_seams / elsewhere
+    else:
+        brightness_seam_ratio = at_seams / elsewhere
+results.record(colour_seam_ratio=colour_seam_ratio, brightness_seam_ratio=brightness_seam_ratio, claims={
+    "colour_has_jpeg_seams": (colour_seam_ratio > 3 > 1.5 > brightness_seam_ratio, "red minus blue changes over 3x "
+                              "more across the 16-pixel seams than elsewhere; brightness under 1.5x")})
+
+# %% [markdown]
+# Colour jumps several times more across the seams than anywhere else, brightness much less: the blocks are
+# compression artefacts in the photo's colour, which a colour filter faithfully reports. A network trained on JPEG
+# photos sees them too.
 
 # %% [markdown]
 # ### A trained layer, reproduced with NumPy
