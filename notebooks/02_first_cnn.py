@@ -18,7 +18,7 @@
 # <!-- course-map: First CNN | What one filter computes, `Conv2D` + `MaxPooling2D`, why dense layers are not enough
 # for images, equivariance and shifts, beat the baseline. -->
 #
-# **Why this matters.** The dense baseline of notebook 01 reached about 0.87<!-- value: 01/test_accuracy --> test
+# **Why this matters.** The dense baseline of notebook 01 reached about 0.86<!-- value: 01/test_accuracy --> test
 # accuracy, but it treats an image
 # as a shuffled bag of 784 numbers. A convolutional network keeps the image's 2-D layout and looks at small
 # neighbourhoods with the same filter everywhere. This notebook shows, with measurements, what the dense model

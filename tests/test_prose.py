@@ -28,7 +28,8 @@ DECIMAL_OR_PERCENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s?%|(?<![\w.])\d+\.\d+
 # Numbers in the markdown that do not come from a run: hyperparameters, splits, chance levels, formulas.
 CONSTANTS: dict[str, set[str]] = {
     # The stretch exercises' noise bands (0.005, 0.05, 0.01, 5%) are nbNN.STRETCH_NOISE: tests/test_stretch.py.
-    "01": {"10%", "40%", "0.005"},  # the validation split; an example confidence; the stretch's band
+    "01": {"10%", "40%", "0.005", "0.1"},  # the validation split (and a uniform guess); an example confidence;
+    # the stretch's band; a uniform guess's probability in -log(0.1)
     "02": {"0.002", "2.4", "0.05"},  # the learning rate; 243,786 / 101,770 parameters; the stretch's band
     "03": {"90%", "10%", "0.99", "30%", "0.002", "2.5", "0.01", "0.006", "0.91", "0.001"},  # splits, BN momentum,
     # dropout, learning rate, MAC ratio, the stretch's band, the Fashion benchmark's rate and target, the
