@@ -46,7 +46,7 @@ CONSTANTS: dict[str, set[str]] = {
     # (and 1 - momentum), Adam's betas, the learning rate, the stretch's band
     "12": {"0.003", "0.5", "95%", "2.303"},  # the learning rate; the stretch's band (powers of ten); the
     # t-intervals; chance, ln 10
-    "13": {"0.002", "0.5", "0.05"},  # the learning rate; the bound on agreement; the stretch's band
+    "13": {"0.002", "0.05"},  # the learning rate; the stretch's band
     "10": {"0.01", "0.001", "0.002", "1.2", "0.014", "0.03"},  # learning rates (head and scratch, fine-tuning,
     # notebooks 02-03's); ImageNet's 1.2 million photos; the binomial standard error of one accuracy on 1,000
     # validation images, and the stretch's band (about two of them)

@@ -307,7 +307,7 @@ WRONG_EXPERIMENTS = [
     ("13", lambda s: _changed("13", s, gap=None), "not set yet"),
     ("13", lambda s: _changed("13", s, flatten=...), "not set yet"),
     ("13", lambda s: _changed("13", s, gap=1.5), "not a rank correlation"),
-    ("13", lambda s: _changed("13", s, flatten=0.2, reference=0.05), "use agreement(maps['Grad-CAM']"),
+    ("13", lambda s: _changed("13", s, flatten=0.2, reference=0.05), "use np.nanmean(agreement(maps['Grad-CAM']"),
     ("13", lambda s: _changed("13", s, gap="0.3"), "is text"),
 ]
 
@@ -366,3 +366,10 @@ def test_08_reads_relative_change_in_either_order_and_names_no_seed(solved):
     wrong = next(option for option in VERDICTS if option != right)
     message = nb08.stretch.evaluate(wrong, **measured).message
     assert "no seed" in message and "a different seed" not in message, message
+
+
+def test_13_names_nanmean_when_an_empty_map_made_the_mean_nan(solved):
+    # agreement() marks a constant (empty) Grad-CAM map as missing, nan; .mean() then gives nan, np.nanmean does not.
+    for key in ("gap", "flatten"):
+        result = nb13.stretch.evaluate("higher", **{**solved["13"], key: np.float64("nan")})
+        assert not result.passed and result.attempted and "np.nanmean" in result.message, result.message

@@ -88,20 +88,20 @@ STRETCH_NOISE = 0.05  # a mean rank correlation over 64 images moves by about th
 
 @exercise("Stretch: does Grad-CAM agree with occlusion better on a global-average-pooling head?",
           hint="gap_model = build_gap_cnn() as in notebook 02's stretch (Flatten and Dense(128) replaced by "
-               "GlobalAveragePooling2D()); train(gap_model); then agreement(grad_cam(gap_model, images, classes), "
-               "occlusion(gap_model, images, classes)).mean().",
+               "GlobalAveragePooling2D()); train(gap_model); then np.nanmean(agreement(grad_cam(gap_model, images, "
+               "classes), occlusion(gap_model, images, classes))).",
           solution=(
               nb02.stretch.solution_cells[0] + "\n\n\n"  # notebook 02's build_gap_cnn, as the learner wrote it there
               "gap_model = build_gap_cnn()\n"
               "train(gap_model)\n"
               "gap_cam, gap_occlusion = grad_cam(gap_model, images, classes), occlusion(gap_model, images, classes)\n"
-              "gap_agreement = agreement(gap_cam, gap_occlusion).mean()\n"
-              "flatten_agreement = agreement(maps['Grad-CAM'], maps['occlusion']).mean()",
+              "gap_agreement = np.nanmean(agreement(gap_cam, gap_occlusion))  # empty maps are missing\n"
+              "flatten_agreement = np.nanmean(agreement(maps['Grad-CAM'], maps['occlusion']))",
               "difference = gap_agreement - flatten_agreement\n"
               "gap_verdict = 'higher' if difference > 0.05 else 'lower' if difference < -0.05 else 'about the same'\n"
               "\n"
               "ex.stretch.check(gap_verdict, gap=gap_agreement, flatten=flatten_agreement, model=gap_model,\n"
-              "                 reference=agreement(maps['Grad-CAM'], maps['occlusion']).mean())",
+              "                 reference=np.nanmean(agreement(maps['Grad-CAM'], maps['occlusion'])))",
           ))
 def stretch(conclusion: Any, *, gap: Any = None, flatten: Any = None, model: Any = None,
             reference: Any = None) -> str:
@@ -109,6 +109,10 @@ def stretch(conclusion: Any, *, gap: Any = None, flatten: Any = None, model: Any
         raise CheckFailed("gap_agreement and flatten_agreement are not set yet: run the cell above, which "
                           "measures them")
     expect_gap_model(model, "gap_model")  # notebook 02's stretch model
+    for name, value in (("gap_agreement", gap), ("flatten_agreement", flatten)):
+        if isinstance(value, (float, np.floating)) and np.isnan(value):
+            raise CheckFailed(f"{name} is nan: agreement(...) marks an empty map as missing (nan), so take "
+                              "np.nanmean(agreement(...)), not .mean()")
     gap_value = expect_measured(gap, "gap_agreement")
     flatten_value = expect_measured(flatten, "flatten_agreement")
     for name, value in (("gap_agreement", gap_value), ("flatten_agreement", flatten_value)):
@@ -117,8 +121,8 @@ def stretch(conclusion: Any, *, gap: Any = None, flatten: Any = None, model: Any
                               "agreement(...)")
     if reference is not None and not np.isclose(flatten_value, float(reference), atol=1e-6):
         raise CheckFailed(f"flatten_agreement is {flatten_value:.4f}, but Grad-CAM's agreement with occlusion on the "
-                          f"Flatten model is {float(reference):.4f}: use agreement(maps['Grad-CAM'], "
-                          "maps['occlusion']).mean()")
+                          f"Flatten model is {float(reference):.4f}: use np.nanmean(agreement(maps['Grad-CAM'], "
+                          "maps['occlusion']))")
     said = expect_verdict(conclusion, gap_value, flatten_value, STRETCH_NOISE,
                           "Grad-CAM's agreement with occlusion on the GAP model")
     return (f"GAP model {gap_value:+.3f} against the Flatten model's {flatten_value:+.3f}: {said}. With a global "
