@@ -161,17 +161,27 @@ def basic_block(x: object, filters: int, stride: int = 1) -> object:
 
 
 # generated from notebooks/12_residual_connections.py; do not edit
-def deep_cnn(depth: int, residual: bool, filters: int = 8) -> keras.Model:
-    """Stem (Conv 3x3, 2 max pools: 28 -> 7), `depth` Conv 3x3 + ReLU (paired with shortcuts if residual), GAP."""
+def deep_cnn(depth: int, residual: bool, filters: int = 8, *, initializer: str = "glorot_uniform",
+             batchnorm: bool = False) -> keras.Model:
+    """Stem (Conv 3x3, 2 max pools: 28 -> 7), `depth` Conv 3x3 (+ BN) + ReLU, shortcuts around pairs if residual."""
+    def convolution(x: object, relu: bool = True) -> object:
+        """Conv 3x3, then ReLU (or BatchNorm, then ReLU); `relu=False` leaves the ReLU out."""
+        if not batchnorm:
+            return keras.layers.Conv2D(filters, 3, padding="same", activation="relu" if relu else None,
+                                       kernel_initializer=initializer)(x)
+        x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=False, kernel_initializer=initializer)(x)
+        x = keras.layers.BatchNormalization()(x)
+        return keras.layers.ReLU()(x) if relu else x
+
     inputs = keras.Input((28, 28, 1))
-    x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(keras.layers.Rescaling(1 / 255)(inputs))
+    x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu",
+                            kernel_initializer=initializer)(keras.layers.Rescaling(1 / 255)(inputs))
     x = keras.layers.MaxPooling2D(2)(keras.layers.MaxPooling2D(2)(x))
     for _ in range(depth // 2 if residual else depth):
         if residual:
-            y = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
-            y = keras.layers.Conv2D(filters, 3, padding="same")(y)
-            x = keras.layers.ReLU()(keras.layers.Add()([x, y]))
+            x = keras.layers.ReLU()(keras.layers.Add()([x, convolution(convolution(x), relu=False)]))
         else:
-            x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+            x = convolution(x)
     outputs = keras.layers.Dense(10, activation="softmax")(keras.layers.GlobalAveragePooling2D()(x))
-    return keras.Model(inputs, outputs, name=f"{'residual' if residual else 'plain'}-{depth}")
+    name = f"{'residual' if residual else 'plain'}-{depth}" + ("-he" if initializer == "he_normal" else "")
+    return keras.Model(inputs, outputs, name=name + ("-bn" if batchnorm else ""))

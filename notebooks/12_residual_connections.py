@@ -16,14 +16,15 @@
 # %% [markdown]
 # # 12 · Residual connections: why depth stopped hurting
 # <!-- course-map: Residual connections | LeNet-5, a VGG block and a ResNet block measured (parameters,
-# multiply-adds); a 20-layer plain CNN against the same layers with identity shortcuts: signal and gradient layer by
-# layer at initialisation over 5 seeds, training losses over 3 with t-intervals; what a 2-core run cannot show; write
-# a bottleneck block. -->
+# multiply-adds); a 20-layer plain CNN against He initialisation, BatchNorm and identity shortcuts: signal, gradient
+# and Adam's first step layer by layer at initialisation over 5 seeds, training losses over 3 with t-intervals;
+# vanishing signal told apart from degradation, and what a 2-core run cannot show; write a bottleneck block. -->
 #
-# **Why this matters.** Notebook 04 stopped at 4 blocks. For years, CNNs stopped there too: stacking more plain
-# layers made networks *worse*, even on their training data. Residual connections (He et al., 2015), a shortcut
-# that adds a block's input to its output, fixed that, and they are in nearly every vision model since. Here you
-# measure the problem and the fix yourself, on Fashion-MNIST, and write a ResNet block.
+# **Why this matters.** Notebook 04 stopped at 4 blocks. By 2014, VGG (up to 19 layers with weights) and GoogLeNet
+# (22) had shown that depth pays, but stacking still more plain layers made networks *worse*, even on their
+# training data. Residual connections (He et al., 2015), a shortcut that adds a block's input to its output, fixed
+# that, and they are in nearly every vision model since. Here you measure the problem and the fix yourself, on
+# Fashion-MNIST, tell it apart from a cruder failure that looks the same, and write a ResNet block.
 #
 # *CNNs, hands-on* · going further, notebook 12 · previous: [**11 · a CNN from scratch**](11_cnn_from_scratch.ipynb)
 # · next: [**13 · what the model looks at**](13_what_the_model_looks_at.ipynb)
@@ -36,9 +37,13 @@
 #
 # - a short, measured survey: LeNet-5, a VGG block and a ResNet basic block, their parameters and multiply-adds,
 #   and what each idea changed;
-# - the *degradation problem*: a deeper plain CNN that trains worse than a shallow one;
-# - how a residual block works, `y = relu(F(x) + x)`, and the 1×1 projection when the shape changes;
-# - why shortcuts help, measured: gradient norms layer by layer at initialisation, and training losses over seeds;
+# - two ways a deep plain CNN fails: a *vanishing signal* at initialisation, which He initialisation or BatchNorm
+#   fixes, and the *degradation problem*, a deeper plain network with a healthy signal that trains no better, or
+#   worse, than a shallow one;
+# - how a residual block works, `y = relu(F(x) + x)`, the pre-activation variant, and the 1×1 projection when the
+#   shape changes;
+# - why shortcuts help, measured: signal, gradients and Adam's first step layer by layer at initialisation, and
+#   training losses over seeds, each network changing one thing;
 # - what a 2-core budget can and cannot show about very deep networks.
 
 # %% [markdown]
@@ -117,11 +122,17 @@ def build_resnet_style() -> keras.Model:
 
 
 survey = [build_lenet5(), build_vgg_style(), build_resnet_style()]
-print(format_table([{"model": model.name, "layers with weights": sum(bool(layer.weights) for layer in model.layers),
+with_weights = (keras.layers.Conv2D, keras.layers.Dense)  # BatchNormalization's scale and shift are not counted
+print(format_table([{"model": model.name,
+                     "layers with weights": sum(isinstance(layer, with_weights) for layer in model.layers),
                      "parameters": model.count_params(), "multiply-adds per image": costs.multiply_adds(model)}
                     for model in survey]))
 
 # %% [markdown]
+# "Layers with weights" counts convolutions and dense layers, as the papers do when they name a depth (VGG-19,
+# ResNet-50); BatchNorm layers have weights too but are not counted. (ResNet-50's 50 also leaves out its 1×1
+# projection shortcuts, which this table counts.)
+#
 # LeNet-5 spends most of its 60,000-odd parameters in its dense layers; the two modern designs spend theirs in
 # convolutions and end with global average pooling (notebook 09), so their dense part is tiny. They cost more
 # multiply-adds per image, because their convolutions run at full resolution. A VGG stack of 3×3 layers is cheap
@@ -133,53 +144,83 @@ print(format_table([{"model": model.name, "layers with weights": sum(bool(layer.
 # Take a plain CNN and make it deeper: more 3×3 layers of 8 filters on the same 7×7 maps. More layers can only
 # help, one would think: the extra layers could learn the identity and leave the rest as it was. In practice,
 # plain networks stop improving with depth and then get *worse*, on the training data too, so it is not
-# overfitting. He et al. called it the degradation problem. This section shows its crudest form, which a 2-core
-# budget can measure, and says at the end what it cannot show.
+# overfitting. He et al. (2015, *Deep residual learning for image recognition*) called it the **degradation
+# problem**. Their plain networks already had what keeps a signal alive through many layers (BatchNorm after every
+# convolution, and the initialisation below), and they checked that the gradients did not vanish either:
+# degradation is what remained *despite* that.
 #
-# Our two families differ in one thing only. Both have a stem (a 3×3 convolution of 8 filters, then two 2×2
-# poolings, 28 → 7), then `depth` convolution layers, then global average pooling and a dense layer:
+# A deep plain network can fail for a cruder reason first: its signal fades away before training starts. This
+# section tells the two apart. All networks share one design: a stem (a 3×3 convolution of 8 filters, then two 2×2
+# poolings, 28 → 7), then `depth` convolution layers, then global average pooling and a dense layer. Three switches
+# change one thing each:
 #
-# - **plain**: `depth` layers of `Conv2D(8, 3×3) + ReLU`, one after the other;
-# - **residual**: the same `depth` layers, grouped in pairs, and each pair wrapped in an identity shortcut:
-#   `x ← relu(x + conv(relu(conv(x))))`. Identity shortcuts add no parameters.
+# - **shortcuts**: plain, `depth` layers of `Conv2D(8, 3×3) + ReLU` one after the other; or residual, the same
+#   layers grouped in pairs, each pair wrapped in an identity shortcut, `x ← relu(x + conv(relu(conv(x))))`.
+#   Identity shortcuts add no parameters.
+# - **initialisation**: Keras's default, *Glorot uniform*, draws each weight with variance `2 / (fan_in + fan_out)`,
+#   here `1 / 72` (each output of a 3×3 convolution on 8 channels reads `fan_in = 3·3·8 = 72` inputs).
+#   **He initialisation** (He et al., 2015, *Delving deep into rectifiers*; Keras's `"he_normal"`) draws them with
+#   variance `2 / fan_in`, twice as much. Why: a ReLU zeroes about half of its input, which halves the signal's
+#   power, and the factor 2 gives it back, so the signal keeps its size from layer to layer.
+# - **BatchNorm**: each convolution (without bias) followed by BatchNormalization, then ReLU, as in section 1's
+#   block. BatchNorm rescales every layer's output over the batch, so the signal keeps its size whatever the
+#   weights.
 #
-# No BatchNorm in either, so that the shortcut is the only difference (ResNets use both; section 1's block shows
-# where BatchNorm goes). Same initialisation (Keras's Glorot uniform), same optimiser.
+# Each comparison below changes one switch, or the depth, and nothing else.
 
 # %%
-def deep_cnn(depth: int, residual: bool, filters: int = 8) -> keras.Model:  # @save
-    """Stem (Conv 3x3, 2 max pools: 28 -> 7), `depth` Conv 3x3 + ReLU (paired with shortcuts if residual), GAP."""
+def deep_cnn(depth: int, residual: bool, filters: int = 8, *, initializer: str = "glorot_uniform",  # @save
+             batchnorm: bool = False) -> keras.Model:
+    """Stem (Conv 3x3, 2 max pools: 28 -> 7), `depth` Conv 3x3 (+ BN) + ReLU, shortcuts around pairs if residual."""
+    def convolution(x: object, relu: bool = True) -> object:
+        """Conv 3x3, then ReLU (or BatchNorm, then ReLU); `relu=False` leaves the ReLU out."""
+        if not batchnorm:
+            return keras.layers.Conv2D(filters, 3, padding="same", activation="relu" if relu else None,
+                                       kernel_initializer=initializer)(x)
+        x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=False, kernel_initializer=initializer)(x)
+        x = keras.layers.BatchNormalization()(x)
+        return keras.layers.ReLU()(x) if relu else x
+
     inputs = keras.Input((28, 28, 1))
-    x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(keras.layers.Rescaling(1 / 255)(inputs))
+    x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu",
+                            kernel_initializer=initializer)(keras.layers.Rescaling(1 / 255)(inputs))
     x = keras.layers.MaxPooling2D(2)(keras.layers.MaxPooling2D(2)(x))
     for _ in range(depth // 2 if residual else depth):
         if residual:
-            y = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
-            y = keras.layers.Conv2D(filters, 3, padding="same")(y)
-            x = keras.layers.ReLU()(keras.layers.Add()([x, y]))
+            x = keras.layers.ReLU()(keras.layers.Add()([x, convolution(convolution(x), relu=False)]))
         else:
-            x = keras.layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+            x = convolution(x)
     outputs = keras.layers.Dense(10, activation="softmax")(keras.layers.GlobalAveragePooling2D()(x))
-    return keras.Model(inputs, outputs, name=f"{'residual' if residual else 'plain'}-{depth}")
+    name = f"{'residual' if residual else 'plain'}-{depth}" + ("-he" if initializer == "he_normal" else "")
+    return keras.Model(inputs, outputs, name=name + ("-bn" if batchnorm else ""))
 
 
 DEEP = 20
-for model in (deep_cnn(DEEP, residual=False), deep_cnn(DEEP, residual=True)):
+for model in (deep_cnn(DEEP, residual=False), deep_cnn(DEEP, residual=True),
+              deep_cnn(DEEP, residual=False, batchnorm=True)):
     print(f"{model.name}: {model.count_params():,} parameters, {costs.multiply_adds(model):,} multiply-adds per image")
 
 # %% [markdown]
+# (He initialisation changes the starting weights, not the architecture: plain-20 with He has plain-20's
+# parameters. BatchNorm drops the convolutions' biases and adds 4 numbers per channel.)
+#
 # ### 2a. At initialisation: how much signal gets through
 #
-# Before any training, push one batch of 256 training images through each network and measure two things at each
-# of the `depth` convolution layers:
+# Before any training, push one batch of 256 training images through four 20-layer networks (plain with Glorot,
+# plain with He, plain with BatchNorm, residual with Glorot) and measure three things at each of the 20 convolution
+# layers after the stem:
 #
-# - **forward**: the standard deviation of the layer's output over the batch, the size of the signal it passes on;
+# - **forward**: the standard deviation of the convolution's output over the batch, the size of the signal it
+#   passes on (in training mode, so that BatchNorm normalises with the batch's statistics, as it does in training);
 # - **backward**: with `tf.GradientTape`, the size (L2 norm) of the loss's gradient with respect to the layer's
-#   kernel: how strongly the first training step will change it.
+#   kernel;
+# - **the first Adam step**: what that gradient does to the weights. The networks train with Adam, which divides
+#   each weight's gradient by a running estimate of its own size; take one Adam step with the training's learning
+#   rate (0.003) and measure the mean change of each kernel's weights, as a fraction of the learning rate.
 #
-# With Keras's default initialisation (Glorot uniform), a 3×3 convolution followed by ReLU passes on a signal a
-# little smaller than it receives. In a plain stack that shrinking compounds, layer after layer. A shortcut adds a
-# path on which the signal passes unchanged, `x + F(x)`, and backwards the gradient too: `∂(x + F(x))/∂x = 1 + ∂F/∂x`.
+# With Glorot, a 3×3 convolution followed by ReLU passes on a signal a little smaller than it receives; in a plain
+# stack that shrinking compounds, layer after layer. A shortcut adds a path on which the signal passes unchanged,
+# `x + F(x)`, and backwards the gradient too: `∂(x + F(x))/∂x = 1 + ∂F/∂x`.
 
 # %%
 (train_images, train_labels), _ = data.load_fashion_mnist()
@@ -188,69 +229,100 @@ fit_images, fit_labels = mode.subset(train_images, train_labels, fast=1_000)
 probe_images, probe_labels = fit_images[:256], fit_labels[:256]
 
 
+def measure_at_start(model: keras.Model, rate: float = 0.003) -> dict[str, np.ndarray]:
+    """Per Conv2D after the stem, input to output, on the probe batch: output std ("signal"), kernel-gradient
+    norm ("gradient"), mean |gradient| per weight ("per weight"), one Adam step's mean |change| / rate ("step")."""
+    convolutions = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)][1:]
+    kernels = [layer.kernel for layer in convolutions]
+    probe = keras.Model(model.input, [layer.output for layer in convolutions] + [model.output])
+    with tf.GradientTape() as tape:
+        *outputs, predictions = probe(probe_images, training=True)  # training: BatchNorm uses the batch's statistics
+        loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(probe_labels, predictions))
+    gradients = tape.gradient(loss, kernels)
+    before = [kernel.numpy() for kernel in kernels]
+    keras.optimizers.Adam(rate).apply_gradients(zip(gradients, kernels, strict=True))  # the first training step
+    return {"signal": np.array([float(tf.math.reduce_std(output)) for output in outputs]),
+            "gradient": np.array([float(tf.norm(gradient)) for gradient in gradients]),
+            "per weight": np.array([float(tf.reduce_mean(tf.abs(gradient))) for gradient in gradients]),
+            "step": np.array([np.mean(np.abs(kernel.numpy() - old)) / rate
+                              for kernel, old in zip(kernels, before, strict=True)])}
+
+
 def layer_by_layer(model: keras.Model) -> tuple[np.ndarray, np.ndarray]:
     """(output std, kernel-gradient norm) of each Conv2D after the stem, input to output, on the probe batch."""
-    convolutions = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)][1:]
-    outputs = keras.Model(model.input, [layer.output for layer in convolutions])(probe_images)
-    with tf.GradientTape() as tape:
-        predictions = model(probe_images, training=True)
-        loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(probe_labels, predictions))
-    gradients = tape.gradient(loss, [layer.kernel for layer in convolutions])
-    return (np.array([float(tf.math.reduce_std(output)) for output in outputs]),
-            np.array([float(tf.norm(gradient)) for gradient in gradients]))
+    measured = measure_at_start(model)
+    return measured["signal"], measured["gradient"]
 
 
-gradient_seeds = mode.by_mode(full=[SEED + i for i in range(5)], fast=[SEED, SEED + 1])
-signal = {"plain": [], "residual": []}
-gradient = {"plain": [], "residual": []}
+ARMS_AT_START = {"plain": {}, "plain He": {"initializer": "he_normal"}, "plain BN": {"batchnorm": True},
+                 "residual": {"residual": True}}
+gradient_seeds = mode.by_mode(full=[SEED * 10 + k for k in range(5)], fast=[SEED * 10, SEED * 10 + 1])
+measured = {arm: [] for arm in ARMS_AT_START}  # one dict of layer-by-layer measurements per seed
 for seed in gradient_seeds:
-    for kind in signal:
+    for arm, options in ARMS_AT_START.items():
         keras.utils.set_random_seed(seed)
-        stds, norms = layer_by_layer(deep_cnn(DEEP, residual=kind == "residual"))
-        signal[kind].append(stds)
-        gradient[kind].append(norms)
-for kind in signal:
-    kept = [run[-1] / run[0] for run in signal[kind]]
-    typical = [np.median(run) for run in gradient[kind]]
-    print(f"{kind:<8}: signal at layer {DEEP} / layer 1: " + ", ".join(f"{value:.2g}" for value in kept)
-          + " | median kernel gradient: " + ", ".join(f"{value:.2g}" for value in typical))
+        measured[arm].append(measure_at_start(deep_cnn(DEEP, **{"residual": False, **options})))
+signal, gradient, per_weight, step = ({arm: [run[key] for run in measured[arm]] for arm in ARMS_AT_START}
+                                      for key in ("signal", "gradient", "per weight", "step"))
+print(format_table([{
+    "network (20 layers)": arm,
+    f"signal kept at layer {DEEP} (per seed)": ", ".join(f"{run[-1] / run[0]:.2g}" for run in signal[arm]),
+    "median kernel-gradient norm": f"{np.median(gradient[arm]):.2g}",
+    "median |gradient| per weight": f"{np.median(per_weight[arm]):.2g}",
+    "first Adam step / rate": f"{np.median(step[arm]):.2g}"} for arm in ARMS_AT_START]))
 
 # %%
-# (extra code) draws both measurements layer by layer, one line per seed, each panel on a log scale
-figure, (signal_axis, gradient_axis) = plt.subplots(1, 2, figsize=(11, 3.8), sharex=True)
-for kind, colour, marker in (("plain", "C3", "o"), ("residual", "C0", "s")):
-    for index, (stds, norms) in enumerate(zip(signal[kind], gradient[kind], strict=True)):
-        label = f"{kind}-{DEEP}" if index == 0 else None
-        signal_axis.plot(np.arange(1, DEEP + 1), stds, color=colour, marker=marker, markersize=3, alpha=0.7,
-                         label=label)
-        gradient_axis.plot(np.arange(1, DEEP + 1), norms, color=colour, marker=marker, markersize=3, alpha=0.7,
-                           label=label)
-signal_axis.set(yscale="log", ylabel="output std over the batch", title="Forward: the signal each layer passes on")
-gradient_axis.set(yscale="log", ylabel="kernel gradient norm", title="Backward: the gradient each layer gets")
-for axis in (signal_axis, gradient_axis):
-    axis.set_xlabel("convolution layer after the stem (1 = nearest the input)")
-    axis.legend()
+# (extra code) draws the three measurements layer by layer, one line per seed, each panel on a log scale
+STYLE = {"plain": ("C3", "o"), "plain He": ("C1", "^"), "plain BN": ("C2", "D"), "residual": ("C0", "s")}
+figure, axes = plt.subplots(1, 3, figsize=(15, 4), sharex=True)
+for arm, (colour, marker) in STYLE.items():
+    name = arm.replace(" ", f"-{DEEP} ") if " " in arm else f"{arm}-{DEEP}"  # "plain He" -> "plain-20 He"
+    for index in range(len(gradient_seeds)):
+        for axis, measured in zip(axes, (signal, gradient, step), strict=True):
+            axis.plot(np.arange(1, DEEP + 1), measured[arm][index], color=colour, marker=marker, markersize=3,
+                      alpha=0.6, label=name if index == 0 else None)
+titles = ("Forward: the signal each layer passes on", "Backward: the gradient each layer gets",
+          "What Adam makes of it: the first step")
+labels = ("output std over the batch", "kernel gradient norm", "mean weight change / learning rate")
+for axis, title, label in zip(axes, titles, labels, strict=True):
+    axis.set(yscale="log", ylabel=label, title=title, xticks=[1, 5, 10, 15, 20],
+             xlabel="convolution layer after the stem (1 = nearest the input)")
     axis.grid(alpha=0.3)
+axes[0].legend()
 figure.suptitle(f"At initialisation, {len(gradient_seeds)} seeds")
 figure.tight_layout()
 plt.show()
 
 # %%
-plain_kept = np.array([run[-1] / run[0] for run in signal["plain"]])
-residual_kept = np.array([run[-1] / run[0] for run in signal["residual"]])
+kept = {arm: np.array([run[-1] / run[0] for run in signal[arm]]) for arm in ARMS_AT_START}
+plain_kept = kept["plain"]  # one ratio per seed (the stretch exercise compares with it)
 gradient_ratio = np.array([np.median(r) / np.median(p) for r, p in zip(gradient["residual"], gradient["plain"],
                                                                          strict=True)])
+step_ratio = np.array([np.median(r) / np.median(p) for r, p in zip(step["residual"], step["plain"], strict=True)])
 plain_first_to_last = np.array([run[0] / run[-1] for run in gradient["plain"]])
 results.record(
-    plain_signal_kept=float(np.median(plain_kept)),
-    residual_signal_kept=float(np.median(residual_kept)),
+    plain_signal_kept=float(np.median(kept["plain"])),
+    he_signal_kept=float(np.median(kept["plain He"])),
+    batchnorm_signal_kept=float(np.median(kept["plain BN"])),
+    residual_signal_kept=float(np.median(kept["residual"])),
     gradient_ratio_residual_to_plain=float(np.min(gradient_ratio)),
+    he_to_glorot_signal=float(np.median(kept["plain He"]) / np.median(kept["plain"])),
+    plain_first_step=float(np.median(step["plain"])),
+    residual_first_step=float(np.median(step["residual"])),
+    step_ratio_residual_to_plain=float(np.max(step_ratio)),
     claims={
         "plain_signal_vanishes": (
-            all(plain_kept < 0.01),
+            all(kept["plain"] < 0.01),
             f"in the plain network, less than 1% of layer 1's signal is left at layer {DEEP}, for every seed"),
+        "he_keeps_the_signal": (
+            all(kept["plain He"] > 10 * kept["plain"]),
+            f"with He initialisation, layer {DEEP} keeps more than 10 times as much of layer 1's signal as with "
+            "Glorot, for every seed"),
+        "batchnorm_keeps_the_signal": (
+            all(kept["plain BN"] > 0.3),
+            f"with BatchNorm, layer {DEEP}'s signal is at least 30% of layer 1's, for every seed"),
         "shortcuts_keep_the_signal": (
-            all(residual_kept > 0.3),
+            all(kept["residual"] > 0.3),
             f"with shortcuts, layer {DEEP}'s signal is at least 30% of layer 1's, for every seed"),
         "shortcuts_keep_the_gradient": (
             all(gradient_ratio > 100),
@@ -258,25 +330,82 @@ results.record(
         "plain_gradient_is_flat": (
             all((plain_first_to_last > 0.1) & (plain_first_to_last < 10)),
             f"in the plain network, layer 1's gradient is within a factor of 10 of layer {DEEP}'s, for every seed"),
+        "plain_gradients_below_epsilon": (
+            all(np.median(run) < 3e-6 for run in per_weight["plain"]),
+            "the plain network's typical gradient per weight is below 3e-6, Adam's effective epsilon at the first "
+            "step, for every seed"),
+        "he_signal_hundreds_of_times_glorot": (
+            100 < np.median(kept["plain He"]) / np.median(kept["plain"]) < 10_000,
+            "He initialisation's median signal at layer 20 is between 100 and 10,000 times Glorot's"),
+        "adam_narrows_the_gap": (
+            all(step_ratio < gradient_ratio / 30),
+            "the factor between the residual and the plain network's first Adam steps is more than 30 times "
+            "smaller than the factor between their gradients, for every seed"),
+        "residual_steps_are_full": (
+            all(np.median(run) > 0.5 for run in step["residual"]),
+            "the residual network's typical first Adam step is more than half the learning rate, for every seed"),
     },
 )
 
 # %% [markdown]
-# In the plain network the signal shrinks layer after layer: by layer 20, a fraction of about
-# 0.00004<!-- value: plain_signal_kept --> of layer 1's is left (median over the seeds), so the network's output
-# barely depends on its input, and every layer's gradient is tiny: the residual network's typical kernel gradient
-# was larger by a factor of at least 31,311<!-- value: gradient_ratio_residual_to_plain --> on every seed. With
-# shortcuts, the signal arrives whole (median 1.8<!-- value: residual_signal_kept --> times layer 1's). Notice what
-# the plain network's problem is *not*: its first layer does not get much less gradient than its last (its
-# gradient line is nearly flat, far below the other); all of its layers get almost none.
+# **Glorot, plain: the signal vanishes.** By layer 20 a fraction of about
+# 0.0001<!-- value: plain_signal_kept --> of layer 1's signal is left (median over the seeds), so the network's
+# output barely depends on its input, and every layer's gradient is tiny: the residual network's typical kernel
+# gradient was larger by a factor of at least 65,289<!-- value: gradient_ratio_residual_to_plain --> on every
+# seed. Notice what the problem is *not*: the first layer does not get much less gradient than the last (the red
+# gradient line is nearly flat, far below the others); all of the layers get almost none.
+#
+# **Each fix keeps the signal**, in its own way. He initialisation keeps a median
+# 0.13<!-- value: he_signal_kept --> of layer 1's signal at layer 20, 1,006<!-- value: he_to_glorot_signal -->
+# times Glorot's median. That is the order a back-of-the-envelope count gives: He's weights are √2 times larger
+# than Glorot's, so each layer's output is √2 times larger relative to its input, and over the 19 layers from
+# layer 1 to layer 20 that compounds to `√2^19 ≈ 700`. BatchNorm keeps all of the signal and more (median
+# 4.4<!-- value: batchnorm_signal_kept -->), and so do shortcuts (median 3.2<!-- value: residual_signal_kept -->),
+# without touching the initialisation.
+#
+# **Under Adam, a far smaller gradient is not a far smaller step.** With plain gradient descent each weight moves
+# by `rate × gradient`, and the plain network would barely move. Adam divides each weight's gradient by a running
+# estimate of that weight's gradient size, so a weight moves by about the learning rate whatever the size of its
+# gradient: the residual network's typical first step was 0.97<!-- value: residual_first_step --> of the rate. The
+# exception is a gradient that is not much larger than Adam's ε, a constant that keeps the division safe: the step
+# is then about `rate × |g| / (|g| + ε)`, which shrinks with the gradient. Keras's ε is `1e-7`, but Keras adds it
+# before correcting the early bias of Adam's running estimates, which makes it act larger at the start: at the
+# first step as `1e-7 / √(1 − 0.999) ≈ 3e-6`, falling back towards `1e-7` over the first few thousand steps. The
+# plain network's gradients, printed per weight above, are below `3e-6`, so its first steps were only
+# 0.02<!-- value: plain_first_step --> of the rate (the right panel, layer by layer). Yet the residual network's
+# first steps were larger by a factor of at most 95<!-- value: step_ratio_residual_to_plain -->, not by the
+# factor of at least 65,289<!-- value: gradient_ratio_residual_to_plain --> between their gradients: the
+# reasoning of plain gradient descent, that a gradient so many times smaller moves the weights so many times less,
+# does not hold under Adam. What the small gradients do say is that the plain network's loss barely responds to
+# its weights, because its signal has all but vanished.
+#
+# One more caveat on `1 + ∂F/∂x`: our residual block, like the original ResNet's, applies a ReLU *after* the
+# addition, `relu(x + F(x))`, so the gradient passes the shortcut only where `x + F(x) > 0`. Since `x` came out of
+# a ReLU and is never negative, that blocks it only where `F(x)` is negative enough to cancel `x`. He et al. (2016,
+# *Identity mappings in deep residual networks*) found this mattered little at 164 layers but slowed training at
+# 1,001. Their fix is the **pre-activation block**, which moves BatchNorm and ReLU *before* each convolution,
+# `x + F(x)` with `F(x) = conv(relu(BN(conv(relu(BN(x))))))`, and puts nothing after the addition, so that the
+# shortcut is a clean identity from the first block to the last. At 1,001 layers on CIFAR-10, the original block
+# brought the training error down only slowly at first; the pre-activation block trained readily and reached a
+# lower test error.
 
 # %% [markdown]
-# ### 2b. Training: plain 4, plain 20, residual 20
+# ### 2b. Training: six networks, one recipe
 #
 # Now train. One recipe for every network: Adam with a cosine schedule from 0.003, batches of 64, 2 epochs on
-# 5,000 training images, over 3 seeds. What matters here is the **training** loss: degradation is a failure to fit
-# the training data, not a failure to generalise. Two questions: does the plain network get worse with depth (plain
-# 20 against plain 4), and do shortcuts remove that (residual 20 against plain 20)?
+# 5,000 training images (158 steps), over 3 seeds. What matters here is the **training** loss: degradation is a
+# failure to fit the training data, not a failure to generalise. Each network answers one question:
+#
+# | network | against | what it changes | question |
+# |---|---|---|---|
+# | plain-4 | plain-20 | depth | does depth alone hurt, with Glorot and no BatchNorm? |
+# | residual-20 | plain-20 | shortcuts | do shortcuts rescue the vanishing signal? |
+# | plain-20 BN | plain-20 | BatchNorm | does keeping the signal throughout rescue it? |
+# | plain-4 BN | plain-20 BN | depth | **degradation**: with a healthy signal, does depth hurt? |
+# | residual-20 BN | plain-20 BN | shortcuts | with a healthy signal, do shortcuts still help? |
+#
+# (He initialisation is measured at initialisation only, to keep to the time budget. To train it too, add
+# `"plain-20 He": {"depth": DEEP, "residual": False, "initializer": "he_normal"}` to `networks` below.)
 #
 # *Bookkeeping for speed:* Keras traces a model's training step the first time it trains, about 10 s for 20 layers
 # on 2 cores. Each architecture is compiled once; for each seed it gets the starting weights of a freshly built
@@ -287,77 +416,113 @@ results.record(
 from course_utils.models import compile_with_cosine  # notebook 02's training recipe
 
 
-def fresh_start(model: keras.Model, depth: int, residual: bool, seed: int) -> None:
-    """(extra code) a compiled model's weights as deep_cnn builds them for `seed`, and its optimiser state reset"""
+def fresh_start(model: keras.Model, options: dict, seed: int) -> None:
+    """(extra code) a compiled model's weights as deep_cnn(**options) builds them for `seed`, its optimiser reset"""
     keras.utils.set_random_seed(seed)
-    model.set_weights(deep_cnn(depth, residual).get_weights())
+    model.set_weights(deep_cnn(**options).get_weights())
     for variable in model.optimizer.variables:  # Adam's step count and moment estimates
         variable.assign(tf.zeros_like(variable))
     keras.utils.set_random_seed(seed)  # the same shuffling as a new model's
 
 
 epochs = mode.by_mode(full=2, fast=1)
-seeds = mode.by_mode(full=[SEED, SEED + 1, SEED + 2], fast=[SEED, SEED + 1])
-networks = {"plain-4": (4, False), f"plain-{DEEP}": (DEEP, False), f"residual-{DEEP}": (DEEP, True)}
+seeds = mode.by_mode(full=[SEED * 10 + 5 + k for k in range(3)], fast=[SEED * 10 + 5, SEED * 10 + 6])
+networks = {
+    "plain-4": {"depth": 4, "residual": False},
+    f"plain-{DEEP}": {"depth": DEEP, "residual": False},
+    f"residual-{DEEP}": {"depth": DEEP, "residual": True},
+    "plain-4 BN": {"depth": 4, "residual": False, "batchnorm": True},
+    f"plain-{DEEP} BN": {"depth": DEEP, "residual": False, "batchnorm": True},
+    f"residual-{DEEP} BN": {"depth": DEEP, "residual": True, "batchnorm": True},
+}
 losses: dict[str, list[float]] = {name: [] for name in networks}
 seconds: dict[str, list[float]] = {name: [] for name in networks}
+architecture = None
 with Timer() as training_time:
-    for name, (depth, residual) in networks.items():
-        model = deep_cnn(depth, residual)
-        steps = epochs * int(np.ceil(len(fit_images) / 64))
-        compile_with_cosine(model, rate=0.003, steps=steps, metrics=False, steps_per_execution=8)
+    for name, options in networks.items():
+        if architecture != (options["depth"], options["residual"], options.get("batchnorm", False)):
+            architecture = (options["depth"], options["residual"], options.get("batchnorm", False))
+            model = deep_cnn(**options)
+            steps = epochs * int(np.ceil(len(fit_images) / 64))
+            compile_with_cosine(model, rate=0.003, steps=steps, metrics=False, steps_per_execution=8)
         for seed in seeds:
-            fresh_start(model, depth, residual, seed)
+            fresh_start(model, options, seed)
             with Timer() as one:
                 history = model.fit(fit_images, fit_labels, epochs=epochs, batch_size=64, verbose=0)
             losses[name].append(history.history["loss"][-1])  # mean training loss over the last epoch
             seconds[name].append(one.seconds)
-        print(f"{name:<12} training loss " + ", ".join(f"{loss:.3f}" for loss in losses[name])
+        print(f"{name:<15} training loss " + ", ".join(f"{loss:.3f}" for loss in losses[name])
               + " (seconds per training: " + ", ".join(f"{t:.1f}" for t in seconds[name]) + ")", flush=True)
 print(f"{len(networks) * len(seeds)} trainings in {training_time}; chance level is ln 10 = {np.log(10):.3f}")
 
 # %% [markdown]
-# Each comparison as a Welch 95% t-interval of the difference in mean training loss. With 3 seeds the t value is
-# large, so only clear differences count; and how far the residual network gets in 2 epochs varies a lot from
-# seed to seed (the printout shows its three losses), which widens its intervals:
+# Each comparison as a Welch 95% t-interval of the difference in mean training loss (negative: the first network
+# fits better). With 3 seeds the t value is large, so only clear differences count:
 
 # %%
-degradation = stats.welch(losses[f"plain-{DEEP}"], losses["plain-4"])
-fix = stats.welch(losses[f"residual-{DEEP}"], losses[f"plain-{DEEP}"])
-versus_shallow = stats.welch(losses[f"residual-{DEEP}"], losses["plain-4"])
-print(f"plain-{DEEP} - plain-4:      {degradation}")
-print(f"residual-{DEEP} - plain-{DEEP}:  {fix}")
-print(f"residual-{DEEP} - plain-4:   {versus_shallow}")
+comparisons = [("plain-4", f"plain-{DEEP}"), (f"residual-{DEEP}", f"plain-{DEEP}"),
+               (f"plain-{DEEP} BN", f"plain-{DEEP}"), (f"plain-{DEEP} BN", "plain-4 BN"),
+               (f"residual-{DEEP} BN", f"plain-{DEEP} BN")]
+for first, second in comparisons:
+    print(f"{first + ' - ' + second:<30} {stats.welch(losses[first], losses[second])}")
 mean_loss = {name: float(np.mean(values)) for name, values in losses.items()}
-# The first training of each network includes tracing its step: compare the others (all of them in fast mode).
+# The first training of each architecture includes tracing its step: compare the others (all of them in fast mode).
 later = {name: runs[1:] or runs for name, runs in seconds.items()}
 results.record(
-    **{f"loss_{name.replace('-', '_')}": mean_loss[name] for name in networks},
+    **{f"loss_{name.replace('-', '_').replace(' ', '_').lower()}": mean_loss[name] for name in networks},
     residual_time_ratio=np.mean(later[f"residual-{DEEP}"]) / np.mean(later[f"plain-{DEEP}"]),
     claims={
         "deeper_plain_trains_worse": (mean_loss[f"plain-{DEEP}"] > mean_loss["plain-4"] + 0.3,
                                       f"plain-{DEEP}'s mean training loss is more than 0.3 above plain-4's"),
         "shortcuts_train_better": (mean_loss[f"residual-{DEEP}"] < mean_loss[f"plain-{DEEP}"] - 0.2,
                                    f"residual-{DEEP}'s mean training loss is more than 0.2 below plain-{DEEP}'s"),
+        "batchnorm_helps": (mean_loss[f"plain-{DEEP} BN"] < mean_loss[f"plain-{DEEP}"] - 0.3,
+                            f"with BatchNorm, plain-{DEEP}'s mean training loss is more than 0.3 lower"),
+        "depth_buys_nothing_with_batchnorm": (
+            mean_loss[f"plain-{DEEP} BN"] > mean_loss["plain-4 BN"] - 0.1,
+            f"with BatchNorm, plain-{DEEP}'s mean training loss is not lower than plain-4's by more than 0.1"),
+        "shortcuts_help_with_batchnorm": (
+            mean_loss[f"residual-{DEEP} BN"] < mean_loss[f"plain-{DEEP} BN"] - 0.3,
+            f"with BatchNorm in both, residual-{DEEP}'s mean training loss is more than 0.3 below plain-{DEEP}'s"),
+        "residual_depth_pays_with_batchnorm": (
+            mean_loss[f"residual-{DEEP} BN"] < mean_loss["plain-4 BN"] - 0.2,
+            f"with BatchNorm, residual-{DEEP}'s mean training loss is more than 0.2 below plain-4's"),
     },
 )
 
 # %% [markdown]
-# The deeper plain network fits its own training data worse than the shallow one: on average it ends at or near
-# the chance level (mean loss 2.30<!-- value: loss_plain_20 -->; chance, ln 10, is 2.303), while plain-4 learns
-# (1.5<!-- value: loss_plain_4 -->). The same depth with identity shortcuts learns (mean
-# 1.4<!-- value: loss_residual_20 -->). Both gaps are large, but so is the spread between seeds (a plain-20 run now
-# and then starts to learn; residual-20 gets further on some seeds than others), so read the t-intervals above for
-# what 3 seeds can resolve in your run. The shortcuts cost no parameters, and little time: the additions are cheap
-# next to the convolutions (compare the seconds printed for each training above; the first training of each
-# network also includes tracing its step).
+# **What each network shows.**
 #
-# **What this short run cannot show.** Without BatchNorm, our plain 20-layer network fails in the crudest way: its
-# signal dies at initialisation, and in 158 steps it rarely recovers. He et al. found something subtler and more
-# surprising: *with* BatchNorm, which keeps every layer's signal alive, plain networks of 34 layers still trained
-# worse than plain networks of 18, over tens of thousands of steps, while residual networks kept improving with
-# depth, on test data too. Reproducing that needs BatchNorm in both families, far deeper networks and runs hundreds
-# of times longer than a 2-core notebook allows.
+# - **Vanishing signal (Glorot, no BatchNorm).** plain-20 ends at or near the chance level (mean loss
+#   2.30<!-- value: loss_plain_20 -->; chance, ln 10, is 2.303) while plain-4 learns
+#   (1.5<!-- value: loss_plain_4 -->), and the same 20 layers with shortcuts learn too
+#   (1.5<!-- value: loss_residual_20 -->). Section 2a showed why: at initialisation plain-20's signal has all but
+#   vanished by layer 20.
+# - **Keep the signal, and plain-20 learns.** With BatchNorm, which keeps every layer's signal (section 2a), the
+#   same 20 plain layers reach a mean loss of 1.7<!-- value: loss_plain_20_bn -->. So 20 plain layers are not too
+#   many to train here; what failed above was the Glorot start. (BatchNorm changes more than the signal's size, so
+#   this arm shows that depth alone was not the obstacle, not which of BatchNorm's effects removed it.)
+# - **Degradation, with a healthy signal.** With BatchNorm in both, plain-20 fits no better than plain-4 (mean
+#   1.7<!-- value: loss_plain_20_bn --> against 1.5<!-- value: loss_plain_4_bn -->): 16 more layers, whose signal
+#   BatchNorm keeps alive, bought nothing. Whether they made it *worse*, which is degradation proper, 3 seeds of
+#   158 steps do not settle reliably: read its t-interval above for what your run resolves. And after 158 steps,
+#   "fits worse" and "fits more slowly" look the same.
+# - **Shortcuts, with a healthy signal.** The same 20 layers with BatchNorm *and* shortcuts fit far better (mean
+#   1.0<!-- value: loss_residual_20_bn -->) than plain-20 or plain-4 with BatchNorm: the depth that bought the
+#   plain network nothing pays once each pair of layers is wrapped in an identity shortcut. That is the other
+#   half of He et al.'s result, in miniature.
+#
+# The shortcuts cost no parameters, and little time: the additions are cheap next to the convolutions (compare the
+# seconds printed for each training above; the first training of each architecture also includes tracing its step).
+#
+# **What this short run cannot show.** Degradation proper is a deeper plain network, whose signal and gradients are
+# healthy, fitting its training data *worse* than a shallower one, and staying worse. He et al. (2015) measured it
+# on CIFAR-10: plain networks of 20, 32, 44 and 56 layers, with BatchNorm and He initialisation, trained with SGD
+# and momentum for 64,000 steps of 128 images (about 160 epochs); the deeper the plain network, the higher its
+# training error. On ImageNet, plain-34 had higher training error than plain-18 throughout training, and three times
+# more steps did not remove it, while the residual networks kept improving with depth, on test data too. To see it
+# here would take plain-20 against plain-56, both with BatchNorm, trained for some 400 times more steps than our
+# 158: far beyond a 2-core notebook.
 
 # %% [markdown]
 # ## 3. Common mistake: a shortcut that skips a change of shape
@@ -411,6 +576,8 @@ ex.q1.check(block_parameters)
 # expands them to `4 * filters`, each followed by BatchNorm, with ReLU after the first two. The shortcut is the
 # identity when the input already has `4 * filters` channels and the stride is 1, otherwise a 1×1 projection (with
 # the stride) and BatchNorm. Add, then ReLU. Write `bottleneck_block(x, filters, stride=1)` with the functional API.
+# (The stride on the 3×3 is "ResNet v1.5", torchvision's choice; the original ResNet, v1, and
+# `keras.applications.ResNet50` put it on the first 1×1. The check accepts either.)
 
 # %%
 def bottleneck_block(x, filters, stride=1):
@@ -465,16 +632,21 @@ ex.stretch.check(deeper_verdict, ratios=deeper_ratios, baseline=plain_kept, mode
 #
 # - LeNet-5 put convolution and pooling before dense layers; VGG built depth from stacks of 3×3 layers; ResNet
 #   added shortcuts, `y = relu(F(x) + x)`, so that a block only has to learn a correction to the identity.
-# - Plain stacks degrade: on average over 3 seeds, our 20-layer plain CNN (no BatchNorm) stayed at or near chance
-#   on its training data while a 4-layer one learned; at initialisation its signal faded layer after layer and
-#   every layer's gradient was tiny.
-# - Identity shortcuts, with the same layers and no extra parameters, kept the signal and the gradient alive, and
-#   the network learned, by an amount that varied from seed to seed; the cost was a little time for the
-#   additions. Where the shape changes, a 1×1
-#   projection shortcut costs `C_in × C_out` weights.
-# - Two epochs on 5,000 images show the mechanism, not the textbook result: plain networks degrading even with
-#   BatchNorm, and residual networks improving with depth on test data, need far deeper models and runs hundreds
-#   of times longer.
+# - A deep plain CNN can fail before degradation comes into it: with Keras's default (Glorot) initialisation and
+#   no BatchNorm, our 20-layer plain CNN lost nearly all of its signal by the last layer and stayed at or near
+#   chance, while a 4-layer one learned. He initialisation (variance `2 / fan_in`) and BatchNorm each kept the
+#   signal at initialisation, and with BatchNorm plain-20 learned.
+# - Under Adam, gradient size is not step size: Adam rescales each weight's gradient, so the plain network's
+#   gradients, at least 65,289<!-- value: gradient_ratio_residual_to_plain --> times smaller than the residual
+#   network's, gave first steps at most 95<!-- value: step_ratio_residual_to_plain --> times smaller, shrunk only
+#   where the gradients fell below Adam's ε.
+# - With BatchNorm keeping the signal, plain-20 trained no better than plain-4, and the same layers with identity
+#   shortcuts trained far better than both, with no extra parameters and a little time for the additions. Where the
+#   shape changes, a 1×1 projection shortcut costs `C_in × C_out` weights; the pre-activation block keeps the
+#   shortcut a clean identity, with nothing after the addition.
+# - Two epochs on 5,000 images show the mechanisms, not the textbook result: plain networks *degrading* with a
+#   healthy signal (He et al.'s plain-56 against plain-20 on CIFAR-10) needs deeper models and runs hundreds of
+#   times longer.
 #
 # **Next: [13 · what the model looks at](13_what_the_model_looks_at.ipynb)** asks which pixels drove a trained
 # network's prediction, and how far to trust the answer.

@@ -207,25 +207,47 @@ def _dropout_in_place(x, rate, rng):
     return x
 
 
-def _bottleneck(projection=True, relu_before_add=False, stride_on_first=False, always_project=False, expand=4,
-                final_relu=True, kernels=(1, 3, 1)):
-    """Notebook 12, exercise 2, with one chosen bug: a function to pass to the check."""
+def _bottleneck(projection=True, relu_before_add=False, stride_at=1, always_project=False, expand=4,
+                final_relu=True, kernels=(1, 3, 1), final="layer", add="layer"):
+    """Notebook 12, exercise 2, with one chosen bug or one allowed way of writing it: a function to pass to the check.
+
+    stride_at: which main-path convolution gets the stride (1: the 3x3, ResNet v1.5; 0: the first 1x1, v1).
+    final: the last ReLU as "layer" (ReLU()), "activation" (Activation('relu')) or "op" (keras.ops.relu).
+    add: the addition as "layer" (Add()) or "plus" (main + shortcut)."""
     def bottleneck_block(x, filters, stride=1):
         layers = keras.layers
         y = x
         for index, size in enumerate(kernels):
             width = expand * filters if index == 2 else filters
-            step = stride if (index == 0 if stride_on_first else index == 1) else 1
+            step = stride if index == stride_at else 1
             y = layers.BatchNormalization()(layers.Conv2D(width, size, strides=step, padding="same")(y))
             if index < 2 or relu_before_add:
                 y = layers.ReLU()(y)
         shortcut = x
         if always_project or (projection and (stride != 1 or x.shape[-1] != expand * filters)):
             shortcut = layers.BatchNormalization()(layers.Conv2D(expand * filters, 1, strides=stride)(x))
-        added = layers.Add()([y, shortcut])
-        return layers.ReLU()(added) if final_relu else added
+        added = y + shortcut if add == "plus" else layers.Add()([y, shortcut])
+        if not final_relu:
+            return added
+        return {"layer": layers.ReLU(), "activation": layers.Activation("relu"), "op": keras.ops.relu}[final](added)
 
     return bottleneck_block
+
+
+def _keras_applications_bottleneck(x, filters, stride=1):
+    """keras.applications.ResNet50's own block (ResNet v1: the stride on the first 1x1), shortcut chosen as asked."""
+    from keras.src.applications.resnet import residual_block_v1
+
+    return residual_block_v1(x, filters, stride=stride, conv_shortcut=stride != 1 or x.shape[-1] != 4 * filters)
+
+
+@pytest.mark.parametrize(("block", "named"), [
+    (Lazy(lambda: _bottleneck(stride_at=0)), "first 1x1: the original ResNet v1"),
+    (Lazy(lambda: _keras_applications_bottleneck), "first 1x1: the original ResNet v1"),
+    (Lazy(lambda: _bottleneck(stride_at=1)), "3x3: ResNet v1.5")])
+def test_nb12_q2_accepts_both_stride_places_and_names_them(block, named):
+    result = nb12.q2.evaluate(block.make())
+    assert result.passed and named in result.message, result.message
 
 
 def _normalise_without_return(heat):
@@ -552,7 +574,7 @@ WRONG_ANSWERS = [
     (nb12.q1, "58112", "whole number"),
     (nb12.q2, Lazy(lambda: _bottleneck(projection=False)), "projection"),
     (nb12.q2, Lazy(lambda: _bottleneck(relu_before_add=True)), "ReLU before the addition"),
-    (nb12.q2, Lazy(lambda: _bottleneck(stride_on_first=True)), "put the stride on the 3x3"),
+    (nb12.q2, Lazy(lambda: _bottleneck(stride_at=2)), "or on the first 1x1 (the original ResNet v1"),
     (nb12.q2, Lazy(lambda: _bottleneck(always_project=True)), "should be the input itself"),
     (nb12.q2, Lazy(lambda: _bottleneck(expand=1)), "expands to 4 * filters"),
     (nb12.q2, Lazy(lambda: _bottleneck(final_relu=False)), "end with a ReLU"),
@@ -683,6 +705,11 @@ RIGHT_ANSWERS = [
     (nb11.q2, lambda g, xh, gamma, s: (gamma * s / len(g)) * (len(g) * g - g.sum(0) - xh * (g * xh).sum(0))),
     (nb11.q3, lambda x, rate, rng: np.where(rng.random(x.shape) < rate, 0.0, x / (1 - rate))),
     (nb12.q1, 58_112.0), (nb12.q3, " B "), (nb12.q2, Lazy(lambda: _bottleneck())),
+    # Notebook 12's bottleneck: the stride on the first 1x1 (ResNet v1, keras.applications.ResNet50) or on the 3x3
+    # (v1.5); the last ReLU as a layer, an Activation or keras.ops.relu; the addition as Add() or +.
+    (nb12.q2, Lazy(lambda: _bottleneck(stride_at=0))), (nb12.q2, Lazy(lambda: _bottleneck(final="activation"))),
+    (nb12.q2, Lazy(lambda: _bottleneck(final="op", add="plus"))), (nb12.q2, Lazy(lambda: _bottleneck(add="plus"))),
+    (nb12.q2, Lazy(lambda: _bottleneck(stride_at=0, final="activation", add="plus"))),
     (nb13.q1, 64.0), (nb13.q1, np.int64(64)), (nb13.q3, " B "),
     (nb13.q2, lambda heat: (heat - heat.min()) / max(np.ptp(heat), 1e-300) if np.ptp(heat) else np.zeros(heat.shape)),
     (nb13.q2, lambda heat: ((heat - heat.min()) / np.ptp(heat)).tolist() if np.ptp(heat) else [[0.0] * heat.shape[1]]

@@ -43,13 +43,29 @@ def q1(answer: Any) -> str:
 # Exercise 2: the bottleneck block
 
 def _producer(tensor: Any) -> Any:
-    """The layer that produced a Keras tensor."""
+    """The layer (or operation, for `+` and `keras.ops.relu`) that produced a Keras tensor."""
     return tensor._keras_history[0]
 
 
 def _inputs_of(layer: Any) -> list:
     inputs = layer.input
     return list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+
+
+def _is_relu(operation: Any) -> bool:
+    """A ReLU written any way Keras allows: ReLU(), Activation('relu'), keras.ops.relu, keras.activations.relu."""
+    import keras
+
+    if isinstance(operation, keras.layers.ReLU):
+        return True
+    if isinstance(operation, keras.layers.Activation):
+        return getattr(operation.activation, "__name__", "") == "relu"
+    return not isinstance(operation, keras.layers.Layer) and type(operation).__name__.lower() == "relu"
+
+
+def _is_add(operation: Any) -> bool:
+    """An addition written any way Keras allows: layers.Add()([a, b]), layers.add, a + b, keras.ops.add."""
+    return type(operation).__name__ == "Add"
 
 
 def _main_path_kernels(add_input: Any, block_input: Any) -> list[tuple[int, int]]:
@@ -83,10 +99,19 @@ def _bottleneck_output(bottleneck_block: Callable[..., Any], x: Any, filters: in
     return expect_returned(y, "bottleneck_block")
 
 
-def _check_paths(add: Any, x: Any, channels: int, filters: int, stride: int, case: str) -> None:
-    """The two inputs of the Add: a shortcut (identity or 1x1 projection) and a 1x1, 3x3, 1x1 main path."""
-    import keras
+# Where the stride sits on the main path (1x1, 3x3, 1x1), and which published ResNet does it that way.
+_STRIDE_PLACES = {
+    "v1": "Your stride sits on the first 1x1: the original ResNet v1 (He et al.'s block, "
+          "keras.applications.ResNet50); v1.5 (torchvision's ResNet-50) moves it to the 3x3.",
+    "v1.5": "Your stride sits on the 3x3: ResNet v1.5 (torchvision's ResNet-50); the original v1 (He et al.'s "
+            "block, keras.applications.ResNet50) puts it on the first 1x1.",
+}
 
+
+def _check_paths(add: Any, x: Any, channels: int, filters: int, stride: int, case: str) -> str | None:
+    """The two inputs of the addition: a shortcut (identity or 1x1 projection) and a 1x1, 3x3, 1x1 main path.
+
+    Returns "v1" or "v1.5" for where the stride sits when the stride is not 1, else None."""
     (shortcut, shortcut_kernels), (main, kernels) = sorted(
         ((tensor, _main_path_kernels(tensor, x)) for tensor in _inputs_of(add)), key=lambda pair: len(pair[1]))
     needs_projection = stride != 1 or channels != 4 * filters
@@ -98,20 +123,27 @@ def _check_paths(add: Any, x: Any, channels: int, filters: int, stride: int, cas
     if needs_projection and shortcut_kernels != [(1, stride)]:
         raise CheckFailed(f"{case}: the projection shortcut should be one 1x1 Conv2D with strides={stride} "
                           "(then BatchNormalization)")
-    if isinstance(_producer(main), keras.layers.ReLU):
+    if _is_relu(_producer(main)):
         raise CheckFailed(f"{case}: the main path ends with a ReLU before the addition; end it with the last "
                           "BatchNormalization and apply ReLU after adding")
     if [size for size, _ in kernels] != [1, 3, 1]:
         raise CheckFailed(f"{case}: the main path's convolutions have kernel sizes {[s for s, _ in kernels]}; "
                           "expected 1x1, 3x3, 1x1")
-    if [step for _, step in kernels] != [1, stride, 1]:
-        raise CheckFailed(f"{case}: put the stride on the 3x3 convolution (strides {[s for _, s in kernels]})")
+    steps = [step for _, step in kernels]
+    if steps == [1, stride, 1]:
+        return "v1.5" if stride != 1 else None
+    if steps == [stride, 1, 1]:
+        return "v1"
+    raise CheckFailed(f"{case}: the main path's strides are {steps}; put the stride on the 3x3 convolution "
+                      f"(ResNet v1.5: strides [1, {stride}, 1]) or on the first 1x1 (the original ResNet v1: "
+                      f"[{stride}, 1, 1]), and only there")
 
 
 @exercise("Write bottleneck_block(x, filters, stride=1)",
           hint="main = Conv2D(filters, 1) -> BN -> ReLU -> Conv2D(filters, 3, strides=stride, padding='same') -> BN -> "
                "ReLU -> Conv2D(4 * filters, 1) -> BN; shortcut = x, or Conv2D(4 * filters, 1, strides=stride) -> BN "
-               "when the shape changes; return ReLU()(Add()([main, shortcut])).",
+               "when the shape changes; return ReLU()(Add()([main, shortcut])). (The stride may sit on the first "
+               "1x1 instead: that is the original ResNet v1.)",
           solution="def bottleneck_block(x, filters, stride=1):\n"
                    "    layers = keras.layers\n"
                    "    y = layers.ReLU()(layers.BatchNormalization()(layers.Conv2D(filters, 1, use_bias=False)(x)))\n"
@@ -128,6 +160,7 @@ def q2(bottleneck_block: Callable[..., Any]) -> str:
     import keras
 
     expect_function(bottleneck_block, "bottleneck_block")
+    variant = None
     for channels, filters, stride in ((64, 16, 1), (64, 32, 2), (32, 32, 1)):
         case = f"bottleneck_block(x, {filters}, stride={stride}) on an 8x8x{channels} input"
         x = keras.Input((8, 8, channels))
@@ -137,15 +170,15 @@ def q2(bottleneck_block: Callable[..., Any]) -> str:
                                                  f"convolution expands to 4 * filters = {4 * filters}",
         }, f"{case}: output shape {{answer}}, expected {(8 // stride, 8 // stride, 4 * filters)}")
         last = _producer(y)
-        if not isinstance(last, keras.layers.ReLU) and getattr(last, "activation", None) is not keras.activations.relu:
+        if not _is_relu(last):
             raise CheckFailed(f"{case}: the block should end with a ReLU after the addition")
-        add = _producer(_inputs_of(last)[0]) if isinstance(last, keras.layers.ReLU) else last
-        if not isinstance(add, keras.layers.Add):
-            raise CheckFailed(f"{case}: no Add layer right before the final ReLU: add the shortcut to the main path "
-                              "with keras.layers.Add()([main, shortcut])")
-        _check_paths(add, x, channels, filters, stride, case)
-    return ("1x1 reduce, 3x3 (with the stride), 1x1 expand to 4x; an identity shortcut when the shapes match, a "
-            "projection otherwise.")
+        add = _producer(_inputs_of(last)[0])
+        if not _is_add(add):
+            raise CheckFailed(f"{case}: no addition right before the final ReLU: add the shortcut to the main path "
+                              "(keras.layers.Add()([main, shortcut]), or main + shortcut)")
+        variant = _check_paths(add, x, channels, filters, stride, case) or variant
+    return ("1x1 reduce, 3x3, 1x1 expand to 4x; an identity shortcut when the shapes match, a projection otherwise. "
+            f"{_STRIDE_PLACES[variant]} Both are in use.")
 
 
 @exercise("A residual block with all-zero weights: what comes out?",
