@@ -36,7 +36,8 @@ CONSTANTS: dict[str, set[str]] = {
     # overfitting run's rate (and a validation accuracy's step on 1,000 images)
     "04": {"0.01", "0.001", "3.5", "0.90", "95%", "2.8", "4.3"},  # learning rate and Adam's default; parameter
     # ratio of the printed table; exercise 3's target; the t-interval's confidence and t for 4 and 2 df
-    "05": {"0.1", "0.10"},  # chance with 10 classes
+    "05": {"0.1", "0.10", "0.5"},  # chance with 10 classes (0.1 is also the deep dive's near-zero-sum bound); a
+    # coin toss's separation
     "06": {"10%", "0.003", "0.988", "99%"},  # split and schedule floor, learning rate, target, bounds
     "07": {"5%"},  # the stretch's band
     "08": set(),

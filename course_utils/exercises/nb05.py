@@ -75,11 +75,12 @@ def q3(strongest_filter: Callable[[np.ndarray], Any]) -> str:
 
 
 def _edges_by_section_2(trained: dict, untrained: dict) -> bool:
-    """Section 2's test: over twice as orientation-selective and under half as far from zero-sum as untrained."""
+    """Section 2's test of what training did: under half as far from zero-sum as untrained, over twice the
+    orientation score."""
     return trained["orientation"] > 2 * untrained["orientation"] and trained["zero sum"] < 0.5 * untrained["zero sum"]
 
 
-@exercise("Stretch: train the same network on digits; does it learn edge detectors too?",
+@exercise("Stretch: train the same network on digits; does it learn zero-sum (contrast) kernels too?",
           hint="data.load_mnist(fast=(4000, 1000)) gives ((train_images, train_labels), (test_images, test_labels)). "
                "Build build_first_cnn(), compile it with Adam and sparse categorical cross-entropy, fit one epoch on "
                "train_images[..., np.newaxis]. Then apply section 2's test to digits_summary.",
@@ -115,7 +116,8 @@ def stretch(conclusion: Any, *, model: Any = None, digits: Any = None, untrained
                           f"{digits['zero sum']:.3f} against {untrained['zero sum']:.3f} (needs less than half)")
     numbers = f"orientation {digits['orientation']:.3f}, zero sum {digits['zero sum']:.3f}"
     if holds:
-        return (f"training on digits made edge detectors too ({numbers}). Edges help with digits as with clothes: "
-                "first layers learn features that other tasks can reuse, the idea behind transfer learning.")
-    return (f"in your run the digit model's kernels did not pass section 2's edge test ({numbers}). Train a "
-            "second epoch and measure again: do edge detectors appear later?")
+        return (f"training on digits made the kernels nearly zero-sum too ({numbers}): contrast filters, as with "
+                "clothes. Read its orientation against the zero-sum random row of the table: the floor for kernels "
+                "that are zero-sum and learned nothing.")
+    return (f"in your run the digit model's kernels did not pass section 2's test ({numbers}). Train a "
+            "second epoch and measure again: do zero-sum kernels appear later?")
