@@ -208,24 +208,34 @@ def _dropout_in_place(x, rate, rng):
 
 
 def _bottleneck(projection=True, relu_before_add=False, stride_at=1, always_project=False, expand=4,
-                final_relu=True, kernels=(1, 3, 1), final="layer", add="layer"):
+                final_relu=True, kernels=(1, 3, 1), final="layer", add="layer", batchnorm=True, projection_bn=True,
+                middle=1, main_relus=True, fused_relu=False, padding="same", identity_layer=False):
     """Notebook 12, exercise 2, with one chosen bug or one allowed way of writing it: a function to pass to the check.
 
     stride_at: which main-path convolution gets the stride (1: the 3x3, ResNet v1.5; 0: the first 1x1, v1).
     final: the last ReLU as "layer" (ReLU()), "activation" (Activation('relu')) or "op" (keras.ops.relu).
-    add: the addition as "layer" (Add()) or "plus" (main + shortcut)."""
+    add: the addition as "layer" (Add()) or "plus" (main + shortcut).
+    batchnorm / projection_bn: BatchNormalization on the main path / the projection; middle: the first two
+    convolutions' width in filters (4: no bottleneck); main_relus: the two ReLUs of the main path; fused_relu:
+    Conv2D(activation='relu') before the BN; padding: the 3x3's; identity_layer: the shortcut as Identity()(x)."""
     def bottleneck_block(x, filters, stride=1):
         layers = keras.layers
         y = x
         for index, size in enumerate(kernels):
-            width = expand * filters if index == 2 else filters
+            width = expand * filters if index == 2 else middle * filters
             step = stride if index == stride_at else 1
-            y = layers.BatchNormalization()(layers.Conv2D(width, size, strides=step, padding="same")(y))
-            if index < 2 or relu_before_add:
+            relu_inside = fused_relu and index < 2
+            y = layers.Conv2D(width, size, strides=step, padding=padding if size == 3 else "same",
+                              activation="relu" if relu_inside else None)(y)
+            if batchnorm:
+                y = layers.BatchNormalization()(y)
+            if (index < 2 and main_relus and not relu_inside) or relu_before_add:
                 y = layers.ReLU()(y)
-        shortcut = x
+        shortcut = layers.Identity()(x) if identity_layer else x
         if always_project or (projection and (stride != 1 or x.shape[-1] != expand * filters)):
-            shortcut = layers.BatchNormalization()(layers.Conv2D(expand * filters, 1, strides=stride)(x))
+            shortcut = layers.Conv2D(expand * filters, 1, strides=stride)(x)
+            if projection_bn:
+                shortcut = layers.BatchNormalization()(shortcut)
         added = y + shortcut if add == "plus" else layers.Add()([y, shortcut])
         if not final_relu:
             return added
@@ -579,8 +589,14 @@ WRONG_ANSWERS = [
     (nb12.q2, Lazy(lambda: _bottleneck(expand=1)), "expands to 4 * filters"),
     (nb12.q2, Lazy(lambda: _bottleneck(final_relu=False)), "end with a ReLU"),
     (nb12.q2, Lazy(lambda: _bottleneck(kernels=(3, 3, 1))), "expected 1x1, 3x3, 1x1"),
-    (nb12.q3, "a", "still adds x"),
-    (nb12.q3, "c", "added to 0, not to itself"),
+    (nb12.q2, Lazy(lambda: _bottleneck(batchnorm=False, projection_bn=False)), "no BatchNormalization"),
+    (nb12.q2, Lazy(lambda: _bottleneck(projection_bn=False)), "its own BatchNormalization"),
+    (nb12.q2, Lazy(lambda: _bottleneck(middle=4)), "a bottleneck reduces"),
+    (nb12.q2, Lazy(lambda: _bottleneck(main_relus=False)), "expected Conv2D(filters, 1x1) -> BN -> ReLU"),
+    (nb12.q2, Lazy(lambda: _bottleneck(fused_relu=True)), "ReLU comes before the BatchNormalization"),
+    (nb12.q2, Lazy(lambda: _bottleneck(padding="valid")), "padding='same'"),
+    (nb12.q3, "a", "only where x >= 0"),
+    (nb12.q3, "c", "still adds x"),
     (nb12.q3, "d", "not one of the choices"),
     (nb13.q1, 121, "positions in each 11x11"),
     (nb13.q1, 128, "Dense layer's width"),
@@ -597,8 +613,8 @@ WRONG_ANSWERS = [
     (nb13.q2, lambda heat: ((heat - heat.min()) / np.ptp(heat)).ravel(), "returned shape"),
     (nb13.q2, lambda heat: "map", "not an array of numbers"),
     (nb13.q2, _normalise_without_return, "returned None"),
-    (nb13.q3, "a", "cannot be showing what the model learned"),
-    (nb13.q3, "c", "true label plays no part"),
+    (nb13.q3, "a", "says nothing about learning"),
+    (nb13.q3, "b", "says nothing either"),
     (nb13.q3, "d", "not one of the choices"),
     (nb10.q3, "middle block", "not one of the choices"),
     (nb02.q1, 2400, "weights only"),
@@ -710,7 +726,8 @@ RIGHT_ANSWERS = [
     (nb12.q2, Lazy(lambda: _bottleneck(stride_at=0))), (nb12.q2, Lazy(lambda: _bottleneck(final="activation"))),
     (nb12.q2, Lazy(lambda: _bottleneck(final="op", add="plus"))), (nb12.q2, Lazy(lambda: _bottleneck(add="plus"))),
     (nb12.q2, Lazy(lambda: _bottleneck(stride_at=0, final="activation", add="plus"))),
-    (nb13.q1, 64.0), (nb13.q1, np.int64(64)), (nb13.q3, " B "),
+    (nb12.q2, Lazy(lambda: _bottleneck(identity_layer=True))),
+    (nb13.q1, 64.0), (nb13.q1, np.int64(64)), (nb13.q3, " C "),
     (nb13.q2, lambda heat: (heat - heat.min()) / max(np.ptp(heat), 1e-300) if np.ptp(heat) else np.zeros(heat.shape)),
     (nb13.q2, lambda heat: ((heat - heat.min()) / np.ptp(heat)).tolist() if np.ptp(heat) else [[0.0] * heat.shape[1]]
      * heat.shape[0]),

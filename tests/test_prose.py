@@ -47,7 +47,9 @@ CONSTANTS: dict[str, set[str]] = {
     # (and 1 - momentum), Adam's betas, the learning rate, the stretch's band
     "12": {"0.003", "0.5", "95%", "2.303"},  # the learning rate; the stretch's band (powers of ten); the
     # t-intervals; chance, ln 10
-    "13": {"0.002", "0.05"},  # the learning rate; the stretch's band
+    "13": {"0.002", "0.05", "0.70", "0.72", "0.3", "0.25", "0.75", "95%", "0.1"},  # learning rate; band;
+    # exercise 3's made-up scores; the rule's thresholds (reach 0.3, pass 0.25, fail 0.75; 0.1 in the deep
+    # dive); the t-interval's confidence
     "10": {"0.01", "0.001", "0.002", "1.2", "0.014", "0.03"},  # learning rates (head and scratch, fine-tuning,
     # notebooks 02-03's); ImageNet's 1.2 million photos; the binomial standard error of one accuracy on 1,000
     # validation images, and the stretch's band (about two of them)

@@ -373,3 +373,18 @@ def test_13_names_nanmean_when_an_empty_map_made_the_mean_nan(solved):
     for key in ("gap", "flatten"):
         result = nb13.stretch.evaluate("higher", **{**solved["13"], key: np.float64("nan")})
         assert not result.passed and result.attempted and "np.nanmean" in result.message, result.message
+
+
+def _plain_depth_40() -> keras.Model:
+    """A stand-in with 41 Conv2D layers (stem + 40) and no Add: the shape the notebook 12 check inspects."""
+    return keras.Sequential([keras.Input((4, 4, 1))] + [keras.layers.Conv2D(1, 1) for _ in range(41)])
+
+
+@pytest.mark.parametrize(("ratios", "message"), [
+    ([1 / 3e-9, 1 / 4e-9, 1 / 2e-9], "not the other way round"),  # layer 1 / layer 40: inverted
+    ([3e-5, 4e-5, 5e-5], "equal section 2a's ratios"),  # the depth-20 ratios passed again
+])
+def test_12_rejects_inverted_ratios_and_the_baseline_itself(ratios, message):
+    result = nb12.stretch.evaluate("about the same", ratios=ratios, baseline=[3e-5, 4e-5, 5e-5],
+                                   model=_plain_depth_40())
+    assert not result.passed and message in result.message, result.message

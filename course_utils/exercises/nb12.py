@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -68,8 +69,13 @@ def _is_add(operation: Any) -> bool:
     return type(operation).__name__ == "Add"
 
 
-def _main_path_kernels(add_input: Any, block_input: Any) -> list[tuple[int, int]]:
-    """(kernel size, stride) of every Conv2D from the Add back to the block's input, nearest the input first."""
+_SKIPPED = ("Identity", "ZeroPadding2D", "InputLayer")  # layers that change nothing the check looks at
+
+
+def _path(add_input: Any, block_input: Any) -> list[tuple]:
+    """The layers from the block's input to one input of the addition, nearest the input first, as tokens:
+    ("conv", filters, kernel size, stride, padding), ("bn",), ("relu",) or ("other", name). A Conv2D with
+    activation='relu' gives a "conv" then a "relu" token; padding and Identity layers are skipped."""
     import keras
 
     found, tensor = [], add_input
@@ -78,12 +84,48 @@ def _main_path_kernels(add_input: Any, block_input: Any) -> list[tuple[int, int]
         if isinstance(layer, keras.layers.InputLayer):
             break
         if isinstance(layer, keras.layers.Conv2D):
-            found.append((layer.kernel_size[0], layer.strides[0]))
+            activation = getattr(layer.activation, "__name__", "linear")
+            if activation != "linear":
+                found.append(("relu",) if activation == "relu" else ("other", f"activation={activation!r}"))
+            found.append(("conv", layer.filters, layer.kernel_size[0], layer.strides[0], layer.padding))
+        elif isinstance(layer, keras.layers.BatchNormalization):
+            found.append(("bn",))
+        elif _is_relu(layer):
+            found.append(("relu",))
+        elif type(layer).__name__ not in _SKIPPED:
+            found.append(("other", type(layer).__name__))
         parents = _inputs_of(layer)
         if len(parents) != 1:
             break
         tensor = parents[0]
     return found[::-1]
+
+
+def _describe(tokens: list[tuple]) -> str:
+    names = {"bn": "BN", "relu": "ReLU"}
+    return " -> ".join(f"Conv2D({t[1]}, {t[2]}x{t[2]})" if t[0] == "conv" else names.get(t[0], t[-1])
+                       for t in tokens) or "nothing"
+
+
+def _kernels(tokens: list[tuple]) -> list[tuple]:
+    return [token for token in tokens if token[0] == "conv"]
+
+
+def _check_shortcut(tokens: list[tuple], needs_projection: bool, filters: int, stride: int, case: str) -> None:
+    if not needs_projection:
+        if tokens:
+            raise CheckFailed(f"{case}: the shapes already match, so the shortcut should be the input itself "
+                              "(an identity shortcut costs nothing)")
+        return
+    if not tokens:
+        raise CheckFailed(f"{case}: the shortcut is the input itself, but the shape changes")
+    if [(t[1], t[2], t[3]) for t in _kernels(tokens)] != [(4 * filters, 1, stride)]:
+        raise CheckFailed(f"{case}: the projection shortcut should be one 1x1 Conv2D with {4 * filters} "
+                          f"(4 * filters) filters and strides={stride} (then BatchNormalization); yours is "
+                          f"{_describe(tokens)}")
+    if [t[0] for t in tokens] != ["conv", "bn"]:
+        raise CheckFailed(f"{case}: the projection shortcut should be the 1x1 Conv2D followed by its own "
+                          f"BatchNormalization, and nothing else; yours is {_describe(tokens)}")
 
 
 def _bottleneck_output(bottleneck_block: Callable[..., Any], x: Any, filters: int, stride: int, case: str) -> Any:
@@ -92,9 +134,17 @@ def _bottleneck_output(bottleneck_block: Callable[..., Any], x: Any, filters: in
         y = bottleneck_block(x, filters, stride) if stride != 1 else bottleneck_block(x, filters)
     except ValueError as error:
         if "shape" in str(error).lower():
+            shapes = [tuple(int(n) for n in re.findall(r"\d+", found))
+                      for found in re.findall(r"\(([\d, None]+)\)", str(error))]
+            shapes = [shape[-3:] for shape in shapes if len(shape) >= 3]
+            if len(shapes) >= 2 and shapes[0][:2] != shapes[1][:2] and shapes[0][-1] == shapes[1][-1]:
+                raise CheckFailed(f"{case}: Keras could not add the two paths: their maps have different sizes "
+                                  f"({str(error).splitlines()[0][:100]}). Give the 3x3 convolution "
+                                  "padding='same': with the default 'valid' it shrinks each map by 2") from None
             raise CheckFailed(f"{case}: Keras could not add the two paths ({str(error).splitlines()[0][:100]}). "
-                              "When the stride is not 1 or the channels change, the shortcut needs a 1x1 "
-                              "projection with that stride and 4 * filters filters") from None
+                              "Check that the 3x3 convolution has padding='same', and that when the stride is not "
+                              "1 or the channels change, the shortcut is a 1x1 projection with that stride and "
+                              "4 * filters filters") from None
         raise
     return expect_returned(y, "bottleneck_block")
 
@@ -108,28 +158,44 @@ _STRIDE_PLACES = {
 }
 
 
+
+_MAIN = ["conv", "bn", "relu", "conv", "bn", "relu", "conv", "bn"]
+
+
 def _check_paths(add: Any, x: Any, channels: int, filters: int, stride: int, case: str) -> str | None:
-    """The two inputs of the addition: a shortcut (identity or 1x1 projection) and a 1x1, 3x3, 1x1 main path.
+    """The two inputs of the addition: a shortcut (identity or 1x1 projection + BN) and the main path
+    Conv(f, 1x1) -> BN -> ReLU -> Conv(f, 3x3) -> BN -> ReLU -> Conv(4f, 1x1) -> BN.
 
     Returns "v1" or "v1.5" for where the stride sits when the stride is not 1, else None."""
-    (shortcut, shortcut_kernels), (main, kernels) = sorted(
-        ((tensor, _main_path_kernels(tensor, x)) for tensor in _inputs_of(add)), key=lambda pair: len(pair[1]))
-    needs_projection = stride != 1 or channels != 4 * filters
-    if needs_projection and shortcut is x:
-        raise CheckFailed(f"{case}: the shortcut is the input itself, but the shape changes")
-    if not needs_projection and shortcut is not x:
-        raise CheckFailed(f"{case}: the shapes already match, so the shortcut should be the input itself "
-                          "(an identity shortcut costs nothing)")
-    if needs_projection and shortcut_kernels != [(1, stride)]:
-        raise CheckFailed(f"{case}: the projection shortcut should be one 1x1 Conv2D with strides={stride} "
-                          "(then BatchNormalization)")
+    (_, short), (main, tokens) = sorted(
+        ((tensor, _path(tensor, x)) for tensor in _inputs_of(add)), key=lambda pair: len(_kernels(pair[1])))
+    _check_shortcut(short, stride != 1 or channels != 4 * filters, filters, stride, case)
     if _is_relu(_producer(main)):
         raise CheckFailed(f"{case}: the main path ends with a ReLU before the addition; end it with the last "
                           "BatchNormalization and apply ReLU after adding")
-    if [size for size, _ in kernels] != [1, 3, 1]:
-        raise CheckFailed(f"{case}: the main path's convolutions have kernel sizes {[s for s, _ in kernels]}; "
+    convolutions = _kernels(tokens)
+    if [t[2] for t in convolutions] != [1, 3, 1]:
+        raise CheckFailed(f"{case}: the main path's convolutions have kernel sizes {[t[2] for t in convolutions]}; "
                           "expected 1x1, 3x3, 1x1")
-    steps = [step for _, step in kernels]
+    widths = [t[1] for t in convolutions]
+    if widths[-1] == filters:
+        raise CheckFailed(f"{case}: the output has {filters} channels; the last 1x1 convolution expands to "
+                          f"4 * filters = {4 * filters}")
+    if widths != [filters, filters, 4 * filters]:
+        raise CheckFailed(f"{case}: the main path's convolutions have {widths} filters; a bottleneck reduces to "
+                          f"filters = {filters} in the first 1x1 and the 3x3, and only the last 1x1 expands to "
+                          f"4 * filters = {4 * filters}")
+    kinds = [t[0] for t in tokens]
+    if kinds != _MAIN:
+        if "bn" not in kinds:
+            raise CheckFailed(f"{case}: the main path has no BatchNormalization: put one after each convolution")
+        if (kinds.index("relu") if "relu" in kinds else len(kinds)) < kinds.index("bn"):
+            raise CheckFailed(f"{case}: a ReLU comes before the BatchNormalization (Conv2D(activation='relu') "
+                              "applies it inside the convolution); the order is Conv2D -> BatchNormalization -> "
+                              "ReLU: leave the convolution's activation out and add the ReLU after the BN")
+        raise CheckFailed(f"{case}: the main path is {_describe(tokens)}; expected Conv2D(filters, 1x1) -> BN -> "
+                          "ReLU -> Conv2D(filters, 3x3) -> BN -> ReLU -> Conv2D(4 * filters, 1x1) -> BN")
+    steps = [t[3] for t in convolutions]
     if steps == [1, stride, 1]:
         return "v1.5" if stride != 1 else None
     if steps == [stride, 1, 1]:
@@ -181,15 +247,19 @@ def q2(bottleneck_block: Callable[..., Any]) -> str:
             f"{_STRIDE_PLACES[variant]} Both are in use.")
 
 
-@exercise("A residual block with all-zero weights: what comes out?",
-          hint="F(x) = conv(relu(conv(x))) with zero weights and biases is "
-               "0 everywhere. What is relu(x + 0) for x >= 0?",
+@exercise("A ReLU after the addition, on a stream that can be negative",
+          hint="F(x) with all weights and biases at zero is 0 everywhere, so the block outputs relu(x + 0) = relu(x). "
+               "What does relu do to the negative values of x?",
           solution='zero_block_output = "b"')
 def q3(answer: Any) -> str:
-    expect_letter(answer, "abc", {"a": "the convolutions give 0, but the shortcut still adds x: relu(x + 0)",
-                                  "c": "the branch F(x) is 0, so x is added to 0, not to itself"})
-    return ("relu(x + 0) = x for x >= 0: a zeroed block is the identity, so a block with nothing to add can pass its "
-            "input on.")
+    expect_letter(answer, "abc", {
+        "a": "that holds only where x >= 0: relu(x + 0) = relu(x) sets x's negative values to 0, so the block is "
+             "not the identity",
+        "c": "the branch F(x) is 0, but the shortcut still adds x: relu(x + 0) = relu(x), which keeps x's "
+             "positive values"})
+    return ("relu(x + 0) = relu(x): x's negative values become 0. On a stream that can be negative, a ReLU after "
+            "the addition keeps even a zeroed block from being the identity; the pre-activation block puts nothing "
+            "after the addition.")
 
 
 # Stretch: the signal left at depth 40 against depth 20
@@ -234,6 +304,12 @@ def stretch(conclusion: Any, *, ratios: Any = None, baseline: Any = None, model:
                           f"({len(reference)})")
     if any(value <= 0 for value in values):
         raise CheckFailed("a ratio of standard deviations is positive: divide layer 40's output std by layer 1's")
+    if any(value >= 1 for value in values):
+        raise CheckFailed("a ratio is 1 or more: divide the LAST layer's output std (layer 40's) by layer 1's, "
+                          "not the other way round; a plain Glorot network loses signal with depth")
+    if np.allclose(values, reference, rtol=1e-6):
+        raise CheckFailed("deeper_ratios equal section 2a's ratios at depth 20: build and measure the depth-40 "
+                          "networks, deep_cnn(40, residual=False), one per seed")
     deeper, shallower = math.log10(float(np.median(values))), math.log10(float(np.median(reference)))
     said = expect_verdict(conclusion, deeper, shallower, STRETCH_NOISE,
                           "the median ratio's power of ten at depth 40")

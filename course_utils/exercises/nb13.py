@@ -72,15 +72,17 @@ def q2(normalise_map: Callable[[np.ndarray], Any]) -> str:
     return "(heat - min) / (max - min), and zeros for a constant map."
 
 
-@exercise("A map that survives randomising every weight mostly shows...",
-          hint="What is left when the learned weights are gone?",
-          solution='random_map_shows = "b"')
+@exercise("After randomising 0.70, untrained pairs 0.72, a second trained model 0.74: what do you conclude?",
+          hint="Before reading the randomised score, ask how far the ceiling (0.74) stands above the floor (0.72).",
+          solution='metric_verdict = "c"  # ceiling - floor = 0.02: no score between them can tell the two apart')
 def q3(answer: Any) -> str:
     expect_letter(answer, "abc", {
-        "a": "the model's learned weights were replaced by random ones, yet the map stayed: it cannot be showing "
-             "what the model learned",
-        "c": "the map is computed from the image and the model; the true label plays no part in it"})
-    return "the input: the map survives without the model's knowledge, so it mostly shows the picture (Adebayo et al.)."
+        "a": "0.70 is at the floor, but the floor (0.72) is almost at the ceiling (0.74): untrained models score "
+             "like trained ones, so reaching the floor says nothing about learning",
+        "b": "0.70 is close to the ceiling, but the ceiling (0.74) is barely above the floor (0.72): an untrained "
+             "model's maps would score as high, so staying high says nothing either"})
+    return ("this metric cannot tell: its ceiling is only 0.02 above its floor, so it scores an untrained model like a "
+            "trained one. Judge the method on a metric whose ceiling stands well above its floor.")
 
 
 STRETCH_NOISE = 0.05  # a mean rank correlation over 64 images moves by about this much with the images chosen
@@ -125,7 +127,12 @@ def stretch(conclusion: Any, *, gap: Any = None, flatten: Any = None, model: Any
                           "maps['occlusion']))")
     said = expect_verdict(conclusion, gap_value, flatten_value, STRETCH_NOISE,
                           "Grad-CAM's agreement with occlusion on the GAP model")
-    return (f"GAP model {gap_value:+.3f} against the Flatten model's {flatten_value:+.3f}: {said}. With a global "
-            "average in the head, the score depends on each map through one average, so one weight per map is close "
-            "to what the model uses; after Flatten each position has its own weights, and the average throws that "
-            "away.")
+    reading = {
+        "higher": "with a global average in the head, the score depends on each map through one average, so one "
+                  "weight per map is close to what the model uses; after Flatten each position has its own weights, "
+                  "and the average throws that away",
+        "lower": "so matching the head's structure did not by itself bring Grad-CAM closer to occlusion here; the two "
+                 "models also learned different features, and one run of each cannot separate the two causes",
+        "about the same": "on this short run the head made no difference beyond the noise; a run with several seeds "
+                          "per head would be needed to see a smaller effect"}[said]
+    return f"GAP model {gap_value:+.3f} against the Flatten model's {flatten_value:+.3f}: {said}; {reading}."
