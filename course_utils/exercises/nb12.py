@@ -195,7 +195,11 @@ def _check_paths(add: Any, x: Any, channels: int, filters: int, stride: int, cas
                               "ReLU: leave the convolution's activation out and add the ReLU after the BN")
         raise CheckFailed(f"{case}: the main path is {_describe(tokens)}; expected Conv2D(filters, 1x1) -> BN -> "
                           "ReLU -> Conv2D(filters, 3x3) -> BN -> ReLU -> Conv2D(4 * filters, 1x1) -> BN")
-    steps = [t[3] for t in convolutions]
+    return _stride_version([t[3] for t in convolutions], stride, case)
+
+
+def _stride_version(steps: list[int], stride: int, case: str) -> str | None:
+    """ "v1.5" (stride on the 3x3), "v1" (on the first 1x1) or None (stride 1); any other placement fails."""
     if steps == [1, stride, 1]:
         return "v1.5" if stride != 1 else None
     if steps == [stride, 1, 1]:
