@@ -384,12 +384,12 @@ results.record(
     orientation_trained_zero_sum=arranged, orientation_shuffled_zero_sum=np.mean(shuffled),
     claims={
         "trained_arrangement_beats_shuffled": (
-            arranged > max(shuffled)
+            arranged > max(shuffled) and arranged > max(zero_sum_orientation)
             and arranged - np.mean(shuffled) < np.mean(zero_sum_orientation) - np.mean(random_orientation)
             and abs(np.mean(shuffled) / np.mean(zero_sum_orientation) - 1) < 0.25,
             "made exactly zero-sum, the trained kernels score higher on orientation than each of five shuffles of "
-            "their own weights; the gain is smaller than the zero sum's gain on random kernels, and the shuffles "
-            "score within a quarter of the zero-sum random kernels"),
+            "their own weights and each zero-sum random draw; the gain is smaller than the zero sum's gain on "
+            "random kernels, and the shuffles score within a quarter of the zero-sum random kernels"),
         "orientation_sits_in_the_zero_sum_kernels": (
             np.abs(near_vertical - near_horizontal).mean()
             > 3 * np.abs(vertical_score - horizontal_score)[~near_zero_sum].mean(),
@@ -552,13 +552,13 @@ results.record(
     trouser_separation_last_layer_untrained=untrained_last["lowest separation"],
     claims={
         "deep_trouser_filter_is_specific": (
-            trained_last["trousers / closest class"] > 1.15 and trained_last["lowest separation"] > 0.75,
+            trained_last["trousers / closest class"] > 1.15 and trained_last["lowest separation"] > 0.7,
             "on images it was not chosen on, the last layer's trouser filter responds more to trousers than to "
             "every other class on average (over 1.15 times the closest class), and separates trousers from every "
-            "class in over 75% of pairs"),
+            "class in over 70% of pairs"),
         "deep_trouser_filter_beats_untrained": (
-            trained_last["lowest separation"] > untrained_last["lowest separation"] + 0.05,
-            "the trained last-layer filter's lowest separation is more than 0.05 above the untrained copy's"),
+            trained_last["lowest separation"] > untrained_last["lowest separation"],
+            "the trained last-layer filter's lowest separation is above the untrained copy's"),
         "untrained_filter_favours_trousers_too": (
             untrained_last["trousers / closest class"] > 1.05,
             "the untrained copy's chosen last-layer filter also responds more to trousers than to every other "
@@ -734,9 +734,14 @@ results.record(
     probe_untrained_last_layer=untrained_probe[-1],
     accuracy_trained=trained_accuracy,
     accuracy_untrained=untrained_accuracy,
-    claims={"training_adds_class_information": (
-        trained_probe[-1] > untrained_probe[-1],
-        "after the last layer, the trained network's probe beats the untrained one's")},
+    claims={
+        "training_adds_class_information": (
+            trained_probe[-1] > untrained_probe[-1],
+            "after the last layer, the trained network's probe beats the untrained one's"),
+        "training_gain_grows_with_depth": (
+            trained_probe[-1] - untrained_probe[-1] > trained_probe[0] - untrained_probe[0],
+            "training raises the probe's accuracy more at the last layer than at the first"),
+    },
 )
 
 # %% [markdown]
@@ -886,8 +891,8 @@ ex.stretch.check(digits_made_edges, model=digits_model, digits=digits_summary, u
 # - Valid 3 × 3 convolutions remove 2 pixels, 2 × 2 pooling halves; meanwhile the receptive field grows
 #   (3 → 4 → 8 → 10 pixels here), so deep values describe larger parts of the image.
 # - A deep filter chosen on half the images separates trousers from every other class on the other half, better
-#   than the untrained copy's chosen filter; training's gain is larger there than at the first layer. Measure on
-#   held-out images, against every class and against the floor.
+#   than the untrained copy's chosen filter, and the class probe gains more from training at the last layer than at
+#   the first. Measure on held-out images, against every class and against the floor.
 # - Always compare with an untrained network or a number: pictures alone do not prove a filter learned anything.
 #
 # **Next: [06 · MNIST with callbacks](06_mnist_callbacks.ipynb)** moves the CNN to handwritten digits, stops
